@@ -1,0 +1,2 @@
+/** k8sm app. */
+package io.k8sm.app;

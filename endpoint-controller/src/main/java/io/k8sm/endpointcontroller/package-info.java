@@ -1,0 +1,2 @@
+/** k8sm endpoint-controller. */
+package io.k8sm.endpointcontroller;

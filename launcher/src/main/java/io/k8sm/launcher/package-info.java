@@ -1,0 +1,2 @@
+/** k8sm launcher. */
+package io.k8sm.launcher;

@@ -1,0 +1,2 @@
+/** k8sm offer-ingest. */
+package io.k8sm.offeringest;

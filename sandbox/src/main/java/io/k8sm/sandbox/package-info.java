@@ -1,0 +1,2 @@
+/** k8sm sandbox. */
+package io.k8sm.sandbox;

@@ -1,0 +1,2 @@
+/** k8sm scheduler-streams. */
+package io.k8sm.schedulerstreams;

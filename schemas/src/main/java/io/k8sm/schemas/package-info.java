@@ -1,0 +1,2 @@
+/** k8sm schemas. */
+package io.k8sm.schemas;
