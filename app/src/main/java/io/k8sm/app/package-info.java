@@ -1,2 +1,0 @@
-/** k8sm app. */
-package io.k8sm.app;
