@@ -1,0 +1,8 @@
+# The k8sm image: the same runnable as ./k8sm. Build the jars first (./mvnw -q -DskipTests package),
+# then: docker build -t k8sm:0.1.0 .
+FROM eclipse-temurin:17-jre
+WORKDIR /opt/k8sm
+COPY app/target/lib/ lib/
+COPY app/target/k8sm-app.jar k8sm-app.jar
+ENTRYPOINT ["java", "-jar", "/opt/k8sm/k8sm-app.jar"]
+CMD ["--help"]
