@@ -3,6 +3,7 @@ package io.k8sm.config;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import io.k8sm.topics.TopicCatalogue;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -25,8 +26,8 @@ public class K8smConfig extends AbstractConfig {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String TOPIC_PREFIX = "topic.prefix";
-  public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+  public static final String TOPIC_PREFIX = TopicCatalogue.PREFIX_CONFIG;
+  public static final String TOPIC_REPLICATION_FACTOR = "topics.replication.factor";
   public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
   public static final String USE_LATEST_VERSION = "use.latest.version";
 
@@ -92,9 +93,9 @@ public class K8smConfig extends AbstractConfig {
     }
   }
 
-  /** True for keys that are passed through to the Kafka or registry clients. */
+  /** True for keys that are passed through to the Kafka or registry clients or the topic catalogue. */
   public static boolean isPassThrough(String key) {
-    if (key.startsWith(KAFKA_PREFIX)) {
+    if (key.startsWith(KAFKA_PREFIX) || isTopicOverride(key)) {
       return true;
     }
     for (String p : REGISTRY_PREFIXES) {
@@ -103,6 +104,31 @@ public class K8smConfig extends AbstractConfig {
       }
     }
     return false;
+  }
+
+  /** {@code topics.<logical>.name} and {@code topics.<logical>.partitions}: per-topic overrides. */
+  private static boolean isTopicOverride(String key) {
+    return key.startsWith("topics.") && (key.endsWith(".name") || key.endsWith(".partitions"));
+  }
+
+  /**
+   * The topic catalogue: {@code topics.prefix} plus per-topic overrides
+   * {@code topics.<logical>.name} / {@code topics.<logical>.partitions}; a bad override is a
+   * {@link ConfigException} naming the key.
+   */
+  public TopicCatalogue topics() {
+    Map<String, String> m = new TreeMap<>();
+    originalsStrings().forEach((k, v) -> {
+      if (isTopicOverride(k)) {
+        m.put(k, v);
+      }
+    });
+    m.put(TopicCatalogue.PREFIX_CONFIG, topicPrefix());
+    try {
+      return TopicCatalogue.fromConfig(m);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   public String bootstrapServers() {

@@ -131,8 +131,12 @@ public final class TopicCatalogue {
 
   /** The admin request that creates a topic with its name, partitions and configs. */
   public NewTopic newTopic(Topic topic, short replicationFactor) {
+    if (replicationFactor == -1) {
+      return new NewTopic(name(topic), Optional.of(partitions(topic)), Optional.empty()).configs(topic.configs());
+    }
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication factor of " + topic + " must be at least 1, not " + replicationFactor);
+      throw new IllegalArgumentException("replication factor of " + topic
+          + " must be at least 1, or -1 for the broker's default, not " + replicationFactor);
     }
     return new NewTopic(name(topic), partitions(topic), replicationFactor).configs(topic.configs());
   }

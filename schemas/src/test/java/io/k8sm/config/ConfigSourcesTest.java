@@ -26,10 +26,10 @@ class ConfigSourcesTest {
   @Test
   void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path f = dir.resolve("k8sm.properties");
-    Files.writeString(f, "bootstrap.servers=file:1\ntopic.prefix=fromfile.\nschema.registry.url=http://file\n");
+    Files.writeString(f, "bootstrap.servers=file:1\ntopics.prefix=fromfile.\nschema.registry.url=http://file\n");
     K8smConfig c = new ConfigSources()
         .file(f)
-        .environment(Map.of("K8SM_TOPIC_PREFIX", "fromenv.", "K8SM_SCHEMA_REGISTRY_URL", "http://env"))
+        .environment(Map.of("K8SM_TOPICS_PREFIX", "fromenv.", "K8SM_SCHEMA_REGISTRY_URL", "http://env"))
         .flags(Map.of("schema.registry.url", "http://flag"))
         .build();
     assertEquals("file:1", c.bootstrapServers());
@@ -69,9 +69,26 @@ class ConfigSourcesTest {
   @Test
   void badValueNamesTheKeyTheExpectedFormAndTheVariable() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> new ConfigSources().environment(Map.of("K8SM_TOPIC_REPLICATION_FACTOR", "three")).build());
-    assertTrue(e.getMessage().contains("topic.replication.factor"), e.getMessage());
-    assertTrue(e.getMessage().contains("K8SM_TOPIC_REPLICATION_FACTOR"), e.getMessage());
+        () -> new ConfigSources().environment(Map.of("K8SM_TOPICS_REPLICATION_FACTOR", "three")).build());
+    assertTrue(e.getMessage().contains("topics.replication.factor"), e.getMessage());
+    assertTrue(e.getMessage().contains("K8SM_TOPICS_REPLICATION_FACTOR"), e.getMessage());
+  }
+
+  @Test
+  void topicNamesFollowThePrefixAndPerTopicOverrides() {
+    K8smConfig c = new ConfigSources()
+        .flags(Map.of("topics.prefix", "prod.", "topics.pods.name", "kube-pods", "topics.offers.partitions", "4"))
+        .build();
+    assertEquals("kube-pods", c.topics().name(io.k8sm.topics.Topic.PODS));
+    assertEquals("prod.task-status", c.topics().name(io.k8sm.topics.Topic.TASK_STATUS));
+    assertEquals(4, c.topics().partitions(io.k8sm.topics.Topic.OFFERS));
+  }
+
+  @Test
+  void overrideOfAnUnknownTopicIsAConfigErrorNamingTheKey() {
+    K8smConfig c = new ConfigSources().flags(Map.of("topics.podz.name", "x")).build();
+    ConfigException e = assertThrows(ConfigException.class, c::topics);
+    assertTrue(e.getMessage().contains("topics.podz.name"), e.getMessage());
   }
 
   @Test

@@ -26,7 +26,7 @@ public class ConnectionOptions {
   String schemaRegistryUrl;
 
   @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-      description = "Prefix of the k8sm topic names (topic.prefix; default k8sm.).")
+      description = "Prefix of the k8sm topic names (topics.prefix; default k8sm.).")
   String topicPrefix;
 
   @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
