@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -81,10 +82,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Stops serving (in-flight requests get a second to finish) and closes the Kafka producer. */
+    /**
+     * Stops serving and closes the Kafka producer. Every write is awaited before its answer, so
+     * nothing acknowledged is lost; a request still in flight may be cut off.
+     */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -106,6 +110,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private int port;
         private String host = "localhost";
         private String basicAuth;
+        private Duration writeTimeout = SchemaStore.DEFAULT_WRITE_TIMEOUT;
         private final Map<String, Object> clientProperties = new HashMap<>();
 
         private Builder(String bootstrapServers) {
@@ -142,6 +147,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return this;
         }
 
+        /** How long a write to the schema topic may take before the request fails with 50002. Default 30 s. */
+        public Builder writeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("writeTimeout must be positive, was " + timeout);
+            }
+            this.writeTimeout = timeout;
+            return this;
+        }
+
         /** Extra Kafka client properties (security settings, say) for the registry's producer and consumer. */
         public Builder clientProperty(String key, Object value) {
             clientProperties.put(key, value);
@@ -150,7 +164,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
         /** Loads the schema topic and starts serving. */
         public EmbeddedSchemaRegistry start() {
-            SchemaStore store = SchemaStore.open(bootstrapServers, topic, clientProperties);
+            SchemaStore store = SchemaStore.open(bootstrapServers, topic, writeTimeout, clientProperties);
             HttpServer server;
             try {
                 InetAddress address = InetAddress.getByName(host);

@@ -58,7 +58,7 @@ final class SchemaStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     /** One registered (subject, version). */
@@ -67,6 +67,7 @@ final class SchemaStore implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final Duration writeTimeout;
 
     private final Map<Integer, String> schemaById = new HashMap<>();
     private final Map<String, Integer> idBySchema = new HashMap<>();
@@ -75,13 +76,14 @@ final class SchemaStore implements AutoCloseable {
     private CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
     private int maxId;
 
-    private SchemaStore(String topic, KafkaProducer<byte[], byte[]> producer) {
+    private SchemaStore(String topic, KafkaProducer<byte[], byte[]> producer, Duration writeTimeout) {
         this.topic = topic;
         this.producer = producer;
+        this.writeTimeout = writeTimeout;
     }
 
     /** Creates the topic if missing, reads it to the end, and returns a store ready to write. */
-    static SchemaStore open(String bootstrapServers, String topic, Map<String, Object> clientOverrides) {
+    static SchemaStore open(String bootstrapServers, String topic, Duration writeTimeout, Map<String, Object> clientOverrides) {
         Map<String, Object> common = new HashMap<>();
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         common.putAll(clientOverrides);
@@ -91,9 +93,10 @@ final class SchemaStore implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, writeTimeout.toMillis());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        SchemaStore store = new SchemaStore(topic, new KafkaProducer<>(p));
+        SchemaStore store = new SchemaStore(topic, new KafkaProducer<>(p), writeTimeout);
         try {
             store.load(common);
         } catch (RuntimeException e) {
@@ -322,13 +325,15 @@ final class SchemaStore implements AutoCloseable {
         try {
             byte[] k = JSON.writeValueAsString(key).getBytes(StandardCharsets.UTF_8);
             byte[] v = JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(topic, 0, k, v)).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(topic, 0, k, v)).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (JsonProcessingException e) {
             throw RegistryException.storeError("cannot encode " + what, e);
-        } catch (ExecutionException e) {
-            throw RegistryException.storeError("writing " + what + " to topic '" + topic + "' failed: " + e.getCause(), e.getCause());
+        } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw RegistryException.storeError("writing " + what + " to topic '" + topic + "' failed: " + cause, cause);
         } catch (TimeoutException e) {
-            throw RegistryException.storeTimeout("writing " + what + " to topic '" + topic + "' took more than " + WRITE_TIMEOUT, e);
+            throw RegistryException.storeTimeout("writing " + what + " to topic '" + topic + "' took more than " + writeTimeout
+                    + " (the record may still land; the registry state is then behind the topic until a restart)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RegistryException.storeError("interrupted while writing " + what, e);
@@ -373,6 +378,7 @@ final class SchemaStore implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        // Nothing is left to flush (each write was awaited); do not hang on an unreachable broker.
+        producer.close(writeTimeout.compareTo(Duration.ofSeconds(5)) < 0 ? writeTimeout : Duration.ofSeconds(5));
     }
 }

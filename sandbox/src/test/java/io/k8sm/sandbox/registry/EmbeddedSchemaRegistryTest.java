@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k8sm.sandbox.junit.KafkaWorld;
+import io.k8sm.sandbox.kafka.EmbeddedKafka;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,6 +269,24 @@ class EmbeddedSchemaRegistryTest {
             assertEquals("FULL", h.get("/config/restart-value").body().get("compatibilityLevel").asText());
             int next = register(h, "restart-new-value", OTHER.replace("Offer", "Agent"));
             assertEquals(Math.max(Math.max(v1, v2), other) + 1, next, "ids continue after the highest one, never reused");
+        }
+    }
+
+    @Test
+    void aWriteTheBrokerCannotTakeAnswers500xxAndRegistersNothing() {
+        EmbeddedKafka lonely = EmbeddedKafka.start();
+        try (EmbeddedSchemaRegistry doomed = EmbeddedSchemaRegistry.builder(lonely.bootstrapServers())
+                .writeTimeout(Duration.ofSeconds(2)).start()) {
+            Http h = new Http(doomed.url());
+            register(h, "doomed-value", V1);
+            lonely.close();
+            Http.Reply r = h.post("/subjects/doomed-value/versions", schema(V2));
+            assertEquals(500, r.status(), r.body()::toString);
+            assertTrue(r.errorCode() >= 50000 && r.errorCode() < 50100, r.body()::toString);
+            assertTrue(r.body().get("message").asText().contains("_schemas"), "the message names the topic");
+            assertEquals(List.of(1), ints(h.get("/subjects/doomed-value/versions").body()), "nothing was registered");
+        } finally {
+            lonely.close();
         }
     }
 
