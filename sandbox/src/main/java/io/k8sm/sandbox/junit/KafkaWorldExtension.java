@@ -78,11 +78,11 @@ public final class KafkaWorldExtension implements ParameterResolver {
 
     private static Running start() {
         KafkaWorld.Kind kind = chooseKind(requestedMode(), KafkaWorldExtension::dockerAvailable);
-        AutoCloseable broker;
+        Runnable broker;
         String bootstrap;
         if (kind == KafkaWorld.Kind.EMBEDDED) {
             EmbeddedKafka kafka = EmbeddedKafka.start();
-            broker = kafka;
+            broker = kafka::close;
             bootstrap = kafka.bootstrapServers();
         } else {
             KafkaContainer container = new KafkaContainer("apache/kafka:" + AppInfoParser.getVersion())
@@ -105,10 +105,10 @@ public final class KafkaWorldExtension implements ParameterResolver {
         }
     }
 
-    private static void closeQuietly(AutoCloseable c, Throwable cause) {
+    private static void closeQuietly(Runnable stop, Throwable cause) {
         try {
-            c.close();
-        } catch (Exception e) {
+            stop.run();
+        } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
     }
@@ -117,13 +117,13 @@ public final class KafkaWorldExtension implements ParameterResolver {
      * The running world in the root store. JUnit (5.13+) closes {@link AutoCloseable} store values
      * when the root context closes, i.e. at the end of the run.
      */
-    record Running(KafkaWorld world, EmbeddedSchemaRegistry registry, AutoCloseable broker) implements AutoCloseable {
+    record Running(KafkaWorld world, EmbeddedSchemaRegistry registry, Runnable stopBroker) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
+        public void close() {
             try {
                 registry.close();
             } finally {
-                broker.close();
+                stopBroker.run();
             }
         }
     }
