@@ -404,7 +404,8 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
           String tail = tail(log);
           String message = "Apicurio Registry (" + log.getFileName() + ") exited with code "
               + child.exitValue() + " before answering " + probe + ". Log tail:\n" + tail;
-          if (tail.contains("Port already bound") || tail.contains("Address already in use")) {
+          if (tail.contains("seems to be in use") || tail.contains("Address already in use")
+              || tail.contains("Port already bound")) {
             throw new PortTakenException(message);
           }
           throw new ApicurioStartupException(message);

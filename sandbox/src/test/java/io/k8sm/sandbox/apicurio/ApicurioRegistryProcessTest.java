@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +46,18 @@ class ApicurioRegistryProcessTest {
     Path fast = Files.createDirectories(dir.resolve("quarkus-app")).resolve("quarkus-run.jar");
     Files.createFile(fast);
     assertEquals(Optional.of(fast), ApicurioRegistryProcess.runnerAt(dir));
+  }
+
+  @Test
+  void aTakenFixedPortFailsWithTheChildsOwnReason() throws Exception {
+    Path runner = ApicurioTestSupport.runnerOrSkip();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      var e = assertThrows(ApicurioRegistryProcess.ApicurioStartupException.class,
+          () -> ApicurioRegistryProcess.builder().runner(runner).port(taken.getLocalPort())
+              .startupTimeout(Duration.ofSeconds(30)).start());
+      assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
+      assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
+    }
   }
 
   @Test
