@@ -1,5 +1,6 @@
 package io.k8sm.serde;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,12 +16,22 @@ import io.k8sm.registry.SchemaRegistryClient;
 import io.k8sm.registry.SchemaVersion;
 import io.k8sm.sandbox.apicurio.ApicurioRegistryProcess;
 import io.k8sm.sandbox.apicurio.ApicurioTestSupport;
+import io.k8sm.serde.test.Sample;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +162,124 @@ class ApicurioInteropTest {
       assertEquals(a, b, "Apicurio (like Confluent) gives identical schemas one global id");
       assertThrows(io.k8sm.registry.SchemaNotFoundException.class,
           () -> client.getById(Integer.MAX_VALUE));
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // the serde
+
+  private static Map<String, Object> serdeConfig() {
+    return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, apicurio.confluentUrl());
+  }
+
+  private static <T> AvroSerializer<T> serializer() {
+    AvroSerializer<T> serializer = new AvroSerializer<>();
+    serializer.configure(serdeConfig(), false);
+    return serializer;
+  }
+
+  /** The Avro binary body as Avro itself writes it, without any of our code. */
+  private static byte[] avroBody(GenericRecord record) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+    encoder.flush();
+    return out.toByteArray();
+  }
+
+  private static GenericRecord person(String name, int age) {
+    GenericRecord r = new GenericData.Record(PERSON_V1);
+    r.put("name", name);
+    r.put("age", age);
+    return r;
+  }
+
+  @Test
+  void ourSerializerAutoRegistersAtApicurioWritesTheConfluentWireFormatAndReadsBack()
+      throws Exception {
+    String topic = "people";
+    GenericRecord alice = person("alice", 42);
+    byte[] bytes;
+    try (AvroSerializer<GenericRecord> serializer = serializer()) {
+      bytes = serializer.serialize(topic, alice);
+    }
+
+    // Apicurio now has the subject, and its id is the one in the record's header
+    JsonNode latest = get("/subjects/" + topic + "-value/versions/latest");
+    int apicurioId = latest.get("id").asInt();
+    assertEquals(PERSON_V1, new Schema.Parser().parse(latest.get("schema").asText()));
+    byte[] body = avroBody(alice);
+    ByteBuffer expected = ByteBuffer.allocate(5 + body.length)
+        .put((byte) 0)            // magic byte
+        .putInt(apicurioId)       // big-endian schema id
+        .put(body);               // the Avro binary encoding
+    assertArrayEquals(expected.array(), bytes,
+        () -> "wire bytes " + HexFormat.of().formatHex(bytes) + " vs expected "
+            + HexFormat.of().formatHex(expected.array()));
+
+    try (AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>()) {
+      deserializer.configure(serdeConfig(), false);
+      assertEquals(alice, deserializer.deserialize(topic, bytes));
+      // bytes we did not write ourselves, for an id Apicurio handed out, read the same way
+      GenericRecord bob = person("bob", 7);
+      byte[] handMade = ByteBuffer.allocate(5 + avroBody(bob).length)
+          .put((byte) 0).putInt(apicurioId).put(avroBody(bob)).array();
+      assertEquals(bob, deserializer.deserialize(topic, handMade));
+    }
+  }
+
+  @Test
+  void oldBytesAreReadByTheEvolvedReaderAndAnIncompatibleWriterIsRefused() throws Exception {
+    String topic = "samples";
+    String subject = topic + "-value";
+    Schema sampleV1 = new Schema.Parser().parse("""
+        {"type":"record","name":"Sample","namespace":"io.k8sm.serde.test","fields":[
+          {"name":"name","type":"string"},
+          {"name":"count","type":"int"}]}""");
+    GenericRecord oldRecord = new GenericData.Record(sampleV1);
+    oldRecord.put("name", "old");
+    oldRecord.put("count", 3);
+
+    byte[] oldBytes;
+    byte[] newBytes;
+    Sample newRecord = Sample.newBuilder().setName("new").setCount(4).setZone("eu-1").build();
+    try (AvroSerializer<Object> serializer = serializer();
+         SchemaRegistryClient client = client()) {
+      oldBytes = serializer.serialize(topic, oldRecord);
+      client.setCompatibility(subject, CompatibilityLevel.BACKWARD);
+      // version 2 adds "zone" with a default: BACKWARD-compatible, so auto-registration works
+      newBytes = serializer.serialize(topic, newRecord);
+      assertEquals(2, get("/subjects/" + subject + "/versions").size());
+      int oldId = ByteBuffer.wrap(oldBytes, 1, 4).getInt();
+      int newId = ByteBuffer.wrap(newBytes, 1, 4).getInt();
+      assertTrue(oldId != newId, "the evolved schema has its own id");
+      assertEquals(get("/subjects/" + subject + "/versions/2").get("id").asInt(), newId);
+
+      // a version 3 with a new field and no default cannot read version 2 data: Apicurio refuses
+      // it (BACKWARD) and the serializer surfaces that as our incompatible-schema exception, not a generic failure
+      Schema sampleV3 = SchemaBuilder.record("Sample").namespace("io.k8sm.serde.test").fields()
+          .requiredString("name").requiredInt("count").requiredString("zone")
+          .requiredString("rack")
+          .endRecord();
+      GenericRecord v3 = new GenericData.Record(sampleV3);
+      v3.put("name", "x");
+      v3.put("count", 1);
+      v3.put("zone", "z");
+      v3.put("rack", "r");
+      IncompatibleSchemaException refused = assertThrows(IncompatibleSchemaException.class,
+          () -> serializer.serialize(topic, v3));
+      assertEquals(409, refused.httpStatus(), refused::getMessage);
+      assertTrue(refused.getMessage().contains(topic), refused::getMessage);
+      assertEquals(2, get("/subjects/" + subject + "/versions").size());
+    }
+
+    // the evolved reader (the generated class of version 2) reads version 1 bytes, "zone" from
+    // its default; writer schemas are fetched from Apicurio by the ids in the bytes
+    try (AvroDeserializer<Sample> reader =
+             AvroDeserializer.specific(Sample.class, client())) {
+      assertEquals(Sample.newBuilder().setName("old").setCount(3).setZone("unknown").build(),
+          reader.deserialize(topic, oldBytes));
+      assertEquals(newRecord, reader.deserialize(topic, newBytes));
     }
   }
 }
