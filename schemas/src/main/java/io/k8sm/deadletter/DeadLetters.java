@@ -58,10 +58,13 @@ public final class DeadLetters {
 
     /** The failure's message (with coordinates added to a {@link SerdeException}), then up to three causes. */
     public static String reason(Throwable cause, String topic, int partition, long offset) {
-        if (cause instanceof SerdeException se && topic != null && partition >= 0) {
-            se.withRecordContext(topic, false, null).at(partition, offset);
+        StringBuilder sb = new StringBuilder();
+        if (cause instanceof SerdeException se && se.topic().isPresent() && partition >= 0) {
+            se.at(partition, offset);
+        } else {
+            sb.append("record ").append(keyFor(topic, partition, offset)).append(": ");
         }
-        StringBuilder sb = new StringBuilder(describe(cause));
+        sb.append(describe(cause));
         Throwable c = cause.getCause();
         for (int depth = 0; c != null && c != cause && depth < 3; depth++, c = c.getCause()) {
             sb.append(" <- caused by ").append(c.getClass().getName()).append(": ").append(describe(c));

@@ -66,8 +66,8 @@ public class SerdeException extends SerializationException {
      * message names topic, partition and offset.
      */
     public static RuntimeException atCoordinates(Throwable t, String topic, int partition, long offset) {
-        if (t instanceof SerdeException se) {
-            return se.withRecordContext(topic, false, null).at(partition, offset);
+        if (t instanceof SerdeException se && se.topic().isPresent()) {
+            return se.at(partition, offset);
         }
         return new SerializationException("record " + topic + "/" + partition + "@" + offset + ": " + t, t);
     }
