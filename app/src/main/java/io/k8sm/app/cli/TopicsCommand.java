@@ -3,7 +3,6 @@ package io.k8sm.app.cli;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +55,42 @@ public class TopicsCommand implements Runnable {
     }
   }
 
+  /**
+   * Creates every topic of the catalogue that is missing; existing ones are left alone and reported
+   * (with a warning when their partition count differs). Returns one line per topic and a summary.
+   */
+  public static List<String> ensureTopics(Admin admin, TopicCatalogue topics, short rf, K8smConfig config)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    List<NewTopic> wanted = topics.all(rf);
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
+    int created = 0;
+    List<String> existing = new ArrayList<>();
+    for (NewTopic t : wanted) {
+      try {
+        await(results.get(t.name()), "creating " + t.name(), config);
+        lines.add(String.format("created  %-32s partitions=%d %s", t.name(), t.numPartitions(), t.configs()));
+        created++;
+      } catch (TopicExistsException e) {
+        existing.add(t.name());
+      }
+    }
+    if (!existing.isEmpty()) {
+      Map<String, TopicDescription> d = await(admin.describeTopics(existing).allTopicNames(),
+          "describing existing topics", config);
+      for (NewTopic t : wanted) {
+        TopicDescription td = d.get(t.name());
+        if (td != null) {
+          int have = td.partitions().size();
+          lines.add(String.format("exists   %-32s partitions=%d%s", t.name(), have,
+              have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")"));
+        }
+      }
+    }
+    lines.add(created + " created, " + existing.size() + " already existed");
+    return lines;
+  }
+
   /** {@code k8sm topics create}: idempotent; existing topics are left as they are and reported. */
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {"Create every topic of the catalogue that does not exist yet (idempotent), with its"
@@ -73,35 +108,10 @@ public class TopicsCommand implements Runnable {
       K8smConfig config = connection.config();
       TopicCatalogue topics = config.topics();
       short rf = replicationFactor != null ? replicationFactor : config.topicReplicationFactor();
-      PrintStream out = System.out;
       try (Admin admin = admin(config)) {
-        List<NewTopic> wanted = topics.all(rf);
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
-        int created = 0;
-        List<String> existing = new ArrayList<>();
-        for (NewTopic t : wanted) {
-          try {
-            await(results.get(t.name()), "creating " + t.name(), config);
-            out.printf("created  %-32s partitions=%d %s%n", t.name(), t.numPartitions(), t.configs());
-            created++;
-          } catch (TopicExistsException e) {
-            existing.add(t.name());
-          }
+        for (String line : ensureTopics(admin, topics, rf, config)) {
+          System.out.println(line);
         }
-        if (!existing.isEmpty()) {
-          Map<String, TopicDescription> d = await(admin.describeTopics(existing).allTopicNames(),
-              "describing existing topics", config);
-          for (NewTopic t : wanted) {
-            TopicDescription td = d.get(t.name());
-            if (td == null) {
-              continue;
-            }
-            int have = td.partitions().size();
-            out.printf("exists   %-32s partitions=%d%s%n", t.name(), have,
-                have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")");
-          }
-        }
-        out.printf("%d created, %d already existed%n", created, existing.size());
       }
       return 0;
     }

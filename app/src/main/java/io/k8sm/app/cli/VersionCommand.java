@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code k8sm version}: the k8sm version and the versions of what it is built on. */
-@Command(name = "version", description = "Print the k8sm version and the versions it is built on.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the k8sm version and the versions it is built on.")
 public class VersionCommand implements Callable<Integer> {
 
   @Override
