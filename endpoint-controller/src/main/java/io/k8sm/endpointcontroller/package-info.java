@@ -1,2 +1,0 @@
-/** k8sm endpoint-controller. */
-package io.k8sm.endpointcontroller;
