@@ -1,0 +1,144 @@
+package io.k8sm.scheduler.procurement;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.TreeSet;
+
+/**
+ * An index of the agents by what they have free in one set of roles, net of the executor charge
+ * ("effective" cpu/mem: what a pod of these roles could still get there).
+ *
+ * <ul>
+ *   <li>first-fit: a segment tree over the agents' stable order holding max effective cpu and mem,
+ *       to find the leftmost agent with enough of both without visiting full agents;</li>
+ *   <li>bin-pack: the agents ordered by (score, index), score = effCpu * refMem + effMem * refCpu
+ *       (effCpu/refCpu + effMem/refMem scaled to an exact integer); a pod needing c, m can only fit
+ *       agents scoring at least c * refMem + m * refCpu, and the first fitting agent from there on
+ *       is the one left with the least free normalized cpu/mem.</li>
+ * </ul>
+ */
+final class RoleSetIndex {
+    private final Cluster cluster;
+    private final int[] roles;
+    private long[] effCpu;
+    private long[] effMem;
+    private int leaves;
+    private long[] maxCpu;
+    private long[] maxMem;
+    private long[] score;
+    private TreeSet<Integer> byScore;
+    private long probeScore;
+
+    RoleSetIndex(Cluster cluster, int[] roles) {
+        this.cluster = cluster;
+        this.roles = roles.clone();
+        int n = cluster.agentCount();
+        effCpu = new long[n];
+        effMem = new long[n];
+        leaves = 1;
+        while (leaves < Math.max(1, n)) {
+            leaves <<= 1;
+        }
+        maxCpu = new long[2 * leaves];
+        maxMem = new long[2 * leaves];
+        Arrays.fill(maxCpu, Long.MIN_VALUE);
+        Arrays.fill(maxMem, Long.MIN_VALUE);
+        for (int i = 0; i < n; i++) {
+            computeEffective(i);
+            maxCpu[leaves + i] = effCpu[i];
+            maxMem[leaves + i] = effMem[i];
+        }
+        for (int node = leaves - 1; node >= 1; node--) {
+            maxCpu[node] = Math.max(maxCpu[2 * node], maxCpu[2 * node + 1]);
+            maxMem[node] = Math.max(maxMem[2 * node], maxMem[2 * node + 1]);
+        }
+    }
+
+    private void computeEffective(int i) {
+        AgentState a = cluster.agent(i);
+        long c = a.cpuIn(roles);
+        long m = a.memIn(roles);
+        if (!a.executorPresent) {
+            c -= cluster.execCpu;
+            m -= cluster.execMem;
+        }
+        effCpu[i] = c;
+        effMem[i] = m;
+    }
+
+    /** Re-reads one agent after its free resources changed. */
+    void refresh(int i) {
+        if (byScore != null) {
+            byScore.remove(i);
+        }
+        computeEffective(i);
+        int node = leaves + i;
+        maxCpu[node] = effCpu[i];
+        maxMem[node] = effMem[i];
+        for (node >>= 1; node >= 1; node >>= 1) {
+            maxCpu[node] = Math.max(maxCpu[2 * node], maxCpu[2 * node + 1]);
+            maxMem[node] = Math.max(maxMem[2 * node], maxMem[2 * node + 1]);
+        }
+        if (byScore != null) {
+            score[i] = scoreOf(effCpu[i], effMem[i]);
+            byScore.add(i);
+        }
+    }
+
+    boolean enough(int i, long cpu, long mem) {
+        return effCpu[i] >= cpu && effMem[i] >= mem;
+    }
+
+    /** The leftmost agent at or after {@code from} with effective cpu >= cpu and mem >= mem, or -1. */
+    int firstAtLeast(int from, long cpu, long mem) {
+        return find(1, 0, leaves - 1, from, cpu, mem);
+    }
+
+    private int find(int node, int lo, int hi, int from, long cpu, long mem) {
+        if (hi < from || maxCpu[node] < cpu || maxMem[node] < mem) {
+            return -1;
+        }
+        if (lo == hi) {
+            return lo;
+        }
+        int mid = (lo + hi) >>> 1;
+        int r = find(2 * node, lo, mid, from, cpu, mem);
+        return r >= 0 ? r : find(2 * node + 1, mid + 1, hi, from, cpu, mem);
+    }
+
+    long scoreOf(long cpu, long mem) {
+        return cpu * cluster.refMem + mem * cluster.refCpu;
+    }
+
+    long score(int i) {
+        ensureScores();
+        return score[i];
+    }
+
+    /** Agents in ascending (score, index) order, starting at the first that could hold cpu and mem. */
+    Iterator<Integer> byScoreFrom(long cpu, long mem) {
+        ensureScores();
+        probeScore = scoreOf(cpu, mem);
+        return byScore.tailSet(-1, true).iterator();
+    }
+
+    private void ensureScores() {
+        if (byScore != null) {
+            return;
+        }
+        int n = effCpu.length;
+        score = new long[n];
+        for (int i = 0; i < n; i++) {
+            score[i] = scoreOf(effCpu[i], effMem[i]);
+        }
+        // -1 is the probe: it sorts before every agent of the same score
+        byScore = new TreeSet<>((x, y) -> {
+            long sx = x < 0 ? probeScore : score[x];
+            long sy = y < 0 ? probeScore : score[y];
+            return sx != sy ? Long.compare(sx, sy) : Integer.compare(x, y);
+        });
+        for (int i = 0; i < n; i++) {
+            byScore.add(i);
+        }
+    }
+}
