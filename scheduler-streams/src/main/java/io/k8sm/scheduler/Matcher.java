@@ -9,15 +9,25 @@ import java.util.Map;
 /**
  * Matching queued pods to live offers. The state machine knows no fit logic: it hands the pods (in
  * queue order) and the live offers (in arrival order) to a matcher and applies the answer. The
- * production matcher is {@link io.k8sm.scheduler.topology.ProcurementMatcher} over the procurement
+ * production matcher is {@link io.k8sm.scheduler.offers.ProcurementMatcher} over the procurement
  * package.
  */
 public interface Matcher {
 
   Result match(List<PodSnapshot> pods, List<Offer> offers);
 
-  /** A pod placed on an offer with the spec it was given (AssignedSlave = the offer's hostname). */
-  record Placed(String podKey, String offerId, TaskSpec spec) { }
+  /**
+   * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's
+   * hostname, offerIds = the offers drawn on, first one first).
+   */
+  record Placed(String podKey, List<String> offerIds, TaskSpec spec) {
+    public Placed {
+      offerIds = List.copyOf(offerIds);
+      if (offerIds.isEmpty()) {
+        throw new IllegalArgumentException("a placement draws on at least one offer");
+      }
+    }
+  }
 
   /**
    * @param placed the pods placed, in queue order

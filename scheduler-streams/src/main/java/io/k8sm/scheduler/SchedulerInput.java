@@ -8,23 +8,55 @@ import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.TaskStatus;
 
 /**
- * Everything the scheduler reacts to, one envelope per input topic. {@code timestamp} is the
- * record's event time; it is the only clock the state machine knows.
+ * Everything the scheduler reacts to, one envelope per input topic. The record's event time comes
+ * with it to {@link SchedulerStateMachine#apply}; it is the only clock the state machine knows.
  */
 public sealed interface SchedulerInput {
 
-  long timestamp();
+  /** The input topic's short name (for dead letters and logs). */
+  String source();
+
+  /** The record key (for dead letters and logs). */
+  String key();
 
   /** A pod snapshot from {@code pods}; {@code pod} is null for a tombstone (the pod was deleted). */
-  record PodUpdate(String podKey, PodSnapshot pod, long timestamp) implements SchedulerInput { }
+  record PodUpdate(String podKey, PodSnapshot pod) implements SchedulerInput {
+    public String source() {
+      return "pods";
+    }
 
-  record OfferUpdate(OfferEvent event, long timestamp) implements SchedulerInput { }
+    public String key() {
+      return podKey;
+    }
+  }
 
-  record StatusUpdate(TaskStatus status, long timestamp) implements SchedulerInput { }
+  record OfferUpdate(String key, OfferEvent event) implements SchedulerInput {
+    public String source() {
+      return "offers";
+    }
+  }
 
-  record FrameworkUpdate(FrameworkEvent event, long timestamp) implements SchedulerInput { }
+  record StatusUpdate(String key, TaskStatus status) implements SchedulerInput {
+    public String source() {
+      return "task-status";
+    }
+  }
 
-  record LauncherUpdate(LauncherEvent event, long timestamp) implements SchedulerInput { }
+  record FrameworkUpdate(String key, FrameworkEvent event) implements SchedulerInput {
+    public String source() {
+      return "framework";
+    }
+  }
 
-  record Tick(ClockTick tick, long timestamp) implements SchedulerInput { }
+  record LauncherUpdate(String key, LauncherEvent event) implements SchedulerInput {
+    public String source() {
+      return "launcher-events";
+    }
+  }
+
+  record Tick(String key, ClockTick tick) implements SchedulerInput {
+    public String source() {
+      return "clock";
+    }
+  }
 }

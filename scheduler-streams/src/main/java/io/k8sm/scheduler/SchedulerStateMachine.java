@@ -86,10 +86,27 @@ public final class SchedulerStateMachine {
     return registry;
   }
 
-  /** Applies one input and returns the decisions, in the order they were taken. */
-  public List<SchedulerOutput> apply(SchedulerInput input) {
+  /**
+   * Applies one input with its event time and returns the decisions, in the order they were taken.
+   * Never throws: an input that breaks a rule of the state machine is answered with the decisions
+   * taken so far plus a {@link SchedulerOutput.Rejected} naming the reason.
+   */
+  public List<SchedulerOutput> apply(SchedulerInput input, long timestamp) {
     out = new ArrayList<>();
-    long now = advanceClock(input);
+    try {
+      applyUnsafe(input, timestamp);
+    } catch (RuntimeException e) {
+      log.error("input {} key {} could not be applied", input.source(), input.key(), e);
+      out.add(new SchedulerOutput.Rejected(input.source(), input.key(),
+          "could not be applied: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+    List<SchedulerOutput> result = out;
+    out = new ArrayList<>();
+    return result;
+  }
+
+  private void applyUnsafe(SchedulerInput input, long timestamp) {
+    long now = advanceClock(input, timestamp);
     expireOffers(now);
     boolean newOffer = false;
     if (input instanceof SchedulerInput.PodUpdate p) {
@@ -105,14 +122,11 @@ public final class SchedulerStateMachine {
     }
     schedule(now, newOffer);
     reconcile(now);
-    List<SchedulerOutput> result = out;
-    out = new ArrayList<>();
-    return result;
   }
 
   /** The scheduler's now: the latest event time seen (a clock tick's own time for ticks). */
-  private long advanceClock(SchedulerInput input) {
-    long t = input.timestamp();
+  private long advanceClock(SchedulerInput input, long timestamp) {
+    long t = timestamp;
     if (input instanceof SchedulerInput.Tick tick && tick.tick().getTimestamp() != null) {
       t = Math.max(t, tick.tick().getTimestamp().toEpochMilli());
     }
@@ -299,10 +313,15 @@ public final class SchedulerStateMachine {
   /** Rolls back every not yet launched task that holds the offer (the offer is stale). */
   private void rollBackHolders(String offerId, long now, String why) {
     for (RegistryTask t : registry.all()) {
-      if (offerId.equals(t.getOfferId()) && t.getState() == RegistryTaskState.PENDING && !Tasks.launched(t)) {
+      if (holds(t, offerId) && t.getState() == RegistryTaskState.PENDING && !Tasks.launched(t)) {
         rollBack(t, now, why, false);
       }
     }
+  }
+
+  private static boolean holds(RegistryTask t, String offerId) {
+    return offerId.equals(t.getOfferId()) || (t.getOfferId() != null && t.getSpec() != null
+        && t.getSpec().getOfferIds().contains(offerId));
   }
 
   /**
@@ -310,11 +329,11 @@ public final class SchedulerStateMachine {
    * the spec and queue the pod again with backoff.
    */
   private void rollBack(RegistryTask task, long now, String why, boolean declineOffer) {
-    String offerId = task.getOfferId();
+    List<String> offerIds = task.getSpec() == null ? List.of() : task.getSpec().getOfferIds();
     RegistryTask t = Tasks.edit(task, now).setSpec(null).setOfferId(null).build();
     registry.store(t);
-    if (declineOffer && offerId != null) {
-      decline(offerId);
+    if (declineOffer && !offerIds.isEmpty()) {
+      call("decline", new Decline(offerIds, settings.refuseSeconds()));
     }
     QueueEntry prev = state.queue().get(task.getPodKey());
     int failures = (prev == null ? 0 : prev.failures()) + 1;
@@ -382,14 +401,13 @@ public final class SchedulerStateMachine {
     Set<String> placed = new HashSet<>();
     for (Matcher.Placed p : result.placed()) {
       QueueEntry q = byPod.get(p.podKey());
-      LiveOffer lo = offersById.get(p.offerId());
-      if (q == null || lo == null) {
-        log.error("matcher placed unknown pod {} or offer {}; ignored", p.podKey(), p.offerId());
+      if (q == null || !offersById.keySet().containsAll(p.offerIds()) || placed.contains(p.podKey())) {
+        log.error("matcher placed unknown pod {} or offers {}; ignored", p.podKey(), p.offerIds());
         continue;
       }
-      launch(p, state.pods().get(p.podKey()), lo, now);
+      launch(p, state.pods().get(p.podKey()), now);
       placed.add(p.podKey());
-      used.add(p.offerId());
+      used.addAll(p.offerIds());
     }
     for (String offerId : used) {
       state.offers().put(offerId, offersById.get(offerId).goneUntil(now + settings.offerLingerMs()));
@@ -413,23 +431,22 @@ public final class SchedulerStateMachine {
   }
 
   /** An offer fits: the task takes the offer and its spec (with AssignedSlave); a launch is requested. */
-  private void launch(Matcher.Placed p, PodSnapshot pod, LiveOffer offer, long now) {
+  private void launch(Matcher.Placed p, PodSnapshot pod, long now) {
     RegistryTask task = registry.byPod(p.podKey());
-    TaskSpec spec = TaskSpec.newBuilder(p.spec())
-        .setAgentId(offer.agentId())
-        .setAssignedSlave(offer.offer().getHostname())
-        .build();
+    TaskSpec spec = TaskSpec.newBuilder(p.spec()).setOfferIds(p.offerIds()).build();
+    String offerId = p.offerIds().get(0);
     RegistryTask t = Tasks.edit(task, now)
         .setSpec(spec)
-        .setOfferId(offer.id())
+        .setOfferId(offerId)
         .setAttempt(task.getAttempt() + 1)
         .setPodResourceVersion(pod.getResourceVersion())
         .build();
     registry.store(t);
     state.queue().delete(p.podKey());
     out.add(new SchedulerOutput.Launch(new LaunchRequest(t.getId(), t, pod)));
-    log.info("pod {} task {} scheduled on {} (offer {})", p.podKey(), t.getId(), spec.getAssignedSlave(), offer.id());
-    event(p.podKey(), t.getId(), SchedulerEventType.SCHEDULED, "offer " + offer.id() + " on "
+    log.info("pod {} task {} scheduled on {} (offers {})", p.podKey(), t.getId(), spec.getAssignedSlave(),
+        p.offerIds());
+    event(p.podKey(), t.getId(), SchedulerEventType.SCHEDULED, "offer " + String.join(",", p.offerIds()) + " on "
         + spec.getAssignedSlave(), spec.getAssignedSlave(), now);
   }
 
