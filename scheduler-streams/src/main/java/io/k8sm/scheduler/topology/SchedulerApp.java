@@ -40,8 +40,9 @@ public final class SchedulerApp implements AutoCloseable {
     return topology;
   }
 
+  /** Stops processing and leaves the consumer group, so that another instance takes over at once. */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
   }
 }
