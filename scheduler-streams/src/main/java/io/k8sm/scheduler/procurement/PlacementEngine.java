@@ -1,7 +1,6 @@
 package io.k8sm.scheduler.procurement;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -77,13 +76,11 @@ public final class PlacementEngine {
                 from = i + 1;
             }
         }
-        for (Iterator<Integer> it = idx.byScoreFrom(n.cpu, n.mem); it.hasNext(); ) {
-            int i = it.next();
-            if (idx.enough(i, n.cpu, n.mem) && cluster.check(n, i) == null) {
+        for (int i = idx.nextByScore(-1, n.cpu, n.mem); ; i = idx.nextByScore(i, n.cpu, n.mem)) {
+            if (i < 0 || cluster.check(n, i) == null) {
                 return i;
             }
         }
-        return -1;
     }
 
     /** The policy's choice among a few candidate agents (given in stable order). */

@@ -1,8 +1,6 @@
 package io.k8sm.scheduler.procurement;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.TreeSet;
 
 /**
  * An index of the agents by what they have free in one set of roles, net of the executor charge
@@ -11,7 +9,7 @@ import java.util.TreeSet;
  * <ul>
  *   <li>first-fit: a segment tree over the agents' stable order holding max effective cpu and mem,
  *       to find the leftmost agent with enough of both without visiting full agents;</li>
- *   <li>bin-pack: the agents ordered by (score, index), score = effCpu * refMem + effMem * refCpu
+ *   <li>bin-pack: the agents in a {@link ScoreTreap} ordered by (score, index), score = effCpu * refMem + effMem * refCpu
  *       (effCpu/refCpu + effMem/refMem scaled to an exact integer); a pod needing c, m can only fit
  *       agents scoring at least c * refMem + m * refCpu, and the first fitting agent from there on
  *       is the one left with the least free normalized cpu/mem.</li>
@@ -25,9 +23,7 @@ final class RoleSetIndex {
     private int leaves;
     private long[] maxCpu;
     private long[] maxMem;
-    private long[] score;
-    private TreeSet<Integer> byScore;
-    private long probeScore;
+    private ScoreTreap byScore;
 
     RoleSetIndex(Cluster cluster, int[] roles) {
         this.cluster = cluster;
@@ -68,9 +64,6 @@ final class RoleSetIndex {
 
     /** Re-reads one agent after its free resources changed. */
     void refresh(int i) {
-        if (byScore != null) {
-            byScore.remove(i);
-        }
         computeEffective(i);
         int node = leaves + i;
         maxCpu[node] = effCpu[i];
@@ -80,13 +73,9 @@ final class RoleSetIndex {
             maxMem[node] = Math.max(maxMem[2 * node], maxMem[2 * node + 1]);
         }
         if (byScore != null) {
-            score[i] = scoreOf(effCpu[i], effMem[i]);
-            byScore.add(i);
+            byScore.remove(i);
+            byScore.insert(i, scoreOf(effCpu[i], effMem[i]), effCpu[i], effMem[i]);
         }
-    }
-
-    boolean enough(int i, long cpu, long mem) {
-        return effCpu[i] >= cpu && effMem[i] >= mem;
     }
 
     /** The leftmost agent at or after {@code from} with effective cpu >= cpu and mem >= mem, or -1. */
@@ -112,14 +101,20 @@ final class RoleSetIndex {
 
     long score(int i) {
         ensureScores();
-        return score[i];
+        return byScore.score(i);
     }
 
-    /** Agents in ascending (score, index) order, starting at the first that could hold cpu and mem. */
-    Iterator<Integer> byScoreFrom(long cpu, long mem) {
+    /**
+     * The first agent in ascending (score, index) order, after agent {@code after} (or from the start when
+     * -1), with effective cpu >= cpu and mem >= mem; -1 when none. No agent scoring below
+     * {@code scoreOf(cpu, mem)} can have enough of both, so the search starts there.
+     */
+    int nextByScore(int after, long cpu, long mem) {
         ensureScores();
-        probeScore = scoreOf(cpu, mem);
-        return byScore.tailSet(-1, true).iterator();
+        if (after < 0) {
+            return byScore.first(scoreOf(cpu, mem), -1, cpu, mem);
+        }
+        return byScore.first(byScore.score(after), after + 1, cpu, mem);
     }
 
     private void ensureScores() {
@@ -127,18 +122,9 @@ final class RoleSetIndex {
             return;
         }
         int n = effCpu.length;
-        score = new long[n];
+        byScore = new ScoreTreap(n);
         for (int i = 0; i < n; i++) {
-            score[i] = scoreOf(effCpu[i], effMem[i]);
-        }
-        // -1 is the probe: it sorts before every agent of the same score
-        byScore = new TreeSet<>((x, y) -> {
-            long sx = x < 0 ? probeScore : score[x];
-            long sy = y < 0 ? probeScore : score[y];
-            return sx != sy ? Long.compare(sx, sy) : Integer.compare(x, y);
-        });
-        for (int i = 0; i < n; i++) {
-            byScore.add(i);
+            byScore.insert(i, scoreOf(effCpu[i], effMem[i]), effCpu[i], effMem[i]);
         }
     }
 }

@@ -54,7 +54,8 @@ public final class Workload {
             p.put("*", ranges);
             List<Attribute> attrs = List.of(Attribute.text("rack", "r" + rnd.nextInt(rich ? 10 : 40)),
                     Attribute.scalar("zone", rnd.nextInt(3)));
-            Set<String> executors = rnd.nextInt(3) == 0 ? Set.of(config.executorId()) : Set.of();
+            // benchmark agents all run our executor already, so that Fenzo (which knows no executors) asks the same
+            Set<String> executors = !rich || rnd.nextInt(3) == 0 ? Set.of(config.executorId()) : Set.of();
             String id = String.format("agent-%05d", i);
             out.add(new AgentOffer("offer-" + i, id, "host-" + i, c, m, p, attrs, executors));
         }
