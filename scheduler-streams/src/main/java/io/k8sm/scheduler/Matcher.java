@@ -1,0 +1,42 @@
+package io.k8sm.scheduler;
+
+import io.k8sm.avro.Offer;
+import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.TaskSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Matching queued pods to live offers. The state machine knows no fit logic: it hands the pods (in
+ * queue order) and the live offers (in arrival order) to a matcher and applies the answer. The
+ * production matcher is {@link io.k8sm.scheduler.offers.ProcurementMatcher} over the procurement
+ * package.
+ */
+public interface Matcher {
+
+  Result match(List<PodSnapshot> pods, List<Offer> offers);
+
+  /**
+   * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's
+   * hostname, offerIds = the offers drawn on, first one first).
+   */
+  record Placed(String podKey, List<String> offerIds, TaskSpec spec) {
+    public Placed {
+      offerIds = List.copyOf(offerIds);
+      if (offerIds.isEmpty()) {
+        throw new IllegalArgumentException("a placement draws on at least one offer");
+      }
+    }
+  }
+
+  /**
+   * @param placed the pods placed, in queue order
+   * @param shortfalls for each pod not placed, what was short (a message for FAILED_SCHEDULING)
+   */
+  record Result(List<Placed> placed, Map<String, String> shortfalls) {
+    public Result {
+      placed = List.copyOf(placed);
+      shortfalls = Map.copyOf(shortfalls);
+    }
+  }
+}

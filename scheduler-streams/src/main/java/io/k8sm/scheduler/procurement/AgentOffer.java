@@ -1,0 +1,61 @@
+package io.k8sm.scheduler.procurement;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One Mesos offer, reduced to what procurement needs. All maps are keyed by role and are sorted copies.
+ *
+ * @param offerId the offer id
+ * @param agentId the agent (slave) id
+ * @param hostname the agent's hostname (becomes {@code Spec.assignedSlave})
+ * @param cpus offered cpus per role
+ * @param memMb offered mem (MB) per role
+ * @param ports offered port ranges per role, several ranges per role allowed (sorted)
+ * @param attributes the agent's attributes
+ * @param executorIds ids of the executors already running on the agent
+ */
+public record AgentOffer(String offerId, String agentId, String hostname,
+                         Map<String, Double> cpus, Map<String, Double> memMb, Map<String, List<PortRange>> ports,
+                         List<Attribute> attributes, Set<String> executorIds) {
+
+    /** Label prefix of Mesos attributes turned into node labels. */
+    public static final String ATTRIBUTE_LABEL_PREFIX = "k8s.mesosphere.io/attribute-";
+    /** The hostname label. */
+    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+
+    public AgentOffer {
+        Objects.requireNonNull(offerId, "offerId");
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(hostname, "hostname");
+        cpus = Collections.unmodifiableMap(new TreeMap<>(cpus));
+        memMb = Collections.unmodifiableMap(new TreeMap<>(memMb));
+        TreeMap<String, List<PortRange>> p = new TreeMap<>();
+        ports.forEach((role, ranges) -> {
+            List<PortRange> sorted = new ArrayList<>(ranges);
+            Collections.sort(sorted);
+            p.put(role, List.copyOf(sorted));
+        });
+        ports = Collections.unmodifiableMap(p);
+        attributes = List.copyOf(attributes);
+        executorIds = Collections.unmodifiableSet(new TreeSet<>(executorIds));
+    }
+
+    /** The node labels of the offering agent: {@value #HOSTNAME_LABEL} and one per text or scalar attribute. */
+    public Map<String, String> labels() {
+        TreeMap<String, String> labels = new TreeMap<>();
+        for (Attribute a : attributes) {
+            if (a.isLabel()) {
+                labels.put(ATTRIBUTE_LABEL_PREFIX + a.name(), a.value());
+            }
+        }
+        labels.put(HOSTNAME_LABEL, hostname);
+        return Collections.unmodifiableMap(labels);
+    }
+}

@@ -1,0 +1,71 @@
+package io.k8sm.scheduler.procurement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What is left on one agent in this cycle: its offers pooled, per role id. Mutable; owned by a {@link Cluster}. */
+final class AgentState {
+    final int index;
+    final String agentId;
+    String hostname;
+    Map<String, String> labels;
+    /** Free cpu per role id, milli-cpus. */
+    long[] cpu;
+    /** Free mem per role id, milli-MB. */
+    long[] mem;
+    /** Free ports per role id; null when the role offered none. */
+    PortSet[] ports;
+    /** Ports ever offered per role id in this cycle (to tell "taken" from "not offered"). */
+    PortSet[] offeredPorts;
+    boolean executorPresent;
+    final List<String> offerIds = new ArrayList<>();
+    /** Whether a pod was placed here in this cycle. */
+    boolean used;
+    long totalCpu;
+    long totalMem;
+
+    AgentState(int index, String agentId, int roleCount) {
+        this.index = index;
+        this.agentId = agentId;
+        this.cpu = new long[roleCount];
+        this.mem = new long[roleCount];
+        this.ports = new PortSet[roleCount];
+        this.offeredPorts = new PortSet[roleCount];
+    }
+
+    void growRoles(int roleCount) {
+        if (cpu.length < roleCount) {
+            cpu = java.util.Arrays.copyOf(cpu, roleCount);
+            mem = java.util.Arrays.copyOf(mem, roleCount);
+            ports = java.util.Arrays.copyOf(ports, roleCount);
+            offeredPorts = java.util.Arrays.copyOf(offeredPorts, roleCount);
+        }
+    }
+
+    /** Whether the agent has anything (cpu, mem or ports) in one of these roles. */
+    boolean hasAnyRole(int[] roleIds) {
+        for (int r : roleIds) {
+            if (cpu[r] > 0 || mem[r] > 0 || offeredPorts[r] != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    long cpuIn(int[] roleIds) {
+        long s = 0;
+        for (int r : roleIds) {
+            s += cpu[r];
+        }
+        return s;
+    }
+
+    long memIn(int[] roleIds) {
+        long s = 0;
+        for (int r : roleIds) {
+            s += mem[r];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,87 @@
+package io.k8sm.scheduler.procurement;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a pod asks of an agent. Built by {@link #of} from the pod snapshot and the configuration.
+ *
+ * @param podKey {@code namespace/name}
+ * @param containers the containers, limits resolved
+ * @param nodeName the pod's {@code spec.nodeName}; empty when unset
+ * @param nodeSelector the pod's node selector (a sorted copy)
+ * @param roles the roles the pod may draw resources from, in order; empty = no usable role
+ * @param portMapping fixed or wildcard
+ */
+public record PodRequest(String podKey, List<ContainerRequest> containers, String nodeName,
+                         Map<String, String> nodeSelector, List<String> roles, PortMappingMode portMapping) {
+
+    /** Pod annotation: comma list of the roles a pod may use. */
+    public static final String ROLES_ANNOTATION = "k8s.mesosphere.io/roles";
+    /** Pod annotation: {@code fixed} or {@code wildcard}. */
+    public static final String PORT_MAPPING_ANNOTATION = "k8s.mesosphere.io/portMapping";
+
+    public PodRequest {
+        Objects.requireNonNull(podKey, "podKey");
+        containers = List.copyOf(containers);
+        nodeName = nodeName == null ? "" : nodeName;
+        nodeSelector = nodeSelector == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
+        roles = List.copyOf(roles);
+        Objects.requireNonNull(portMapping, "portMapping");
+    }
+
+    /**
+     * A pod request from the pod's parts: roles from the {@value #ROLES_ANNOTATION} annotation (trimmed,
+     * de-duplicated, intersected with the framework's roles, order kept; without the annotation the
+     * default pod roles), port mapping from {@value #PORT_MAPPING_ANNOTATION} (an unknown value or none:
+     * the configured default).
+     */
+    public static PodRequest of(String podKey, List<ContainerRequest> containers, String nodeName,
+                                Map<String, String> nodeSelector, Map<String, String> annotations,
+                                ProcurementConfig config) {
+        Map<String, String> ann = annotations == null ? Map.of() : annotations;
+        return new PodRequest(podKey, containers, nodeName, nodeSelector,
+                roles(ann.get(ROLES_ANNOTATION), config),
+                PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()));
+    }
+
+    /** The roles named by a roles annotation value, filtered as {@link #of} describes. */
+    public static List<String> roles(String annotationValue, ProcurementConfig config) {
+        if (annotationValue == null) {
+            return config.defaultPodRoles();
+        }
+        Set<String> framework = Set.copyOf(config.frameworkRoles());
+        Set<String> seen = new LinkedHashSet<>();
+        for (String r : annotationValue.split(",")) {
+            String role = r.trim();
+            if (!role.isEmpty() && framework.contains(role)) {
+                seen.add(role);
+            }
+        }
+        return List.copyOf(new ArrayList<>(seen));
+    }
+
+    /** Sum of the containers' cpu limits. */
+    public double cpus() {
+        double sum = 0;
+        for (ContainerRequest c : containers) {
+            sum += c.cpus();
+        }
+        return sum;
+    }
+
+    /** Sum of the containers' memory limits, MB. */
+    public double memMb() {
+        double sum = 0;
+        for (ContainerRequest c : containers) {
+            sum += c.memMb();
+        }
+        return sum;
+    }
+}

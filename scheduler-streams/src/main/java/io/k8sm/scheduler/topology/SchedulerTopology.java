@@ -1,0 +1,129 @@
+package io.k8sm.scheduler.topology;
+
+import io.k8sm.avro.ClockTick;
+import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.LaunchRequest;
+import io.k8sm.avro.LauncherEvent;
+import io.k8sm.avro.MesosCall;
+import io.k8sm.avro.OfferEvent;
+import io.k8sm.avro.PodAction;
+import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.avro.SchedulerEvent;
+import io.k8sm.avro.TaskStatus;
+import io.k8sm.scheduler.Matcher;
+import io.k8sm.scheduler.SchedulerInput;
+import io.k8sm.scheduler.SchedulerOutput;
+import io.k8sm.scheduler.SchedulerSettings;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * The scheduler as a Kafka Streams topology, built by a pure function of a {@link StreamsBuilder}
+ * and the configuration.
+ *
+ * <pre>
+ *   pods ─┐
+ *   offers ─┤ mapValues into one        ┌─ launch-requests   (key task id)
+ *   task-status ─┤ SchedulerInput        ├─ mesos-calls       (key call id)
+ *   framework ─┤ ── merge ── process ────┼─ task-registry     (key task id, tombstone on removal)
+ *   launcher-events ─┤   (one processor   ├─ scheduler-events  (key pod key)
+ *   clock ─┘          owning the stores) ├─ pod-actions       (key pod key)
+ *                                         └─ dead-letters      (key source-topic/key)
+ * </pre>
+ *
+ * <p>The scheduler is one logical state machine per scheduling shard: all six input topics must have
+ * the same number of partitions, and partition i of each belongs to shard i. The default, and the
+ * only layout the producers support today, is one shard = one partition (offers are keyed by the
+ * shard; pods, statuses and launcher events of a shard must land in the same partition number).
+ */
+public final class SchedulerTopology {
+
+  public static final String PROCESSOR = "scheduler";
+
+  private SchedulerTopology() { }
+
+  /** The topology for a configuration (topics, settings, placement policy) and serdes. */
+  public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+    build(builder, config.topics(), config.settings(), config.matcher(), serdes);
+    return builder.build();
+  }
+
+  /** Adds the scheduler to {@code builder}. */
+  public static void build(StreamsBuilder builder, SchedulerTopics topics, SchedulerSettings settings, Matcher matcher,
+                           SchedulerSerdes serdes) {
+    for (StoreBuilder<?> store : SchedulerStores.builders()) {
+      builder.addStateStore(store);
+    }
+    KStream<String, SchedulerInput> pods = builder
+        .stream(topics.pods(), Consumed.with(Serdes.String(), serdes.value(PodSnapshot.class)).withName("pods-in"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.PodUpdate(k, v), Named.as("pods-envelope"));
+    KStream<String, SchedulerInput> offers = builder
+        .stream(topics.offers(), Consumed.with(Serdes.String(), serdes.value(OfferEvent.class)).withName("offers-in"))
+        .filter((k, v) -> v != null, Named.as("offers-non-null"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.OfferUpdate(k, v), Named.as("offers-envelope"));
+    KStream<String, SchedulerInput> statuses = builder
+        .stream(topics.taskStatus(), Consumed.with(Serdes.String(), serdes.value(TaskStatus.class)).withName("status-in"))
+        .filter((k, v) -> v != null, Named.as("status-non-null"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.StatusUpdate(k, v), Named.as("status-envelope"));
+    KStream<String, SchedulerInput> framework = builder
+        .stream(topics.framework(), Consumed.with(Serdes.String(), serdes.value(FrameworkEvent.class)).withName("framework-in"))
+        .filter((k, v) -> v != null, Named.as("framework-non-null"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.FrameworkUpdate(k, v), Named.as("framework-envelope"));
+    KStream<String, SchedulerInput> launcher = builder
+        .stream(topics.launcherEvents(), Consumed.with(Serdes.String(), serdes.value(LauncherEvent.class)).withName("launcher-in"))
+        .filter((k, v) -> v != null, Named.as("launcher-non-null"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.LauncherUpdate(k, v), Named.as("launcher-envelope"));
+    KStream<String, SchedulerInput> clock = builder
+        .stream(topics.clock(), Consumed.with(Serdes.String(), serdes.value(ClockTick.class)).withName("clock-in"))
+        .filter((k, v) -> v != null, Named.as("clock-non-null"))
+        .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
+
+    ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier =
+        () -> new SchedulerProcessor(settings, matcher);
+    KStream<String, SchedulerOutput> decisions = pods
+        .merge(offers, Named.as("merge-offers"))
+        .merge(statuses, Named.as("merge-status"))
+        .merge(framework, Named.as("merge-framework"))
+        .merge(launcher, Named.as("merge-launcher"))
+        .merge(clock, Named.as("merge-clock"))
+        .process(supplier, Named.as(PROCESSOR), SchedulerStores.ALL.toArray(String[]::new));
+
+    decisions.split(Named.as("out-"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Launch, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Launch) v).request(), Named.as("launch-value"))
+            .to(topics.launchRequests(), Produced.with(Serdes.String(), serdes.value(LaunchRequest.class))
+                .withName("launch-requests-out")), "launch"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Call, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Call) v).call(), Named.as("call-value"))
+            .to(topics.mesosCalls(), Produced.with(Serdes.String(), serdes.value(MesosCall.class))
+                .withName("mesos-calls-out")), "call"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Registry, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Registry) v).task(), Named.as("registry-value"))
+            .to(topics.taskRegistry(), Produced.with(Serdes.String(), serdes.value(RegistryTask.class))
+                .withName("task-registry-out")), "registry"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Event, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Event) v).event(), Named.as("event-value"))
+            .to(topics.schedulerEvents(), Produced.with(Serdes.String(), serdes.value(SchedulerEvent.class))
+                .withName("scheduler-events-out")), "event"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Action, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Action) v).action(), Named.as("action-value"))
+            .to(topics.podActions(), Produced.with(Serdes.String(), serdes.value(PodAction.class))
+                .withName("pod-actions-out")), "action"))
+        .branch((k, v) -> v instanceof SchedulerOutput.Rejected, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.Rejected) v).reason().getBytes(StandardCharsets.UTF_8),
+                Named.as("rejected-value"))
+            .to(topics.deadLetters(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                .withName("dead-letters-out")), "rejected"));
+  }
+}
