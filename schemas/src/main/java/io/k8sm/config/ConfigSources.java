@@ -95,8 +95,16 @@ public final class ConfigSources {
    * offending key so the user knows which file, variable or flag to fix.
    */
   public K8smConfig build() {
+    return build(K8smConfig::new);
+  }
+
+  /**
+   * Builds a component's configuration (e.g. {@code SchedulerConfig::new}) from the merged values;
+   * errors carry the source of the offending key, as with {@link #build()}.
+   */
+  public <C extends K8smConfig> C build(java.util.function.Function<Map<String, String>, C> factory) {
     try {
-      return new K8smConfig(values);
+      return factory.apply(values());
     } catch (ConfigException e) {
       throw withOrigin(e);
     }

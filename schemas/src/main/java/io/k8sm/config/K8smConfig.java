@@ -82,15 +82,31 @@ public class K8smConfig extends AbstractConfig {
     return ConfigDef.Range.atLeast(min);
   }
 
+  /**
+   * The key prefixes of the components. One file or environment may configure every component; a
+   * component ignores keys under another component's prefix, and rejects unknown keys under its own.
+   */
+  public static final java.util.List<String> COMPONENT_PREFIXES =
+      java.util.List.of("scheduler.", "endpoints.", "mesos.", "ingest.", "launcher.", "kube.", "demo.");
+
   private static void rejectUnknownKeys(ConfigDef definition, Map<?, ?> originals) {
     for (Object k : originals.keySet()) {
       String key = String.valueOf(k);
-      if (!definition.names().contains(key) && !isPassThrough(key)) {
+      if (!definition.names().contains(key) && !isPassThrough(key) && !belongsToAnotherComponent(definition, key)) {
         throw new ConfigException("Unknown configuration key '" + key + "'. Known keys: "
             + new java.util.TreeSet<>(definition.names()) + ", or any key starting with "
             + KAFKA_PREFIX + ", " + String.join(", ", REGISTRY_PREFIXES));
       }
     }
+  }
+
+  private static boolean belongsToAnotherComponent(ConfigDef definition, String key) {
+    for (String prefix : COMPONENT_PREFIXES) {
+      if (key.startsWith(prefix)) {
+        return definition.names().stream().noneMatch(n -> n.startsWith(prefix));
+      }
+    }
+    return false;
   }
 
   /** True for keys that are passed through to the Kafka or registry clients or the topic catalogue. */

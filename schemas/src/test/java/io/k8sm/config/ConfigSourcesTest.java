@@ -92,6 +92,21 @@ class ConfigSourcesTest {
   }
 
   @Test
+  void aComponentIgnoresAnotherComponentsKeysButNotTyposUnderItsOwnPrefix() {
+    org.apache.kafka.common.config.ConfigDef scheduler = K8smConfig.baseDefinition()
+        .define("scheduler.offer.ttl.ms", org.apache.kafka.common.config.ConfigDef.Type.LONG, 5000L,
+            org.apache.kafka.common.config.ConfigDef.Importance.LOW, "ttl");
+    Map<String, String> shared = Map.of("scheduler.offer.ttl.ms", "7000", "endpoints.mode", "vanilla");
+    K8smConfig base = new ConfigSources().flags(shared).build();
+    assertEquals("k8sm.", base.topicPrefix());
+    K8smConfig sched = new ConfigSources().flags(shared).build(v -> new K8smConfig(scheduler, v));
+    assertEquals(7000L, sched.getLong("scheduler.offer.ttl.ms"));
+    ConfigException e = assertThrows(ConfigException.class, () -> new ConfigSources()
+        .flags(Map.of("scheduler.offer.tll.ms", "1")).build(v -> new K8smConfig(scheduler, v)));
+    assertTrue(e.getMessage().contains("'scheduler.offer.tll.ms'"), e.getMessage());
+  }
+
+  @Test
   void missingFileIsAnErrorNamingTheFile() {
     Path missing = dir.resolve("absent.properties");
     ConfigException e = assertThrows(ConfigException.class, () -> new ConfigSources().file(missing));

@@ -23,7 +23,7 @@ public final class SchedulerApp implements AutoCloseable {
 
   public SchedulerApp start() {
     log.info("starting the scheduler (application.id {}, topics {})", config.getString(SchedulerConfig.APPLICATION_ID),
-        config.topics());
+        config.schedulerTopics());
     streams.start();
     return this;
   }

@@ -105,8 +105,9 @@ public final class SchedulerConfig extends K8smConfig {
             "How many finished tasks the registry keeps.");
   }
 
-  public SchedulerTopics topics() {
-    return SchedulerTopics.withPrefix(topicPrefix());
+  /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
+  public SchedulerTopics schedulerTopics() {
+    return SchedulerTopics.from(topics());
   }
 
   public SchedulerSettings settings() {

@@ -55,7 +55,7 @@ public final class SchedulerTopology {
   /** The topology for a configuration (topics, settings, placement policy) and serdes. */
   public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, config.topics(), config.settings(), config.matcher(), serdes);
+    build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes);
     return builder.build();
   }
 
