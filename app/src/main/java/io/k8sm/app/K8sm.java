@@ -2,6 +2,7 @@ package io.k8sm.app;
 
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.demo.DemoCommand;
+import io.k8sm.app.run.RunCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
 import org.apache.kafka.common.config.ConfigException;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code k8sm} command. */
 @Command(name = "k8sm", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     description = {"The Kubernetes-Mesos scheduler, event-sourced on Apache Kafka.", ""},
-    subcommands = {DemoCommand.class, VersionCommand.class, TopicsCommand.class, TapCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, VersionCommand.class, TopicsCommand.class, TapCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Settings come from defaults, a properties file (--config or $K8SM_CONFIG),"
         + " K8SM_* environment variables (K8SM_BOOTSTRAP_SERVERS sets bootstrap.servers) and flags,"

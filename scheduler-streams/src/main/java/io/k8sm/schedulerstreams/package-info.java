@@ -1,2 +1,0 @@
-/** k8sm scheduler-streams. */
-package io.k8sm.schedulerstreams;
