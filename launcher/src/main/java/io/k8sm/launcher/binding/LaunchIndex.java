@@ -1,0 +1,117 @@
+package io.k8sm.launcher.binding;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.k8sm.avro.Accept;
+import io.k8sm.avro.Launch;
+import io.k8sm.avro.LaunchGroup;
+import io.k8sm.avro.LauncherEvent;
+import io.k8sm.avro.LauncherEventType;
+import io.k8sm.avro.MesosCall;
+import io.k8sm.avro.TaskLaunch;
+import io.k8sm.launcher.kafka.Codec;
+import io.k8sm.launcher.prepare.Annotations;
+import io.k8sm.launcher.prepare.LaunchPreparer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tasks launched and not yet finished, and which of them are already bound (or failed to bind),
+ * derived from what the launcher wrote: ACCEPTs on {@code mesos-calls} (the task's data is the
+ * annotated pod) and BOUND / BIND_FAILED on {@code launcher-events}. Survives restarts without a store
+ * of its own.
+ */
+public final class LaunchIndex {
+  private static final Logger log = LoggerFactory.getLogger(LaunchIndex.class);
+
+  private final Codec codec;
+  private final String mesosCalls;
+  private final String launcherEvents;
+  private final Map<String, LaunchedTask> launched = new ConcurrentHashMap<>();
+  private final Set<String> bindingDecided = ConcurrentHashMap.newKeySet();
+
+  public LaunchIndex(Codec codec, String mesosCalls, String launcherEvents) {
+    this.codec = codec;
+    this.mesosCalls = mesosCalls;
+    this.launcherEvents = launcherEvents;
+  }
+
+  /** Folds one record of mesos-calls or launcher-events. */
+  public void fold(ConsumerRecord<String, byte[]> r) {
+    try {
+      if (r.topic().equals(mesosCalls)) {
+        MesosCall call = codec.decode(MesosCall.class, r.topic(), r.value());
+        if (call != null && call.getCall() instanceof Accept accept) {
+          for (Object op : accept.getOperations()) {
+            List<TaskLaunch> tasks = op instanceof Launch l ? l.getTasks()
+                : op instanceof LaunchGroup g ? g.getTasks() : List.of();
+            tasks.forEach(this::add);
+          }
+        }
+      } else if (r.topic().equals(launcherEvents)) {
+        LauncherEvent e = codec.decode(LauncherEvent.class, r.topic(), r.value());
+        if (e != null && (e.getType() == LauncherEventType.BOUND || e.getType() == LauncherEventType.BIND_FAILED)) {
+          bindingDecided.add(e.getTaskId());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("unreadable record at {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.toString());
+    }
+  }
+
+  private void add(TaskLaunch t) {
+    Map<String, String> labels = t.getLabels();
+    String ns = labels.get(LaunchPreparer.LABEL_NAMESPACE);
+    String name = labels.get(LaunchPreparer.LABEL_NAME);
+    if (ns == null || name == null) {
+      return; // not a launcher launch
+    }
+    Map<String, String> ours = new HashMap<>();
+    try {
+      Pod pod = LaunchPreparer.json().unmarshal(StandardCharsets.UTF_8.decode(t.getData().duplicate()).toString(),
+          Pod.class);
+      if (pod.getMetadata().getAnnotations() != null) {
+        pod.getMetadata().getAnnotations().forEach((k, v) -> {
+          if (k.startsWith(Annotations.PREFIX)) {
+            ours.put(k, v);
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      log.warn("task {}: the pod in its data cannot be read ({}); binding without annotations", t.getTaskId(),
+          e.toString());
+    }
+    String host = ours.get(Annotations.BINDING_HOST);
+    if (host == null) {
+      log.warn("task {} of pod {}/{} has no bindingHost annotation; it will not be bound", t.getTaskId(), ns, name);
+      return;
+    }
+    launched.put(t.getTaskId(), new LaunchedTask(t.getTaskId(), ns, name, labels.getOrDefault(LaunchPreparer.LABEL_UID,
+        ""), t.getAgentId(), host, ours));
+  }
+
+  public Optional<LaunchedTask> get(String taskId) {
+    return Optional.ofNullable(launched.get(taskId));
+  }
+
+  public boolean bindingDecided(String taskId) {
+    return bindingDecided.contains(taskId);
+  }
+
+  public void markBindingDecided(String taskId) {
+    bindingDecided.add(taskId);
+  }
+
+  /** A task that ended: forget it. */
+  public void forget(String taskId) {
+    launched.remove(taskId);
+    bindingDecided.remove(taskId);
+  }
+}
