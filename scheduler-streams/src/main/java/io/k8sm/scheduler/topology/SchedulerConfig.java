@@ -1,6 +1,10 @@
 package io.k8sm.scheduler.topology;
 
 import io.k8sm.config.K8smConfig;
+import io.k8sm.deadletter.DeadLetterConfig;
+import io.k8sm.deadletter.DeadLetterDeserializationHandler;
+import io.k8sm.deadletter.DeadLetterProcessingHandler;
+import io.k8sm.topics.Topic;
 import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.offers.ProcurementMatcher;
@@ -134,9 +138,21 @@ public final class SchedulerConfig extends K8smConfig {
     return new ProcurementMatcher(procurement());
   }
 
-  /** Kafka Streams properties: the shared client properties plus the scheduler's. */
+  /**
+   * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
+   * records (and a processor that throws) go to the catalogue's dead-letter topic through the shared
+   * handlers ({@link DeadLetterDeserializationHandler}, {@link DeadLetterProcessingHandler}), which
+   * encode the {@code DeadLetter} through the schema registry: the serde keys are passed along.
+   * {@code kafka.deserialization.exception.handler} / {@code kafka.processing.exception.handler}
+   * replace them.
+   */
   public Properties streamsProperties() {
     Properties p = kafkaProperties();
+    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+    p.put(DeadLetterConfig.TOPIC, topics().name(Topic.DEAD_LETTERS));
+    serdeConfig().forEach(p::putIfAbsent);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS));
