@@ -26,6 +26,7 @@ import picocli.CommandLine.Mixin;
         "  scheduler.processing.guarantee=exactly_once_v2  (or at_least_once)",
         "  scheduler.num.standby.replicas=0             (hot standbys)",
         "  scheduler.state.dir=                         (Kafka Streams default)",
+        "  scheduler.state.store=rocksdb                (or in-memory)",
         "  scheduler.placement.policy=first-fit         (or bin-pack)",
         "  scheduler.port.mapping=wildcard              (or fixed)",
         "  scheduler.offer.ttl.ms=5000                  (then unused offers are declined)",

@@ -30,6 +30,7 @@ public final class SchedulerConfig extends K8smConfig {
   public static final String PROCESSING_GUARANTEE = "scheduler.processing.guarantee";
   public static final String NUM_STANDBY_REPLICAS = "scheduler.num.standby.replicas";
   public static final String STATE_DIR = "scheduler.state.dir";
+  public static final String STATE_STORE = "scheduler.state.store";
   public static final String PLACEMENT_POLICY = "scheduler.placement.policy";
   public static final String PORT_MAPPING = "scheduler.port.mapping";
   public static final String OFFER_TTL_MS = "scheduler.offer.ttl.ms";
@@ -68,6 +69,10 @@ public final class SchedulerConfig extends K8smConfig {
             "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas).")
         .define(STATE_DIR, Type.STRING, null, Importance.MEDIUM,
             "Directory of the local state stores; default: Kafka Streams' default.")
+        .define(STATE_STORE, Type.STRING, SchedulerStores.Kind.ROCKSDB.configValue(),
+            ValidString.in(SchedulerStores.Kind.ROCKSDB.configValue(), SchedulerStores.Kind.IN_MEMORY.configValue()),
+            Importance.LOW, "Local store of the scheduler's state: rocksdb (on disk; a restart restores only the"
+                + " changelog's tail) or in-memory (the whole changelog is restored on every start).")
         .define(PLACEMENT_POLICY, Type.STRING, "first-fit", ValidString.in("first-fit", "bin-pack"),
             Importance.MEDIUM, "How a pod chooses among fitting agents: first-fit or bin-pack.")
         .define(PORT_MAPPING, Type.STRING, "wildcard", ValidString.in("wildcard", "fixed"), Importance.LOW,
@@ -132,6 +137,10 @@ public final class SchedulerConfig extends K8smConfig {
         PortMappingMode.parse(getString(PORT_MAPPING)).orElseThrow(),
         getDouble(DEFAULT_CONTAINER_CPUS), getDouble(DEFAULT_CONTAINER_MEM_MB), getDouble(EXECUTOR_CPUS),
         getDouble(EXECUTOR_MEM_MB), getString(EXECUTOR_ID), PlacementPolicy.parse(getString(PLACEMENT_POLICY)));
+  }
+
+  public SchedulerStores.Kind storeKind() {
+    return SchedulerStores.Kind.parse(getString(STATE_STORE));
   }
 
   public Matcher matcher() {

@@ -56,14 +56,20 @@ public final class SchedulerTopology {
   /** The topology for a configuration (topics, settings, placement policy) and serdes. */
   public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes);
+    build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes, config.storeKind());
     return builder.build();
   }
 
-  /** Adds the scheduler to {@code builder}. */
+  /** Adds the scheduler to {@code builder}, with RocksDB stores. */
   public static void build(StreamsBuilder builder, SchedulerTopics topics, SchedulerSettings settings, Matcher matcher,
                            SchedulerSerdes serdes) {
-    for (StoreBuilder<?> store : SchedulerStores.builders()) {
+    build(builder, topics, settings, matcher, serdes, SchedulerStores.Kind.ROCKSDB);
+  }
+
+  /** Adds the scheduler to {@code builder}, its stores of the given kind. */
+  public static void build(StreamsBuilder builder, SchedulerTopics topics, SchedulerSettings settings, Matcher matcher,
+                           SchedulerSerdes serdes, SchedulerStores.Kind stores) {
+    for (StoreBuilder<?> store : SchedulerStores.builders(stores)) {
       builder.addStateStore(store);
     }
     KStream<String, SchedulerInput> pods = builder
