@@ -1,5 +1,6 @@
 package io.k8sm.scheduler;
 
+import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.avro.PodAction;
@@ -42,6 +43,15 @@ public sealed interface SchedulerOutput {
     }
   }
 
-  /** An input that was readable but made no sense; goes to dead-letters with the reason. */
+  /**
+   * An input that was readable but made no sense; the topology turns it into a {@link DeadLettered}
+   * with the input's coordinates and the reason.
+   */
   record Rejected(String sourceTopic, String key, String reason) implements SchedulerOutput { }
+
+  /**
+   * A dead letter in the shared format, keyed {@code topic/partition/offset} of the input it is about;
+   * built by the topology (which knows the coordinates) from a {@link Rejected}.
+   */
+  record DeadLettered(String key, DeadLetter letter) implements SchedulerOutput { }
 }

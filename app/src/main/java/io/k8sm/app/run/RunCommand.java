@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run one k8sm service in the foreground until SIGTERM/Ctrl-C (graceful shutdown).",
-    subcommands = {RunEndpointController.class, RunLauncher.class, RunOfferIngest.class})
+    subcommands = {RunScheduler.class, RunOfferIngest.class, RunLauncher.class, RunEndpointController.class})
 public class RunCommand implements Runnable {
 
   @Spec CommandSpec spec;

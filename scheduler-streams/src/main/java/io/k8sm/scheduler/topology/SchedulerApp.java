@@ -1,7 +1,9 @@
 package io.k8sm.scheduler.topology;
 
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,11 @@ public final class SchedulerApp implements AutoCloseable {
   private final Topology topology;
   private final KafkaStreams streams;
 
+  /** The scheduler with the production serdes: Confluent wire format through the configured schema registry. */
+  public SchedulerApp(SchedulerConfig config) {
+    this(config, SchedulerSerdes.registry(config));
+  }
+
   public SchedulerApp(SchedulerConfig config, SchedulerSerdes serdes) {
     this.config = config;
     this.topology = SchedulerTopology.build(config, serdes);
@@ -22,10 +29,22 @@ public final class SchedulerApp implements AutoCloseable {
   }
 
   public SchedulerApp start() {
-    log.info("starting the scheduler (application.id {}, topics {})", config.getString(SchedulerConfig.APPLICATION_ID),
-        config.schedulerTopics());
+    Properties p = config.streamsProperties();
+    log.info("starting the scheduler: application.id {}, processing.guarantee {}, state dir {}, bootstrap {}, registry {},"
+            + " topics {}", p.get(StreamsConfig.APPLICATION_ID_CONFIG), p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+        stateDir(), config.bootstrapServers(), config.schemaRegistryUrl(), config.schedulerTopics());
     streams.start();
     return this;
+  }
+
+  /** The local state directory Kafka Streams uses (its default when {@code scheduler.state.dir} is unset). */
+  public String stateDir() {
+    Object dir = config.streamsProperties().get(StreamsConfig.STATE_DIR_CONFIG);
+    return dir != null ? dir.toString() : new StreamsConfig(config.streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG);
+  }
+
+  public SchedulerConfig config() {
+    return config;
   }
 
   public KafkaStreams.State state() {

@@ -1,6 +1,10 @@
 package io.k8sm.scheduler.topology;
 
 import io.k8sm.config.K8smConfig;
+import io.k8sm.deadletter.DeadLetterConfig;
+import io.k8sm.deadletter.DeadLetterDeserializationHandler;
+import io.k8sm.deadletter.DeadLetterProcessingHandler;
+import io.k8sm.topics.Topic;
 import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.offers.ProcurementMatcher;
@@ -26,6 +30,7 @@ public final class SchedulerConfig extends K8smConfig {
   public static final String PROCESSING_GUARANTEE = "scheduler.processing.guarantee";
   public static final String NUM_STANDBY_REPLICAS = "scheduler.num.standby.replicas";
   public static final String STATE_DIR = "scheduler.state.dir";
+  public static final String STATE_STORE = "scheduler.state.store";
   public static final String PLACEMENT_POLICY = "scheduler.placement.policy";
   public static final String PORT_MAPPING = "scheduler.port.mapping";
   public static final String OFFER_TTL_MS = "scheduler.offer.ttl.ms";
@@ -64,6 +69,10 @@ public final class SchedulerConfig extends K8smConfig {
             "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas).")
         .define(STATE_DIR, Type.STRING, null, Importance.MEDIUM,
             "Directory of the local state stores; default: Kafka Streams' default.")
+        .define(STATE_STORE, Type.STRING, SchedulerStores.Kind.ROCKSDB.configValue(),
+            ValidString.in(SchedulerStores.Kind.ROCKSDB.configValue(), SchedulerStores.Kind.IN_MEMORY.configValue()),
+            Importance.LOW, "Local store of the scheduler's state: rocksdb (on disk; a restart restores only the"
+                + " changelog's tail) or in-memory (the whole changelog is restored on every start).")
         .define(PLACEMENT_POLICY, Type.STRING, "first-fit", ValidString.in("first-fit", "bin-pack"),
             Importance.MEDIUM, "How a pod chooses among fitting agents: first-fit or bin-pack.")
         .define(PORT_MAPPING, Type.STRING, "wildcard", ValidString.in("wildcard", "fixed"), Importance.LOW,
@@ -130,13 +139,29 @@ public final class SchedulerConfig extends K8smConfig {
         getDouble(EXECUTOR_MEM_MB), getString(EXECUTOR_ID), PlacementPolicy.parse(getString(PLACEMENT_POLICY)));
   }
 
+  public SchedulerStores.Kind storeKind() {
+    return SchedulerStores.Kind.parse(getString(STATE_STORE));
+  }
+
   public Matcher matcher() {
     return new ProcurementMatcher(procurement());
   }
 
-  /** Kafka Streams properties: the shared client properties plus the scheduler's. */
+  /**
+   * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
+   * records (and a processor that throws) go to the catalogue's dead-letter topic through the shared
+   * handlers ({@link DeadLetterDeserializationHandler}, {@link DeadLetterProcessingHandler}), which
+   * encode the {@code DeadLetter} through the schema registry: the serde keys are passed along.
+   * {@code kafka.deserialization.exception.handler} / {@code kafka.processing.exception.handler}
+   * replace them.
+   */
   public Properties streamsProperties() {
     Properties p = kafkaProperties();
+    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+    p.put(DeadLetterConfig.TOPIC, topics().name(Topic.DEAD_LETTERS));
+    serdeConfig().forEach(p::putIfAbsent);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS));

@@ -1,33 +1,47 @@
 package io.k8sm.scheduler.topology;
 
+import io.k8sm.avro.DeadLetter;
+import io.k8sm.deadletter.DeadLetters;
 import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerInput;
 import io.k8sm.scheduler.SchedulerOutput;
 import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.SchedulerStateMachine;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.time.Instant;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one processor of a scheduling shard: owns the state stores, applies each input to the
  * {@link SchedulerStateMachine} and forwards its decisions with the input's timestamp.
+ *
+ * <p>A {@link SchedulerOutput.Rejected} becomes a {@link SchedulerOutput.DeadLettered}: an Avro
+ * {@link DeadLetter} with the input's coordinates, key, value (re-encoded in its topic's format),
+ * headers and the reason; {@code failedAt} is the input's event time, so a replay writes the same bytes.
  */
 final class SchedulerProcessor implements Processor<String, SchedulerInput, String, SchedulerOutput> {
 
-  static final String HEADER_SOURCE_TOPIC = "k8sm.dead-letter.topic";
-  static final String HEADER_REASON = "k8sm.dead-letter.reason";
+  private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
 
   private final SchedulerSettings settings;
   private final Matcher matcher;
+  private final Function<SchedulerInput, byte[]> encoder;
   private ProcessorContext<String, SchedulerOutput> context;
   private SchedulerStateMachine machine;
 
-  SchedulerProcessor(SchedulerSettings settings, Matcher matcher) {
+  /**
+   * @param encoder encodes an input's value as its topic holds it (for the dead letter's raw value)
+   */
+  SchedulerProcessor(SchedulerSettings settings, Matcher matcher, Function<SchedulerInput, byte[]> encoder) {
     this.settings = settings;
     this.matcher = matcher;
+    this.encoder = encoder;
   }
 
   @Override
@@ -43,14 +57,32 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     }
     for (SchedulerOutput o : machine.apply(record.value(), record.timestamp())) {
       if (o instanceof SchedulerOutput.Rejected r) {
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse(r.sourceTopic());
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(HEADER_SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_REASON, r.reason().getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<String, SchedulerOutput>(topic + "/" + r.key(), o, record.timestamp(), headers));
+        DeadLetter letter = deadLetter(record, r);
+        String key = DeadLetters.keyFor(letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset());
+        context.forward(new Record<String, SchedulerOutput>(key, new SchedulerOutput.DeadLettered(key, letter),
+            record.timestamp()));
       } else {
         context.forward(new Record<String, SchedulerOutput>(o.key(), o, record.timestamp()));
       }
     }
+  }
+
+  private DeadLetter deadLetter(Record<String, SchedulerInput> record, SchedulerOutput.Rejected r) {
+    RecordMetadata m = context.recordMetadata().orElse(null);
+    String topic = m == null ? r.sourceTopic() : m.topic();
+    int partition = m == null ? -1 : m.partition();
+    long offset = m == null ? -1 : m.offset();
+    byte[] value;
+    try {
+      value = encoder.apply(record.value());
+    } catch (RuntimeException e) {
+      log.warn("cannot re-encode the rejected input {} for its dead letter; the letter carries no value",
+          DeadLetters.keyFor(topic, partition, offset), e);
+      value = null;
+    }
+    String k = record.key() != null ? record.key() : r.key();
+    byte[] key = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+    return DeadLetters.build(topic, partition, offset, record.timestamp(), key, value, record.headers(),
+        new RuleViolation(r.reason()), context.applicationId(), Instant.ofEpochMilli(record.timestamp()));
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -35,20 +36,56 @@ public final class SchedulerStores {
 
   private SchedulerStores() { }
 
-  public static List<StoreBuilder<?>> builders() {
-    return List.of(
-        store(TASKS, StoreSerdes.avro(RegistryTask.class)),
-        store(POD_INDEX, Serdes.String()),
-        store(FINISHED_RING, Serdes.String()),
-        store(PODS, StoreSerdes.avro(PodSnapshot.class)),
-        store(OFFERS, StoreSerdes.liveOffer()),
-        store(QUEUE, StoreSerdes.queueEntry()),
-        store(RECONCILE_PENDING, Serdes.String()),
-        store(META, Serdes.Long()));
+  /**
+   * Where the stores keep their data locally. Either way every store is changelogged, and the
+   * changelog is the truth: a new instance rebuilds the stores from it.
+   */
+  public enum Kind {
+    /** RocksDB on disk under the state directory: a restart on the same disk restores only the changelog's tail. */
+    ROCKSDB("rocksdb"),
+    /** On the heap: every start restores the whole changelog; no disk I/O per commit. */
+    IN_MEMORY("in-memory");
+
+    private final String configValue;
+
+    Kind(String configValue) {
+      this.configValue = configValue;
+    }
+
+    public String configValue() {
+      return configValue;
+    }
+
+    public static Kind parse(String value) {
+      for (Kind k : values()) {
+        if (k.configValue.equals(value)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown store kind '" + value + "': rocksdb or in-memory");
+    }
   }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+  public static List<StoreBuilder<?>> builders() {
+    return builders(Kind.ROCKSDB);
+  }
+
+  public static List<StoreBuilder<?>> builders(Kind kind) {
+    return List.of(
+        store(kind, TASKS, StoreSerdes.avro(RegistryTask.class)),
+        store(kind, POD_INDEX, Serdes.String()),
+        store(kind, FINISHED_RING, Serdes.String()),
+        store(kind, PODS, StoreSerdes.avro(PodSnapshot.class)),
+        store(kind, OFFERS, StoreSerdes.liveOffer()),
+        store(kind, QUEUE, StoreSerdes.queueEntry()),
+        store(kind, RECONCILE_PENDING, Serdes.String()),
+        store(kind, META, Serdes.Long()));
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> store(Kind kind, String name, Serde<V> values) {
+    KeyValueBytesStoreSupplier supplier = kind == Kind.IN_MEMORY
+        ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values)
         .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
   }
 

@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.topology;
 
 import io.k8sm.avro.ClockTick;
+import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
@@ -15,7 +16,7 @@ import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerInput;
 import io.k8sm.scheduler.SchedulerOutput;
 import io.k8sm.scheduler.SchedulerSettings;
-import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,7 +39,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *   framework ─┤ ── merge ── process ────┼─ task-registry     (key task id, tombstone on removal)
  *   launcher-events ─┤   (one processor   ├─ scheduler-events  (key pod key)
  *   clock ─┘          owning the stores) ├─ pod-actions       (key pod key)
- *                                         └─ dead-letters      (key source-topic/key)
+ *                                         └─ dead-letters      (key topic/partition/offset)
  * </pre>
  *
  * <p>The scheduler is one logical state machine per scheduling shard: all six input topics must have
@@ -55,14 +56,20 @@ public final class SchedulerTopology {
   /** The topology for a configuration (topics, settings, placement policy) and serdes. */
   public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes);
+    build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes, config.storeKind());
     return builder.build();
   }
 
-  /** Adds the scheduler to {@code builder}. */
+  /** Adds the scheduler to {@code builder}, with RocksDB stores. */
   public static void build(StreamsBuilder builder, SchedulerTopics topics, SchedulerSettings settings, Matcher matcher,
                            SchedulerSerdes serdes) {
-    for (StoreBuilder<?> store : SchedulerStores.builders()) {
+    build(builder, topics, settings, matcher, serdes, SchedulerStores.Kind.ROCKSDB);
+  }
+
+  /** Adds the scheduler to {@code builder}, its stores of the given kind. */
+  public static void build(StreamsBuilder builder, SchedulerTopics topics, SchedulerSettings settings, Matcher matcher,
+                           SchedulerSerdes serdes, SchedulerStores.Kind stores) {
+    for (StoreBuilder<?> store : SchedulerStores.builders(stores)) {
       builder.addStateStore(store);
     }
     KStream<String, SchedulerInput> pods = builder
@@ -90,7 +97,7 @@ public final class SchedulerTopology {
         .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
 
     ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier =
-        () -> new SchedulerProcessor(settings, matcher);
+        () -> new SchedulerProcessor(settings, matcher, encoder(topics, serdes));
     KStream<String, SchedulerOutput> decisions = pods
         .merge(offers, Named.as("merge-offers"))
         .merge(statuses, Named.as("merge-status"))
@@ -120,10 +127,29 @@ public final class SchedulerTopology {
             .mapValues(v -> ((SchedulerOutput.Action) v).action(), Named.as("action-value"))
             .to(topics.podActions(), Produced.with(Serdes.String(), serdes.value(PodAction.class))
                 .withName("pod-actions-out")), "action"))
-        .branch((k, v) -> v instanceof SchedulerOutput.Rejected, Branched.withConsumer(s -> s
-            .mapValues(v -> ((SchedulerOutput.Rejected) v).reason().getBytes(StandardCharsets.UTF_8),
-                Named.as("rejected-value"))
-            .to(topics.deadLetters(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                .withName("dead-letters-out")), "rejected"));
+        .branch((k, v) -> v instanceof SchedulerOutput.DeadLettered, Branched.withConsumer(s -> s
+            .mapValues(v -> ((SchedulerOutput.DeadLettered) v).letter(), Named.as("dead-letter-value"))
+            .to(topics.deadLetters(), Produced.with(Serdes.String(), serdes.value(DeadLetter.class))
+                .withName("dead-letters-out")), "dead-letter"));
+  }
+
+  /** Encodes an input's value as its topic holds it: the raw value of a dead letter about that input. */
+  static Function<SchedulerInput, byte[]> encoder(SchedulerTopics topics, SchedulerSerdes serdes) {
+    return input -> {
+      if (input instanceof SchedulerInput.PodUpdate p) {
+        return serdes.value(PodSnapshot.class).serializer().serialize(topics.pods(), p.pod());
+      } else if (input instanceof SchedulerInput.OfferUpdate o) {
+        return serdes.value(OfferEvent.class).serializer().serialize(topics.offers(), o.event());
+      } else if (input instanceof SchedulerInput.StatusUpdate s) {
+        return serdes.value(TaskStatus.class).serializer().serialize(topics.taskStatus(), s.status());
+      } else if (input instanceof SchedulerInput.FrameworkUpdate f) {
+        return serdes.value(FrameworkEvent.class).serializer().serialize(topics.framework(), f.event());
+      } else if (input instanceof SchedulerInput.LauncherUpdate l) {
+        return serdes.value(LauncherEvent.class).serializer().serialize(topics.launcherEvents(), l.event());
+      } else if (input instanceof SchedulerInput.Tick t) {
+        return serdes.value(ClockTick.class).serializer().serialize(topics.clock(), t.tick());
+      }
+      return null;
+    };
   }
 }

@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.testing;
 
 import io.k8sm.avro.ClockTick;
+import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
@@ -20,7 +21,6 @@ import io.k8sm.scheduler.topology.SchedulerStores;
 import io.k8sm.scheduler.topology.SchedulerTopics;
 import io.k8sm.scheduler.topology.SchedulerTopology;
 import io.k8sm.scheduler.topology.StoreSerdes;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -58,14 +58,14 @@ public final class SchedulerWorld implements AutoCloseable {
   private final TestOutputTopic<String, RegistryTask> registryOut;
   private final TestOutputTopic<String, SchedulerEvent> eventsOut;
   private final TestOutputTopic<String, PodAction> actionsOut;
-  private final TestOutputTopic<String, byte[]> deadOut;
+  private final TestOutputTopic<String, DeadLetter> deadOut;
 
   public final List<LaunchRequest> launches = new ArrayList<>();
   public final List<MesosCall> calls = new ArrayList<>();
   public final List<KeyValue<String, RegistryTask>> registry = new ArrayList<>();
   public final List<SchedulerEvent> events = new ArrayList<>();
   public final List<PodAction> actions = new ArrayList<>();
-  public final List<KeyValue<String, String>> deadLetters = new ArrayList<>();
+  public final List<KeyValue<String, DeadLetter>> deadLetters = new ArrayList<>();
 
   public SchedulerWorld() {
     this(SchedulerSettings.defaults());
@@ -92,7 +92,7 @@ public final class SchedulerWorld implements AutoCloseable {
     registryOut = driver.createOutputTopic(TOPICS.taskRegistry(), kd, SERDES.value(RegistryTask.class).deserializer());
     eventsOut = driver.createOutputTopic(TOPICS.schedulerEvents(), kd, SERDES.value(SchedulerEvent.class).deserializer());
     actionsOut = driver.createOutputTopic(TOPICS.podActions(), kd, SERDES.value(PodAction.class).deserializer());
-    deadOut = driver.createOutputTopic(TOPICS.deadLetters(), kd, Serdes.ByteArray().deserializer());
+    deadOut = driver.createOutputTopic(TOPICS.deadLetters(), kd, SERDES.value(DeadLetter.class).deserializer());
   }
 
   public long now() {
@@ -149,9 +149,7 @@ public final class SchedulerWorld implements AutoCloseable {
     registry.addAll(registryOut.readKeyValuesToList());
     events.addAll(eventsOut.readValuesToList());
     actions.addAll(actionsOut.readValuesToList());
-    for (KeyValue<String, byte[]> kv : deadOut.readKeyValuesToList()) {
-      deadLetters.add(KeyValue.pair(kv.key, new String(kv.value, StandardCharsets.UTF_8)));
-    }
+    deadLetters.addAll(deadOut.readKeyValuesToList());
     return this;
   }
 
@@ -187,6 +185,11 @@ public final class SchedulerWorld implements AutoCloseable {
   public List<KeyValue<String, byte[]>> changelog(String store) {
     return driver.createOutputTopic("scheduler-test-" + store + "-changelog", new StringDeserializer(),
         Serdes.ByteArray().deserializer()).readKeyValuesToList();
+  }
+
+  /** Decodes a value as the topology's input and output topics hold it in these tests. */
+  public static <T extends org.apache.avro.specific.SpecificRecord> T decode(Class<T> type, byte[] bytes) {
+    return SERDES.value(type).deserializer().deserialize("test", bytes);
   }
 
   public static RegistryTask decodeTask(byte[] bytes) {

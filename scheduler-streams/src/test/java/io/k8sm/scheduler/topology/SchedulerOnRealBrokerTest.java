@@ -3,9 +3,11 @@ package io.k8sm.scheduler.topology;
 import static io.k8sm.scheduler.testing.Given.offer;
 import static io.k8sm.scheduler.testing.Given.pod;
 import static io.k8sm.scheduler.testing.Given.status;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodSnapshot;
@@ -13,7 +15,13 @@ import io.k8sm.avro.SchedulerEvent;
 import io.k8sm.avro.SchedulerEventType;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
-import io.k8sm.sandbox.kafka.EmbeddedKafka;
+import io.k8sm.deadletter.DeadLetterDeserializationHandler;
+import io.k8sm.sandbox.junit.KafkaWorld;
+import io.k8sm.sandbox.junit.WithKafkaWorld;
+import io.k8sm.serde.AvroSerde;
+import io.k8sm.serde.SerdeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,105 +29,106 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scheduler on a real in-process KRaft broker with exactly-once: a pod and an offer in, a launch
- * request out; then a restart with the local state wiped, so that the registry (with AssignedSlave)
- * can only come back from its changelog.
+ * The scheduler as it runs in production, on the shared real broker (in-process KRaft, exactly-once)
+ * with the real schema registry: every record on every topic is in the Confluent wire format.
+ * Each test has its own topic prefix and application id.
  */
+@WithKafkaWorld
 class SchedulerOnRealBrokerTest {
-
-  private static EmbeddedKafka kafka;
-  private static final SchedulerTopics TOPICS = SchedulerTopics.defaults();
-  private static final SchedulerSerdes SERDES = SchedulerSerdes.registryFree();
 
   @TempDir
   Path stateDir;
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start();
-    List<NewTopic> topics = Stream.of(TOPICS.pods(), TOPICS.offers(), TOPICS.taskStatus(), TOPICS.framework(),
-            TOPICS.launcherEvents(), TOPICS.clock(), TOPICS.launchRequests(), TOPICS.mesosCalls(),
-            TOPICS.taskRegistry(), TOPICS.schedulerEvents(), TOPICS.podActions(), TOPICS.deadLetters())
-        .map(t -> new NewTopic(t, 1, (short) 1)).toList();
-    kafka.admin().createTopics(topics).all().get();
-  }
+  /** One test's scheduler world on the shared broker: its topics, its configuration, its serdes. */
+  private final class Rig {
+    final KafkaWorld world;
+    final SchedulerConfig config;
+    final SchedulerTopics topics;
+    final SchedulerSerdes serdes;
 
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
+    Rig(KafkaWorld world, String name) {
+      this.world = world;
+      Map<String, Object> cfg = new HashMap<>();
+      cfg.put("bootstrap.servers", world.bootstrapServers());
+      cfg.put("schema.registry.url", world.registryUrl());
+      cfg.put("topics.prefix", name + ".");
+      cfg.put(SchedulerConfig.APPLICATION_ID, name);
+      cfg.put(SchedulerConfig.STATE_DIR, stateDir.toString());
+      cfg.put("kafka.commit.interval.ms", "100");
+      // The restarted instance joins the group the stopped one may still hold: keep that wait short.
+      cfg.put("kafka.session.timeout.ms", "6000");
+      cfg.put("kafka.heartbeat.interval.ms", "1000");
+      config = new SchedulerConfig(cfg);
+      topics = config.schedulerTopics();
+      serdes = SchedulerSerdes.registry(config);
+      try (org.apache.kafka.clients.admin.Admin admin = world.admin()) {
+        admin.createTopics(config.topics().all((short) 1)).all().get(); // the catalogue's partitions and policies
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create the topics of " + name, e);
+      }
     }
-  }
 
-  private SchedulerApp app() {
-    Map<String, Object> cfg = new HashMap<>();
-    cfg.put("bootstrap.servers", kafka.bootstrapServers());
-    cfg.put(SchedulerConfig.APPLICATION_ID, "scheduler-it");
-    cfg.put(SchedulerConfig.STATE_DIR, stateDir.toString());
-    cfg.put("kafka.commit.interval.ms", "100");
-    // The restarted instance joins the group the stopped one may still hold: keep that wait short.
-    cfg.put("kafka.session.timeout.ms", "6000");
-    cfg.put("kafka.heartbeat.interval.ms", "1000");
-    return new SchedulerApp(new SchedulerConfig(cfg), SERDES).start();
-  }
-
-  private <T extends org.apache.avro.specific.SpecificRecord> void send(String topic, String key, T value,
-                                                                         Class<T> type) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    try (KafkaProducer<String, byte[]> producer =
-             new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      Serde<T> serde = SERDES.value(type);
-      producer.send(new ProducerRecord<>(topic, key, serde.serializer().serialize(topic, value)));
+    SchedulerApp start() {
+      return new SchedulerApp(config).start(); // the production constructor: registry serdes
     }
-  }
 
-  private <T extends org.apache.avro.specific.SpecificRecord> T await(String topic, Class<T> type,
-                                                                      Predicate<T> wanted) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(new TopicPartition(topic, 0)));
-      consumer.seekToBeginning(consumer.assignment());
-      Serde<T> serde = SERDES.value(type);
-      List<T> seen = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          T v = serde.deserializer().deserialize(topic, r.value());
-          seen.add(v);
-          if (wanted.test(v)) {
-            return v;
+    <T extends SpecificRecord> void send(String topic, String key, T value, Class<T> type) {
+      sendRaw(topic, key, serdes.value(type).serializer().serialize(topic, value));
+    }
+
+    void sendRaw(String topic, String key, byte[] value) {
+      try (KafkaProducer<String, byte[]> producer =
+               new KafkaProducer<>(world.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+      }
+    }
+
+    <T extends SpecificRecord> T await(String topic, Class<T> type, Predicate<T> wanted) {
+      return awaitRecord(topic, AvroSerde.specific(type, config.serdeConfig(), false).deserializer(),
+          r -> wanted.test(r.value())).value();
+    }
+
+    /** Reads {@code topic} (every partition, committed records) from the start until a record is wanted. */
+    <T> ConsumerRecord<String, T> awaitRecord(String topic, Deserializer<T> values,
+                                              Predicate<ConsumerRecord<String, T>> wanted) {
+      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(world.consumerProps(topic + "-reader"),
+          new StringDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+            .map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        List<Object> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            T v = values.deserialize(topic, r.value());
+            ConsumerRecord<String, T> typed = new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), v);
+            seen.add(v);
+            if (wanted.test(typed)) {
+              return typed;
+            }
           }
         }
+        throw new AssertionError("nothing wanted on " + topic + "; saw " + seen);
       }
-      throw new AssertionError("nothing wanted on " + topic + "; saw " + seen);
     }
   }
 
@@ -135,23 +144,76 @@ class SchedulerOnRealBrokerTest {
   }
 
   @Test
-  void podAndOfferInLaunchRequestOutAndAssignedSlaveSurvivesARestartFromTheChangelog() throws Exception {
+  void podAndOfferInLaunchRequestOutAndAssignedSlaveSurvivesARestartFromTheChangelog(KafkaWorld world)
+      throws Exception {
+    Rig rig = new Rig(world, "sched-restart");
+    SchedulerTopics t = rig.topics;
     String taskId;
-    try (SchedulerApp app = app()) {
-      send(TOPICS.pods(), "ns/a", pod("ns/a").build(), PodSnapshot.class);
-      send(TOPICS.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
-      LaunchRequest launch = await(TOPICS.launchRequests(), LaunchRequest.class, l -> true);
+    try (SchedulerApp app = rig.start()) {
+      rig.send(t.pods(), "ns/a", pod("ns/a").build(), PodSnapshot.class);
+      rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
+      LaunchRequest launch = rig.await(t.launchRequests(), LaunchRequest.class, l -> true);
       assertEquals("host-a", launch.getTask().getSpec().getAssignedSlave());
       taskId = launch.getTaskId();
     }
     deleteRecursively(stateDir); // the next instance can only restore from the changelog
-    try (SchedulerApp app = app()) {
-      send(TOPICS.taskStatus(), taskId, status(taskId, TaskState.TASK_FAILED).build(), TaskStatus.class);
-      SchedulerEvent ev = await(TOPICS.schedulerEvents(), SchedulerEvent.class,
+    try (SchedulerApp app = rig.start()) {
+      rig.send(t.taskStatus(), taskId, status(taskId, TaskState.TASK_FAILED).build(), TaskStatus.class);
+      SchedulerEvent ev = rig.await(t.schedulerEvents(), SchedulerEvent.class,
           e -> e.getType() == SchedulerEventType.RESCHEDULED);
       assertEquals("host-a", ev.getHost(), "AssignedSlave came back from the changelog");
       assertTrue(ev.getMessage().contains(taskId));
       assertEquals(KafkaStreams.State.RUNNING, app.state());
+    }
+  }
+
+  @Test
+  void everyOutputIsInTheConfluentWireFormatOfTheRegistry(KafkaWorld world) throws Exception {
+    Rig rig = new Rig(world, "sched-wire");
+    SchedulerTopics t = rig.topics;
+    try (SchedulerApp app = rig.start()) {
+      rig.send(t.pods(), "ns/a", pod("ns/a").build(), PodSnapshot.class);
+      rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
+      ConsumerRecord<String, byte[]> raw = rig.awaitRecord(t.launchRequests(), new ByteArrayDeserializer(), r -> true);
+      assertEquals(0, raw.value()[0], "magic byte 0");
+      int schemaId = ByteBuffer.wrap(raw.value(), 1, 4).getInt();
+      assertEquals(LaunchRequest.getClassSchema(),
+          io.k8sm.registry.SchemaRegistryClients.fromConfig(rig.config.serdeConfig()).getById(schemaId),
+          "the schema id names the LaunchRequest schema in the registry");
+    }
+  }
+
+  @Test
+  void corruptPodRecordGoesToDeadLettersAsAnAvroDeadLetterAndTheNextPodIsStillScheduled(KafkaWorld world)
+      throws Exception {
+    Rig rig = new Rig(world, "sched-corrupt");
+    SchedulerTopics t = rig.topics;
+    byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+    try (SchedulerApp app = rig.start()) {
+      rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
+      rig.sendRaw(t.pods(), "ns/broken", garbage);
+      rig.send(t.pods(), "ns/next", pod("ns/next").build(), PodSnapshot.class);
+
+      LaunchRequest launch = rig.await(t.launchRequests(), LaunchRequest.class, l -> true);
+      assertEquals("next", launch.getPod().getName(), "the pod after the corrupt record is scheduled");
+
+      ConsumerRecord<String, DeadLetter> dead = rig.awaitRecord(t.deadLetters(),
+          AvroSerde.specific(DeadLetter.class, rig.config.serdeConfig(), false).deserializer(), r -> true);
+      DeadLetter d = dead.value();
+      assertEquals(t.pods() + "/0/0", dead.key(), "key topic/partition/offset");
+      assertEquals(t.pods(), d.getSourceTopic());
+      assertEquals(0, d.getSourcePartition());
+      assertEquals(0L, d.getSourceOffset());
+      assertEquals("ns/broken", StandardCharsets.UTF_8.decode(d.getKey()).toString());
+      byte[] value = new byte[d.getValue().remaining()];
+      d.getValue().get(value);
+      assertArrayEquals(garbage, value, "the raw bytes as read");
+      assertTrue(SerdeException.class.isAssignableFrom(Class.forName(d.getExceptionClass())), d.getExceptionClass());
+      assertTrue(d.getReason().contains(t.pods()), d.getReason());
+      assertEquals("sched-corrupt", d.getApplication());
+      assertEquals(KafkaStreams.State.RUNNING, app.state());
+      assertEquals(DeadLetterDeserializationHandler.class.getName(),
+          rig.config.streamsProperties().get("deserialization.exception.handler"));
     }
   }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k8sm.avro.Acknowledge;
+import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.Decline;
 import io.k8sm.avro.Kill;
 import io.k8sm.avro.LauncherEventType;
@@ -24,9 +25,12 @@ import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.RegistryTaskState;
 import io.k8sm.avro.SchedulerEventType;
 import io.k8sm.avro.TaskState;
+import io.k8sm.avro.TaskStatus;
 import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.registry.Tasks;
 import io.k8sm.scheduler.testing.SchedulerWorld;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
@@ -364,7 +368,30 @@ class SchedulerScenariosTest {
     world.status(status("pod.unknown", TaskState.TASK_RUNNING).build());
     assertEquals("pod.unknown", world.calls(Kill.class).get(0).getTaskId());
     assertEquals(1, world.deadLetters.size());
-    assertTrue(world.deadLetters.get(0).value.contains("does not know"));
+    assertTrue(world.deadLetters.get(0).value.getReason().contains("does not know"));
+  }
+
+  @Test
+  void ruleViolationDeadLetterIsTheSharedAvroFormatWithCoordinatesAndEventTime() {
+    world.pod(pod("ns/a").build());
+    TaskStatus running = status("pod.unknown", TaskState.TASK_RUNNING).build();
+    world.status(running);
+    KeyValue<String, DeadLetter> kv = world.deadLetters.get(0);
+    DeadLetter d = kv.value;
+    assertEquals(SchedulerWorld.TOPICS.taskStatus() + "/0/0", kv.key, "key topic/partition/offset");
+    assertEquals(SchedulerWorld.TOPICS.taskStatus(), d.getSourceTopic());
+    assertEquals(0, d.getSourcePartition());
+    assertEquals(0L, d.getSourceOffset());
+    assertEquals("pod.unknown", StandardCharsets.UTF_8.decode(d.getKey()).toString());
+    byte[] value = new byte[d.getValue().remaining()];
+    d.getValue().get(value);
+    assertEquals(running, SchedulerWorld.decode(TaskStatus.class, value), "the raw value is the status as read");
+    assertEquals(RuleViolation.class.getName(), d.getExceptionClass());
+    assertTrue(d.getReason().startsWith("record " + SchedulerWorld.TOPICS.taskStatus() + "/0/0: TASK_RUNNING"),
+        d.getReason());
+    assertEquals(Instant.ofEpochMilli(world.now()), d.getFailedAt(), "failedAt is the event time, not the wall clock");
+    assertEquals(Instant.ofEpochMilli(world.now()), d.getSourceTimestamp());
+    assertEquals("scheduler-test", d.getApplication());
   }
 
   @Test
