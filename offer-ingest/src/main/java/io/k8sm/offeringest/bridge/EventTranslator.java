@@ -126,7 +126,8 @@ public final class EventTranslator {
 
   static String url(Protos.URL u) {
     Protos.Address a = u.getAddress();
-    String host = a.hasHostname() ? a.getHostname() : a.getIp();
+    // the IP when Mesos gives one: it becomes the node's InternalIP and so the pods' host IP
+    String host = a.hasIp() ? a.getIp() : a.getHostname();
     String path = u.hasPath() ? (u.getPath().startsWith("/") ? u.getPath() : "/" + u.getPath()) : "";
     return u.getScheme() + "://" + host + ":" + a.getPort() + path;
   }

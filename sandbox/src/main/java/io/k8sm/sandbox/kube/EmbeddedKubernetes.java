@@ -23,6 +23,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   /** Starts the server on a free loopback port. */
   public static EmbeddedKubernetes start() {
+    // the mock server logs every request at INFO through java.util.logging
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new BindingCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);

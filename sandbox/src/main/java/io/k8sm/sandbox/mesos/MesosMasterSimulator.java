@@ -93,7 +93,7 @@ public final class MesosMasterSimulator implements AutoCloseable {
     this.cfg = b;
     this.random = new Random(b.seed);
     for (SimulatedAgent a : b.agents) {
-      agents.put(a.id(), new AgentState(a));
+      agents.put(a.id(), new AgentState(a, agents.size() + 1));
     }
   }
 
@@ -774,6 +774,10 @@ public final class MesosMasterSimulator implements AutoCloseable {
           .setFrameworkId(FrameworkID.newBuilder().setValue(f.id))
           .setAgentId(AgentID.newBuilder().setValue(a.agent.id()))
           .setHostname(a.agent.hostname())
+          .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
+              .setAddress(org.apache.mesos.v1.Protos.Address.newBuilder().setHostname(a.agent.hostname())
+                  .setIp(a.ip).setPort(5051))
+              .setPath("/slave(1)"))
           .setAllocationInfo(org.apache.mesos.v1.Protos.Resource.AllocationInfo.newBuilder().setRole(role))
           .addAllResources(free.toProto(resourceRole, role));
       a.agent.attributes().forEach((k, v) -> offer.addAttributes(attribute(k, v)));
@@ -1003,12 +1007,15 @@ public final class MesosMasterSimulator implements AutoCloseable {
 
   private static final class AgentState {
     final SimulatedAgent agent;
+    /** The agent's address as its offers' URL carries it: 127.0.1.N, in the loopback range. */
+    final String ip;
     SimResources used = SimResources.EMPTY;
     final Set<String> executors = new HashSet<>();
     boolean removed;
 
-    AgentState(SimulatedAgent agent) {
+    AgentState(SimulatedAgent agent, int index) {
       this.agent = agent;
+      this.ip = "127.0." + (1 + index / 250) + "." + (1 + index % 250);
     }
   }
 
