@@ -94,7 +94,8 @@ public final class Launcher implements AutoCloseable {
       open.push(launchHistory);
       launchLoop = new TransactionalLoop("launch", kafka, config.launchGroup(),
           "k8sm-launcher-launch-" + config.instanceId(), List.of(topics.name(Topic.LAUNCH_REQUESTS)),
-          new LaunchHandler(out, PodLookup.of(client), config.executorCommand(), ledger, launchHistory),
+          new LaunchHandler(out, PodLookup.of(client), config.executorCommand(), ledger, launchHistory,
+              config.acceptRefuseSeconds()),
           config.pollTimeout(), DRAIN_POLLS);
       open.push(launchLoop);
 

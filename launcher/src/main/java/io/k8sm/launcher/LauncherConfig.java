@@ -22,10 +22,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param bindBackoff the first wait between two binding attempts (doubling)
  * @param resync how often the pod and node informers re-deliver their whole cache (0 = never)
  * @param pollTimeout how long one Kafka poll waits
+ * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused remainder
  */
 public record LauncherConfig(K8smConfig kafka, String schedulerName, String groupId, String instanceId,
                              String executorCommand, int bindAttempts, Duration bindBackoff, Duration resync,
-                             Duration pollTimeout) {
+                             Duration pollTimeout, double acceptRefuseSeconds) {
 
   public static final String SCHEDULER_NAME = "launcher.scheduler.name";
   public static final String GROUP_ID = "launcher.group.id";
@@ -35,6 +36,7 @@ public record LauncherConfig(K8smConfig kafka, String schedulerName, String grou
   public static final String BIND_BACKOFF_MS = "launcher.bind.backoff.ms";
   public static final String RESYNC_SECONDS = "launcher.resync.seconds";
   public static final String POLL_MS = "launcher.poll.ms";
+  public static final String ACCEPT_REFUSE_SECONDS = "launcher.accept.refuse.seconds";
 
   public LauncherConfig {
     if (schedulerName == null || schedulerName.isBlank()) {
@@ -66,7 +68,11 @@ public record LauncherConfig(K8smConfig kafka, String schedulerName, String grou
         .define(RESYNC_SECONDS, Type.INT, 300, ConfigDef.Range.atLeast(0), Importance.LOW,
             "Informer resync period: every pod and node is re-emitted this often (0 = never).")
         .define(POLL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
-            "How long one Kafka poll waits.");
+            "How long one Kafka poll waits.")
+        .define(ACCEPT_REFUSE_SECONDS, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "The refuse filter of each ACCEPT: seconds before Mesos re-offers what the launch left of an"
+                + " agent's offers. Mesos' default is 5 s; a short one lets the next pods use the remainder"
+                + " at the next allocation.");
   }
 
   /** The shared definition plus the launcher's keys. */
@@ -78,7 +84,8 @@ public record LauncherConfig(K8smConfig kafka, String schedulerName, String grou
   public static LauncherConfig from(K8smConfig c) {
     return new LauncherConfig(c, c.getString(SCHEDULER_NAME), c.getString(GROUP_ID), c.getString(INSTANCE_ID),
         c.getString(EXECUTOR_COMMAND), c.getInt(BIND_ATTEMPTS), Duration.ofMillis(c.getLong(BIND_BACKOFF_MS)),
-        Duration.ofSeconds(c.getInt(RESYNC_SECONDS)), Duration.ofMillis(c.getLong(POLL_MS)));
+        Duration.ofSeconds(c.getInt(RESYNC_SECONDS)), Duration.ofMillis(c.getLong(POLL_MS)),
+        c.getDouble(ACCEPT_REFUSE_SECONDS));
   }
 
   /** Parses raw key/values (file, environment, flags) with the full definition. */

@@ -95,6 +95,16 @@ class LaunchHandlerTest {
   }
 
   @Test
+  void acceptCarriesTheConfiguredRefuseFilterSoTheRemainderReturnsSoon() throws Exception {
+    LaunchHandler withFilter = new LaunchHandler(out, lookup, "exec", new LaunchLedger(), null, 1.0);
+    var result = withFilter.handle(List.of(record(request("pod.f", live("f")))));
+    Accept accept = (Accept) calls(result).get(0).getCall();
+    assertEquals(1.0, accept.getFilters().getRefuseSeconds());
+    Accept unfiltered = (Accept) calls(run(List.of(record(request("pod.g", live("g")))))).get(0).getCall();
+    assertEquals(null, unfiltered.getFilters(), "no filter configured: Mesos' default applies");
+  }
+
+  @Test
   void aReplayedRequestLaunchesNothingTheSecondTime() throws Exception {
     LaunchRequest r = request("pod.a", live("a"));
     assertEquals(1, calls(run(List.of(record(r), record(r)))).size(), "a duplicate in the same batch is dropped");

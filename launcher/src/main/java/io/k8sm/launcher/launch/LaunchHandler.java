@@ -42,6 +42,7 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
   private final String executorCommand;
   private final LaunchLedger ledger;
   private final CatchUpReader history;
+  private final Double acceptRefuseSeconds;
   private final List<String> pendingTasks = new ArrayList<>();
   private final List<String> pendingOffers = new ArrayList<>();
 
@@ -51,6 +52,13 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
    */
   public LaunchHandler(Outputs out, PodLookup pods, String executorCommand, LaunchLedger ledger,
                        CatchUpReader history) {
+    this(out, pods, executorCommand, ledger, history, null);
+  }
+
+  /** @param acceptRefuseSeconds the ACCEPT's refuse filter; null leaves it to Mesos (5 s) */
+  public LaunchHandler(Outputs out, PodLookup pods, String executorCommand, LaunchLedger ledger,
+                       CatchUpReader history, Double acceptRefuseSeconds) {
+    this.acceptRefuseSeconds = acceptRefuseSeconds;
     this.out = out;
     this.pods = pods;
     this.executorCommand = executorCommand;
@@ -128,7 +136,8 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
           .setCall(Accept.newBuilder()
               .setOfferIds(first.offerIds())
               .setOperations(List.of(Launch.newBuilder().setTasks(tasks).build()))
-              .setFilters(null)
+              .setFilters(acceptRefuseSeconds == null ? null
+                  : io.k8sm.avro.Filters.newBuilder().setRefuseSeconds(acceptRefuseSeconds).build())
               .build())
           .build();
       records.add(out.call(call));
