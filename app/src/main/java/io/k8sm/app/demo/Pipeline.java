@@ -109,8 +109,20 @@ public final class Pipeline implements AutoCloseable {
   }
 
   public synchronized void startScheduler() {
-    scheduler = new SchedulerApp(new SchedulerConfig(settings)).start();
+    startScheduler(Map.of());
+  }
+
+  /** Starts the scheduler with some settings changed, e.g. another application id (a fresh registry). */
+  public synchronized void startScheduler(Map<String, String> overrides) {
+    Map<String, String> s = new LinkedHashMap<>(settings);
+    s.putAll(overrides);
+    scheduler = new SchedulerApp(new SchedulerConfig(s)).start();
     LOG.info("scheduler started (state dir {})", scheduler.stateDir());
+  }
+
+  /** The scheduler's local state directory (its stores; the changelog topics hold the truth). */
+  public Path schedulerStateDir() {
+    return Path.of(settings.get(SchedulerConfig.STATE_DIR));
   }
 
   public synchronized void stopScheduler() {

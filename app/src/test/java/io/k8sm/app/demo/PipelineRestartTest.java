@@ -1,0 +1,136 @@
+package io.k8sm.app.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.k8sm.sandbox.mesos.SimulatedTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restarts in the middle of the flow: nothing is launched twice, and state comes back. */
+class PipelineRestartTest {
+
+  @TempDir Path dir;
+  DemoWorld world;
+  Pipeline pipeline;
+
+  @BeforeEach
+  void start() throws Exception {
+    world = DemoWorld.start(null, 0, 0, dir.resolve("settings.properties"));
+    pipeline = Pipeline.create(world, Pipeline.Options.defaults(dir.resolve("state")).withAgents(4)).startAll();
+  }
+
+  @AfterEach
+  void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  private void submit(int n) {
+    for (int i = 0; i < n; i++) {
+      pipeline.kubernetes().pods().inNamespace("default").resource(DemoRun.pod("batch-" + (100 + i), 2 + 4 * i))
+          .create();
+    }
+  }
+
+  private void awaitAllRunning(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long running = 0;
+    while (System.nanoTime() < deadline) {
+      running = pipeline.kubernetes().pods().inNamespace("default").list().getItems().stream()
+          .filter(PipelineEndToEndTest::running).count();
+      if (running >= n) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(running + " of " + n + " pods running after " + timeout);
+  }
+
+  /** Counts RECOVERED scheduler events until {@code n} arrive or the time is up. */
+  private int recoveredEvents(int n, Duration timeout) {
+    var props = world.config().kafkaProperties();
+    props.put("group.id", "recovered-check");
+    props.put("auto.offset.reset", "earliest");
+    java.util.Set<String> pods = new java.util.HashSet<>();
+    try (var registry = io.k8sm.registry.SchemaRegistryClients.fromConfig(world.config().serdeConfig());
+         var c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+             new org.apache.kafka.common.serialization.StringDeserializer(),
+             io.k8sm.serde.AvroDeserializer.specific(io.k8sm.avro.SchedulerEvent.class, registry))) {
+      c.subscribe(List.of(world.config().topics().name(io.k8sm.topics.Topic.SCHEDULER_EVENTS)));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (pods.size() < n && System.nanoTime() < deadline) {
+        for (var r : c.poll(Duration.ofMillis(200))) {
+          if (r.value().getType() == io.k8sm.avro.SchedulerEventType.RECOVERED) {
+            pods.add(r.key());
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new AssertionError("reading scheduler events", e);
+    }
+    return pods.size();
+  }
+
+  private static void wipe(Path d) throws IOException {
+    if (!Files.exists(d)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(d)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  @Test
+  void schedulerAndLauncherRestartedMidFlightLaunchNothingTwice() throws Exception {
+    submit(16);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (pipeline.mesos().launchedCount() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    pipeline.stopLauncher();
+    pipeline.stopScheduler();
+    wipe(pipeline.schedulerStateDir()); // the registry comes back from its changelog, not the local disk
+    pipeline.startScheduler();
+    pipeline.startLauncher();
+    awaitAllRunning(16, Duration.ofSeconds(90));
+    List<SimulatedTask> tasks = List.copyOf(pipeline.mesos().tasks().values());
+    assertEquals(16, tasks.size(), "one Mesos task per pod, none launched twice: " + tasks);
+    assertEquals(16, pipeline.mesos().launchedCount());
+  }
+
+  @Test
+  void aSchedulerWithAnEmptyRegistryRecoversBoundPodsFromTheirAnnotations() throws Exception {
+    submit(6);
+    awaitAllRunning(6, Duration.ofSeconds(60));
+    int launched = pipeline.mesos().launchedCount();
+    pipeline.stopScheduler();
+    // another application id: no changelog, the registry must be rebuilt from the pods' annotations
+    pipeline.startScheduler(Map.of("scheduler.application.id", "k8sm-scheduler-recovered"));
+    assertEquals(6, recoveredEvents(6, Duration.ofSeconds(30)), "each bound pod recovered from its annotations");
+    int offersBefore = pipeline.mesos().launchedCount();
+    Thread.sleep(3_000); // three allocation rounds of offers: the recovered pods must not be placed again
+    assertEquals(offersBefore, pipeline.mesos().launchedCount());
+    assertEquals(launched, pipeline.mesos().launchedCount(), "recovered pods are not launched again");
+    for (Pod p : pipeline.kubernetes().pods().inNamespace("default").list().getItems()) {
+      assertTrue(PipelineEndToEndTest.running(p), p.getMetadata().getName() + " still running");
+    }
+  }
+}
