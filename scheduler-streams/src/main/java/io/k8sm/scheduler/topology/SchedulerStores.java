@@ -5,6 +5,7 @@ import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerState;
 import io.k8sm.scheduler.offers.LiveOffer;
 import io.k8sm.scheduler.queue.QueueEntry;
+import io.k8sm.scheduler.state.CachedKv;
 import io.k8sm.scheduler.state.StoreKv;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -89,11 +90,14 @@ public final class SchedulerStores {
         .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
   }
 
-  /** The state of the processor's shard, over the stores connected to it. */
+  /**
+   * The state of the processor's shard, over the stores connected to it. The live offers and the
+   * queue, scanned on every input, are read from a write-through copy on the heap ({@link CachedKv}).
+   */
   public static SchedulerState open(ProcessorContext<?, ?> context) {
     return new SchedulerState(kv(context, TASKS), kv(context, POD_INDEX), kv(context, FINISHED_RING),
-        kv(context, PODS), kv(context, OFFERS), kv(context, QUEUE), kv(context, RECONCILE_PENDING),
-        kv(context, META));
+        kv(context, PODS), new CachedKv<>(kv(context, OFFERS)), new CachedKv<>(kv(context, QUEUE)),
+        kv(context, RECONCILE_PENDING), kv(context, META));
   }
 
   private static <V> StoreKv<String, V> kv(ProcessorContext<?, ?> context, String name) {
