@@ -11,14 +11,23 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
 
   @Test
-  void demoRoundTripsPodsAndDeadLettersTheCorruptRecord(@TempDir Path dir) throws Exception {
+  void demoRunsThePipelineReschedulesFlakyPodsAndReportsASummary(@TempDir Path dir) throws Exception {
     Path settings = dir.resolve("demo.properties");
-    CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--settings-file", settings.toString());
+    CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "12", "--agents", "3", "--flaky", "2",
+        "--unschedulable", "1", "--timeout", "120", "--settings-file", settings.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("3 pod(s) written and read back, 1 corrupt record(s) dead-lettered"), r.out());
-    assertTrue(r.out().contains("dead letter k8sm.pods/0/3: value of topic 'k8sm.pods' partition 0 offset 3: unknown magic byte"),
-        r.out());
+    assertTrue(r.out().contains("running        12 of 12 schedulable"), r.out());
+    assertTrue(r.out().contains("rescheduled    2 (first launch failed before binding on purpose: 2)"), r.out());
+    assertTrue(r.out().contains("unschedulable  1 (FailedScheduling, as intended: 1)"), r.out());
+    assertTrue(r.out().contains("dead letters   1"), r.out());
     String written = Files.readString(settings);
     assertTrue(written.contains("bootstrap.servers=localhost:") && written.contains("schema.registry.url=http://"), written);
+  }
+
+  @Test
+  void demoRefusesNonsenseCounts() {
+    CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "0");
+    assertEquals(K8sm.EXIT_CONFIG, r.exit());
+    assertTrue(r.err().contains("--pods"), r.err());
   }
 }

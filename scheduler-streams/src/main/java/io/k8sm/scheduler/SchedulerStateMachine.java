@@ -160,6 +160,7 @@ public final class SchedulerStateMachine {
       return;
     }
     if (task != null) {
+      adoptAnnotatedTask(podKey, task, pod, now);
       return; // an update never replaces the task's pod; the snapshot store has the latest
     }
     if (PodChecks.mirror(pod) || PodChecks.terminal(pod)) {
@@ -197,6 +198,63 @@ public final class SchedulerStateMachine {
     }
     log.info("pod {} registered as task {}", podKey, t.getId());
     enqueue(podKey, now, 0, now);
+  }
+
+  /**
+   * A pod whose annotations say it runs as a task that our registry does not know as launched: the
+   * registry was rebuilt by replaying {@code pods} (a new application id, an empty registry) and
+   * registered the pod from a snapshot older than its bound, annotated one — under the same
+   * deterministic task id, or another one. The pod is the truth: our copy goes — its offers declined
+   * if it was only placed, killed if another task was launched — and the annotated task is recovered.
+   */
+  private void adoptAnnotatedTask(String podKey, RegistryTask task, PodSnapshot pod, long now) {
+    if (PodChecks.recoveryAnnotations(pod).size() != Tasks.RECOVERY_ANNOTATIONS.size()) {
+      return;
+    }
+    String annotated = pod.getAnnotations().get(Tasks.TASK_ID);
+    boolean sameTask = annotated.equals(task.getId());
+    if (sameTask && Tasks.launched(task)) {
+      correctAssignedHost(podKey, task, pod, now);
+      return;
+    }
+    if (task.getState() != RegistryTaskState.PENDING) {
+      return;
+    }
+    state.queue().delete(podKey);
+    if (!sameTask && Tasks.launched(task)) {
+      registry.store(Tasks.edit(task, now).setFlags(Tasks.flags(task, false, false, true)).build());
+      registry.unindex(task);
+      kill(task.getId(), Tasks.agentId(task));
+      log.warn("pod {} runs as task {}; duplicate task {} killed", podKey, annotated, task.getId());
+    } else {
+      List<String> offerIds = task.getSpec() == null ? List.of() : task.getSpec().getOfferIds();
+      registry.remove(task);
+      if (!offerIds.isEmpty()) {
+        call("decline", new Decline(offerIds, settings.refuseSeconds()));
+      }
+      log.info("pod {} runs as task {}; task {} registered from an older snapshot dropped", podKey, annotated,
+          task.getId());
+    }
+    recover(podKey, pod, now);
+  }
+
+  /**
+   * A launched task whose pod names another host than the task's spec: replayed history placed the
+   * task again before the annotated snapshot came. Where the task runs is what the pod says.
+   */
+  private void correctAssignedHost(String podKey, RegistryTask task, PodSnapshot pod, long now) {
+    Map<String, String> a = pod.getAnnotations();
+    String host = a.get(Tasks.BINDING_HOST);
+    if (task.getSpec() != null && host.equals(task.getSpec().getAssignedSlave())) {
+      return;
+    }
+    TaskSpec.Builder spec = task.getSpec() == null ? TaskSpec.newBuilder() : TaskSpec.newBuilder(task.getSpec());
+    spec.setAgentId(a.get(Tasks.SLAVE_ID)).setAssignedSlave(host).setOfferIds(List.of(a.get(Tasks.OFFER_ID)));
+    registry.store(Tasks.edit(task, now).setSpec(spec.build()).setOfferId(null)
+        .setFlags(Tasks.flags(task, true, true, Tasks.deleted(task))).build());
+    state.queue().delete(podKey);
+    log.info("pod {}: task {} runs on {} as its annotations say; spec corrected", podKey, task.getId(), host);
+    event(podKey, task.getId(), SchedulerEventType.RECOVERED, "assigned host taken from the pod's annotations", host, now);
   }
 
   /** Recovers a task from a pod carrying every recovery annotation: Pending {launched, bound}. */

@@ -149,6 +149,11 @@ public final class Pipeline implements AutoCloseable {
     endpoints.start();
   }
 
+  /** The running scheduler, e.g. for interactive queries of its stores; null while stopped. */
+  public synchronized SchedulerApp scheduler() {
+    return scheduler;
+  }
+
   public KubernetesClient kubernetes() {
     return client;
   }

@@ -62,31 +62,6 @@ class PipelineRestartTest {
     throw new AssertionError(running + " of " + n + " pods running after " + timeout);
   }
 
-  /** Counts RECOVERED scheduler events until {@code n} arrive or the time is up. */
-  private int recoveredEvents(int n, Duration timeout) {
-    var props = world.config().kafkaProperties();
-    props.put("group.id", "recovered-check");
-    props.put("auto.offset.reset", "earliest");
-    java.util.Set<String> pods = new java.util.HashSet<>();
-    try (var registry = io.k8sm.registry.SchemaRegistryClients.fromConfig(world.config().serdeConfig());
-         var c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-             new org.apache.kafka.common.serialization.StringDeserializer(),
-             io.k8sm.serde.AvroDeserializer.specific(io.k8sm.avro.SchedulerEvent.class, registry))) {
-      c.subscribe(List.of(world.config().topics().name(io.k8sm.topics.Topic.SCHEDULER_EVENTS)));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (pods.size() < n && System.nanoTime() < deadline) {
-        for (var r : c.poll(Duration.ofMillis(200))) {
-          if (r.value().getType() == io.k8sm.avro.SchedulerEventType.RECOVERED) {
-            pods.add(r.key());
-          }
-        }
-      }
-    } catch (Exception e) {
-      throw new AssertionError("reading scheduler events", e);
-    }
-    return pods.size();
-  }
-
   private static void wipe(Path d) throws IOException {
     if (!Files.exists(d)) {
       return;
@@ -122,15 +97,50 @@ class PipelineRestartTest {
     awaitAllRunning(6, Duration.ofSeconds(60));
     int launched = pipeline.mesos().launchedCount();
     pipeline.stopScheduler();
-    // another application id: no changelog, the registry must be rebuilt from the pods' annotations
+    // another application id: no changelog; the registry is rebuilt from the topics, and where each
+    // pod runs from its annotations
     pipeline.startScheduler(Map.of("scheduler.application.id", "k8sm-scheduler-recovered"));
-    assertEquals(6, recoveredEvents(6, Duration.ofSeconds(30)), "each bound pod recovered from its annotations");
-    int offersBefore = pipeline.mesos().launchedCount();
+    Map<String, String> hostByTask = new java.util.HashMap<>();
+    for (Pod p : pipeline.kubernetes().pods().inNamespace("default").list().getItems()) {
+      var a = p.getMetadata().getAnnotations();
+      hostByTask.put(a.get("k8s.mesosphere.io/taskId"), a.get("k8s.mesosphere.io/bindingHost"));
+    }
+    Map<String, String> registered = registryHosts(hostByTask, Duration.ofSeconds(30));
+    assertEquals(hostByTask, registered, "the rebuilt registry's assignedSlave of each task is its pod's bindingHost");
     Thread.sleep(3_000); // three allocation rounds of offers: the recovered pods must not be placed again
-    assertEquals(offersBefore, pipeline.mesos().launchedCount());
-    assertEquals(launched, pipeline.mesos().launchedCount(), "recovered pods are not launched again");
+    assertEquals(launched, pipeline.mesos().launchedCount(), "nothing launched twice");
     for (Pod p : pipeline.kubernetes().pods().inNamespace("default").list().getItems()) {
       assertTrue(PipelineEndToEndTest.running(p), p.getMetadata().getName() + " still running");
     }
+  }
+
+  /**
+   * Asks the running scheduler's task store (an interactive query) until every task's assignedSlave
+   * is what {@code expected} says, or the time is up; returns task id → assignedSlave of those tasks.
+   */
+  private Map<String, String> registryHosts(Map<String, String> expected, Duration timeout) throws InterruptedException {
+    Map<String, String> seen = new java.util.HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      try {
+        var store = pipeline.scheduler().streams().store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+            io.k8sm.scheduler.topology.SchedulerStores.TASKS,
+            org.apache.kafka.streams.state.QueryableStoreTypes.<String, io.k8sm.avro.RegistryTask>keyValueStore()));
+        for (String task : expected.keySet()) {
+          var t = store.get(task);
+          if (t != null && t.getSpec() != null) {
+            seen.put(task, t.getSpec().getAssignedSlave());
+          }
+        }
+        if (seen.equals(expected)) {
+          return seen;
+        }
+      } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+        // still restoring or rebalancing
+      }
+      Thread.sleep(250);
+    }
+    return seen;
   }
 }

@@ -140,4 +140,37 @@ class SeedFixTest {
     assertEquals(0L, world.actions.get(0).getGracePeriodSeconds());
     assertEquals("uid-ns/a", world.actions.get(0).getUid());
   }
+
+  // (c) with a registry rebuilt from history -----------------------------------------
+
+  @Test
+  void annotatedSnapshotReplacesATaskRegisteredFromAnOlderSnapshotThatWasNotLaunched() {
+    world.pod(pod("ns/r").build()); // the early, unannotated snapshot: registered and queued
+    RegistryTask early = world.taskOfPod("ns/r");
+    assertTrue(!early.getFlags().getLaunched());
+    world.pod(pod("ns/r").nodeName("host-z").annotation(Tasks.BINDING_HOST, "host-z")
+        .annotation(Tasks.TASK_ID, "pod.running-1").annotation(Tasks.SLAVE_ID, "agent-z")
+        .annotation(Tasks.OFFER_ID, "o-old").build());
+    RegistryTask t = world.taskOfPod("ns/r");
+    assertEquals("pod.running-1", t.getId(), "the pod's task, not the one registered from the old snapshot");
+    assertTrue(t.getFlags().getLaunched() && t.getFlags().getBound());
+    assertEquals("host-z", t.getSpec().getAssignedSlave());
+    assertNull(world.task(early.getId()), "the stale registration is gone");
+    world.offer(offer("o-new", "host-a").build());
+    assertTrue(world.launches.isEmpty(), "the recovered pod is not placed again");
+    assertEquals(1, world.events(io.k8sm.avro.SchedulerEventType.RECOVERED).size());
+  }
+
+  @Test
+  void launchedTaskTakesItsAssignedHostFromThePodsAnnotations() {
+    RegistryTask t = launchedNotBound("ns/h"); // placed on host-a by this registry
+    world.pod(pod("ns/h").nodeName("host-b").annotation(Tasks.BINDING_HOST, "host-b")
+        .annotation(Tasks.TASK_ID, t.getId()).annotation(Tasks.SLAVE_ID, "agent-b")
+        .annotation(Tasks.OFFER_ID, "o-b").build());
+    RegistryTask after = world.task(t.getId());
+    assertEquals("host-b", after.getSpec().getAssignedSlave(), "where the pod says it runs");
+    assertEquals("agent-b", after.getSpec().getAgentId());
+    assertTrue(after.getFlags().getBound());
+    assertEquals("host-b", world.events(io.k8sm.avro.SchedulerEventType.RECOVERED).get(0).getHost());
+  }
 }
