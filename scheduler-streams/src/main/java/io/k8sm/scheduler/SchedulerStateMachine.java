@@ -599,10 +599,30 @@ public final class SchedulerStateMachine {
         registry.finished(t);
         event(t.getPodKey(), t.getId(), SchedulerEventType.FINISHED, "task finished", Tasks.host(t), now);
       }
-      case TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
-          terminal(task, s, last, now);
+      case TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR -> {
+        if (echoOfAReplayedAccept(task, s)) {
+          log.info("pod {} task {}: {} {} ignored: the task already runs; a replayed ACCEPT was refused",
+              task.getPodKey(), taskId, s.getState(), s.getReason());
+          return;
+        }
+        terminal(task, s, last, now);
+      }
       default -> log.warn("task {}: unexpected state {}", taskId, s.getState());
     }
+  }
+
+  /**
+   * offer-ingest executes calls at least once; Mesos answers an ACCEPT of offers already used with
+   * TASK_LOST/TASK_DROPPED, reason REASON_INVALID_OFFERS, from the master. For a task that has already
+   * reported STARTING or RUNNING that answer is about the replayed call, not the task.
+   */
+  static boolean echoOfAReplayedAccept(RegistryTask task, TaskStatus s) {
+    boolean invalidOffers = "REASON_INVALID_OFFERS".equals(s.getReason())
+        && (s.getState() == io.k8sm.avro.TaskState.TASK_LOST || s.getState() == io.k8sm.avro.TaskState.TASK_DROPPED);
+    boolean progressed = task.getState() == RegistryTaskState.RUNNING || Tasks.bound(task)
+        || (task.getLastStatus() != null && (task.getLastStatus().getState() == io.k8sm.avro.TaskState.TASK_STARTING
+            || task.getLastStatus().getState() == io.k8sm.avro.TaskState.TASK_RUNNING));
+    return invalidOffers && progressed;
   }
 
   private void terminal(RegistryTask task, TaskStatus s, LastStatus last, long now) {

@@ -39,6 +39,11 @@ class PipelineEndToEndTest {
   }
 
   static Pod awaitPod(String name, Predicate<Pod> condition, Duration timeout) throws InterruptedException {
+    return awaitPodIn(pipeline, name, condition, timeout);
+  }
+
+  static Pod awaitPodIn(Pipeline pipeline, String name, Predicate<Pod> condition, Duration timeout)
+      throws InterruptedException {
     KubernetesClient k8s = pipeline.kubernetes();
     long deadline = System.nanoTime() + timeout.toNanos();
     Pod last = null;

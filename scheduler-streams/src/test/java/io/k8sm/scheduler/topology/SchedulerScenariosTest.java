@@ -306,6 +306,24 @@ class SchedulerScenariosTest {
   }
 
   @Test
+  void invalidOffersAnswerToAReplayedAcceptLeavesARunningTaskAlone() {
+    RegistryTask t = launchedOnHostA("ns/a");
+    world.status(status(t.getId(), TaskState.TASK_STARTING).build());
+    world.status(status(t.getId(), TaskState.TASK_RUNNING).build());
+    world.status(status(t.getId(), TaskState.TASK_LOST).reason("REASON_INVALID_OFFERS").build());
+    assertEquals(RegistryTaskState.RUNNING, world.task(t.getId()).getState(), "still running");
+    assertTrue(world.actions.isEmpty(), "the pod is not deleted");
+  }
+
+  @Test
+  void invalidOffersBeforeTheTaskStartedIsAFailedLaunchAndReschedules() {
+    RegistryTask t = launchedOnHostA("ns/a");
+    world.status(status(t.getId(), TaskState.TASK_LOST).reason("REASON_INVALID_OFFERS").build());
+    assertNull(world.task(t.getId()), "the launch never happened: the task is gone");
+    assertEquals(1, world.events(SchedulerEventType.RESCHEDULED).size(), "and the unbound pod is scheduled again");
+  }
+
+  @Test
   void killedBoundTaskWithoutDeletedFlagDeletesThePod() {
     RegistryTask t = launchedOnHostA("ns/a");
     world.status(status(t.getId(), TaskState.TASK_STARTING).build());

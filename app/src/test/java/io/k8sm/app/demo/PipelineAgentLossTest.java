@@ -1,0 +1,63 @@
+package io.k8sm.app.demo;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.k8sm.sandbox.mesos.SimulatedAgent;
+import io.k8sm.sandbox.mesos.SimulatedTask;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The seed's case end to end with the agent lost: launched, not yet bound, the agent goes away. */
+class PipelineAgentLossTest {
+
+  @TempDir Path dir;
+  DemoWorld world;
+  Pipeline pipeline;
+
+  @BeforeEach
+  void start() throws Exception {
+    world = DemoWorld.start(null, 0, 0, dir.resolve("settings.properties"));
+    // STARTING comes late, so the agent can be lost while the task is launched but not bound
+    Pipeline.Options o = Pipeline.Options.defaults(dir.resolve("state")).withAgents(3);
+    o = new Pipeline.Options(o.agents(), o.agentCpus(), o.agentMemMb(), o.allocationInterval(),
+        Duration.ofSeconds(3), o.runningAfter(), 0, o.seed(), o.stateDir());
+    pipeline = Pipeline.create(world, o).startAll();
+  }
+
+  @AfterEach
+  void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (world != null) {
+      world.close();
+    }
+  }
+
+  @Test
+  void podWhoseAgentIsLostBeforeBindingEndsRunningOnAnotherAgent() throws Exception {
+    pipeline.kubernetes().pods().inNamespace("default").resource(DemoRun.pod("batch-9", 9)).create();
+    SimulatedTask first = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (first == null && System.nanoTime() < deadline) {
+      first = pipeline.mesos().tasks().values().stream().filter(t -> t.state() == TaskState.TASK_STAGING)
+          .findFirst().orElse(null);
+      Thread.sleep(10);
+    }
+    assertNotNull(first, "the pod's task never reached the master");
+    String lostAgent = first.agentId();
+    String lostHost = pipeline.mesos().agents().stream().filter(a -> a.id().equals(lostAgent))
+        .map(SimulatedAgent::hostname).findFirst().orElseThrow();
+    pipeline.mesos().loseAgent(lostAgent);
+    Pod pod = PipelineEndToEndTest.awaitPodIn(pipeline, "batch-9", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+    assertNotEquals(lostHost, pod.getSpec().getNodeName(), "running on another agent");
+    assertNotEquals(first.taskId(), pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/taskId"));
+  }
+}
