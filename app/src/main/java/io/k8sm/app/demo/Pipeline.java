@@ -58,13 +58,16 @@ public final class Pipeline implements AutoCloseable {
   private final MesosMasterSimulator mesos;
   private final KubernetesClient client;
   private final Map<String, String> settings;
+  private final boolean ownsWorld;
   private SchedulerApp scheduler;
   private OfferIngestGateway ingest;
   private Launcher launcher;
   private EndpointController endpoints;
 
-  private Pipeline(DemoWorld world, EmbeddedKubernetes kube, MesosMasterSimulator mesos, Map<String, String> settings) {
+  private Pipeline(DemoWorld world, EmbeddedKubernetes kube, MesosMasterSimulator mesos, Map<String, String> settings,
+                   boolean ownsWorld) {
     this.world = world;
+    this.ownsWorld = ownsWorld;
     this.kube = kube;
     this.mesos = mesos;
     this.client = kube.client();
@@ -73,6 +76,21 @@ public final class Pipeline implements AutoCloseable {
 
   /** Starts the Kubernetes API and the Mesos master on the world; the services start with {@link #startAll()}. */
   public static Pipeline create(DemoWorld world, Options o) throws Exception {
+    return create(world, o, false);
+  }
+
+  /** A pipeline on a world of its own (settings file in the state dir), closed with it: for tests. */
+  public static Pipeline onNewWorld(Options o) throws Exception {
+    DemoWorld world = DemoWorld.start(null, 0, 0, o.stateDir().resolve("settings.properties"));
+    try {
+      return create(world, o, true);
+    } catch (Exception | Error e) {
+      world.close();
+      throw e;
+    }
+  }
+
+  private static Pipeline create(DemoWorld world, Options o, boolean ownsWorld) throws Exception {
     List<SimulatedAgent> agents = new ArrayList<>();
     for (int i = 1; i <= o.agents(); i++) {
       String host = String.format("agent-%02d", i);
@@ -96,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
     settings.put(IngestConfig.MASTER, mesos.schedulerUri().toString());
     settings.put(SchedulerConfig.STATE_DIR, o.stateDir().resolve("scheduler").toString());
     settings.put(SchedulerConfig.OFFER_REFUSE_SECONDS, "1");
-    return new Pipeline(world, kube, mesos, Map.copyOf(settings));
+    return new Pipeline(world, kube, mesos, Map.copyOf(settings), ownsWorld);
   }
 
   /** Starts every service, in the order data flows. */
@@ -195,5 +213,8 @@ public final class Pipeline implements AutoCloseable {
     closeQuietly(client);
     closeQuietly(kube);
     closeQuietly(mesos);
+    if (ownsWorld) {
+      closeQuietly(world);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.k8sm.app.run;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.endpoints.EndpointController;
@@ -24,15 +23,10 @@ public class RunEndpointController implements Callable<Integer> {
   public Integer call() throws Exception {
     EndpointsConfig config = EndpointsConfig.from(connection.sources(System.getenv())
         .build(values -> new K8smConfig(EndpointsConfig.definition(), values)));
-    KubernetesClient client = kubernetes.client();
-    EndpointController controller = new EndpointController(client, config);
-    controller.start();
-    return ServiceRunner.runUntilShutdown("endpoint-controller", () -> {
-      try {
-        controller.close();
-      } finally {
-        client.close();
-      }
+    return kubernetes.runUntilShutdown("endpoint-controller", client -> {
+      EndpointController controller = new EndpointController(client, config);
+      controller.start();
+      return controller;
     });
   }
 }

@@ -1,6 +1,5 @@
 package io.k8sm.app.run;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.launcher.Launcher;
@@ -25,15 +24,10 @@ public class RunLauncher implements Callable<Integer> {
   public Integer call() throws Exception {
     LauncherConfig config = LauncherConfig.from(connection.sources(System.getenv())
         .build(values -> new K8smConfig(LauncherConfig.definition(), values)));
-    KubernetesClient client = kubernetes.client();
-    Launcher launcher = new Launcher(client, config);
-    launcher.start();
-    return ServiceRunner.runUntilShutdown("launcher", () -> {
-      try {
-        launcher.close();
-      } finally {
-        client.close();
-      }
+    return kubernetes.runUntilShutdown("launcher", client -> {
+      Launcher launcher = new Launcher(client, config);
+      launcher.start();
+      return launcher;
     });
   }
 }

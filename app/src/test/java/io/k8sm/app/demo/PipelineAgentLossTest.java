@@ -18,26 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineAgentLossTest {
 
   @TempDir Path dir;
-  DemoWorld world;
   Pipeline pipeline;
 
   @BeforeEach
   void start() throws Exception {
-    world = DemoWorld.start(null, 0, 0, dir.resolve("settings.properties"));
     // STARTING comes late, so the agent can be lost while the task is launched but not bound
-    Pipeline.Options o = Pipeline.Options.defaults(dir.resolve("state")).withAgents(3);
+    Pipeline.Options o = Pipeline.Options.defaults(dir).withAgents(3);
     o = new Pipeline.Options(o.agents(), o.agentCpus(), o.agentMemMb(), o.allocationInterval(),
         Duration.ofSeconds(3), o.runningAfter(), 0, o.seed(), o.stateDir());
-    pipeline = Pipeline.create(world, o).startAll();
+    pipeline = Pipeline.onNewWorld(o).startAll();
   }
 
   @AfterEach
   void stop() {
     if (pipeline != null) {
       pipeline.close();
-    }
-    if (world != null) {
-      world.close();
     }
   }
 

@@ -19,22 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineEndToEndTest {
 
   @TempDir static Path dir;
-  static DemoWorld world;
   static Pipeline pipeline;
 
   @BeforeAll
   static void start() throws Exception {
-    world = DemoWorld.start(null, 0, 0, dir.resolve("settings.properties"));
-    pipeline = Pipeline.create(world, Pipeline.Options.defaults(dir.resolve("state")).withAgents(3)).startAll();
+    pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(3)).startAll();
   }
 
   @AfterAll
   static void stop() {
     if (pipeline != null) {
       pipeline.close();
-    }
-    if (world != null) {
-      world.close();
     }
   }
 

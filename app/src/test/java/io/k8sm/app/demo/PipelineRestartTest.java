@@ -22,22 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineRestartTest {
 
   @TempDir Path dir;
-  DemoWorld world;
   Pipeline pipeline;
 
   @BeforeEach
   void start() throws Exception {
-    world = DemoWorld.start(null, 0, 0, dir.resolve("settings.properties"));
-    pipeline = Pipeline.create(world, Pipeline.Options.defaults(dir.resolve("state")).withAgents(4)).startAll();
+    pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(4)).startAll();
   }
 
   @AfterEach
   void stop() {
     if (pipeline != null) {
       pipeline.close();
-    }
-    if (world != null) {
-      world.close();
     }
   }
 
