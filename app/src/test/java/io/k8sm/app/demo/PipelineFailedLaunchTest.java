@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seed's case end to end with the agent lost: launched, not yet bound, the agent goes away. */
-class PipelineAgentLossTest {
+/** The seed's case end to end: launches that fail before binding (agent lost, offer rescinded). */
+class PipelineFailedLaunchTest {
 
   @TempDir Path dir;
   Pipeline pipeline;
@@ -54,5 +54,28 @@ class PipelineAgentLossTest {
     Pod pod = PipelineEndToEndTest.awaitPodIn(pipeline, "batch-9", PipelineEndToEndTest::running, Duration.ofSeconds(60));
     assertNotEquals(lostHost, pod.getSpec().getNodeName(), "running on another agent");
     assertNotEquals(first.taskId(), pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/taskId"));
+  }
+
+  @Test
+  void podWhoseOfferIsRescindedBeforeTheLaunchEndsRunning() throws Exception {
+    pipeline.stopLauncher(); // the launch request waits in its topic
+    int launchedBefore = pipeline.mesos().launchedCount();
+    // the pod reaches the scheduler through the pods topic, written here as the launcher's pod source would
+    var pod = pipeline.kubernetes().pods().inNamespace("default").resource(DemoRun.pod("batch-11", 11)).create();
+    io.k8sm.avro.PodSnapshot snapshot = io.k8sm.launcher.source.PodSnapshots.from(pod);
+    var props = pipeline.world().config().kafkaProperties();
+    try (var registry = io.k8sm.registry.SchemaRegistryClients.fromConfig(pipeline.world().config().serdeConfig());
+         var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+             new org.apache.kafka.common.serialization.StringSerializer(),
+             new io.k8sm.serde.AvroSerializer<io.k8sm.avro.PodSnapshot>(registry))) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+          pipeline.world().config().topics().name(io.k8sm.topics.Topic.PODS), "default/batch-11", snapshot)).get();
+    }
+    Thread.sleep(2_000); // an allocation round: the scheduler places the pod on an offer
+    pipeline.mesos().rescindAll();
+    pipeline.startLauncher();
+    Pod running = PipelineEndToEndTest.awaitPodIn(pipeline, "batch-11", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+    assertNotNull(running.getSpec().getNodeName());
+    org.junit.jupiter.api.Assertions.assertTrue(pipeline.mesos().launchedCount() > launchedBefore);
   }
 }
