@@ -125,6 +125,15 @@ class MesosSchedulerClientTest {
     await("heartbeats", () -> events.heartbeats >= 2);
   }
 
+  /** Subscribes with auto-acknowledgement and launches task t1 (1 cpu, 128 MB) on the first offer. */
+  private MesosSchedulerClient launchedT1(MesosMasterSimulator sim, Encoding encoding) throws IOException {
+    MesosSchedulerClient c = subscribed(sim, encoding);
+    autoAcknowledge(c);
+    Offer offer = events.awaitOffer(o -> true);
+    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    return c;
+  }
+
   @Test
   void declineWithAFilterSuppressesThatAgentsOffersForRefuseSeconds() throws IOException {
     MesosMasterSimulator sim = start(sim());
@@ -261,12 +270,9 @@ class MesosSchedulerClientTest {
   @Test
   void killEndsTheTaskWithTaskKilled() throws IOException {
     MesosMasterSimulator sim = start(sim().emitStagingUpdate(false));
-    MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
-    autoAcknowledge(c);
-    Offer offer = events.awaitOffer(o -> true);
-    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    MesosSchedulerClient c = launchedT1(sim, Encoding.PROTOBUF);
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_RUNNING));
-    c.kill(TaskID.newBuilder().setValue("t1").build(), offer.getAgentId());
+    c.kill(TaskID.newBuilder().setValue("t1").build(), org.apache.mesos.v1.Protos.AgentID.newBuilder().setValue(sim.tasks().get("t1").agentId()).build());
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_KILLED));
     assertEquals(TaskState.TASK_KILLED, sim.tasks().get("t1").state());
   }
@@ -274,10 +280,7 @@ class MesosSchedulerClientTest {
   @Test
   void injectedFailureArrivesWithItsReason() throws IOException {
     MesosMasterSimulator sim = start(sim());
-    MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
-    autoAcknowledge(c);
-    Offer offer = events.awaitOffer(o -> true);
-    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    MesosSchedulerClient c = launchedT1(sim, Encoding.PROTOBUF);
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_RUNNING));
     sim.failTask("t1", TaskState.TASK_FAILED, TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED);
     TaskStatus failed = events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_FAILED));
@@ -287,20 +290,14 @@ class MesosSchedulerClientTest {
   @Test
   void configuredFaultRateFailsRunningTasks() throws IOException {
     MesosMasterSimulator sim = start(sim().faultRate(TaskState.TASK_FAILED, 1.0).faultAfter(Duration.ofMillis(20)));
-    MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
-    autoAcknowledge(c);
-    Offer offer = events.awaitOffer(o -> true);
-    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    MesosSchedulerClient c = launchedT1(sim, Encoding.PROTOBUF);
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_FAILED));
   }
 
   @Test
   void reconcileIsAnsweredWithReasonReconciliationAndNoUuid() throws IOException {
     MesosMasterSimulator sim = start(sim());
-    MesosSchedulerClient c = subscribed(sim, Encoding.JSON);
-    autoAcknowledge(c);
-    Offer offer = events.awaitOffer(o -> true);
-    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    MesosSchedulerClient c = launchedT1(sim, Encoding.JSON);
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_RUNNING));
     c.reconcile(List.of(
         Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1")).build(),
@@ -361,10 +358,7 @@ class MesosSchedulerClientTest {
   @Test
   void reconnectAfterADroppedStreamResubscribesWithTheSameFrameworkId() throws IOException {
     MesosMasterSimulator sim = start(sim());
-    MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
-    autoAcknowledge(c);
-    Offer offer = events.awaitOffer(o -> true);
-    c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
+    MesosSchedulerClient c = launchedT1(sim, Encoding.PROTOBUF);
     events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_RUNNING));
     FrameworkID first = c.frameworkId().orElseThrow();
     String firstStream = c.streamId().orElseThrow();
