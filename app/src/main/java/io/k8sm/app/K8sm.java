@@ -1,67 +1,84 @@
 package io.k8sm.app;
 
 import io.k8sm.app.cli.TapCommand;
-import io.k8sm.app.demo.DemoCommand;
-import io.k8sm.app.run.RunCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
+import io.k8sm.app.demo.DemoCommand;
+import io.k8sm.app.run.RunCommand;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code k8sm} command. */
-@Command(name = "k8sm", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-    description = {"The Kubernetes-Mesos scheduler, event-sourced on Apache Kafka.", ""},
-    subcommands = {DemoCommand.class, RunCommand.class, VersionCommand.class, TopicsCommand.class, TapCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Settings come from defaults, a properties file (--config or $K8SM_CONFIG),"
-        + " K8SM_* environment variables (K8SM_BOOTSTRAP_SERVERS sets bootstrap.servers) and flags,"
-        + " later ones winning. 'k8sm help COMMAND' shows a command's options."})
+@Command(
+        name = "k8sm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = {"The Kubernetes-Mesos scheduler, event-sourced on Apache Kafka.", ""},
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            VersionCommand.class,
+            TopicsCommand.class,
+            TapCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Settings come from defaults, a properties file (--config or $K8SM_CONFIG),"
+                    + " K8SM_* environment variables (K8SM_BOOTSTRAP_SERVERS sets bootstrap.servers) and flags,"
+                    + " later ones winning. 'k8sm help COMMAND' shows a command's options."
+        })
 public final class K8sm implements Runnable {
 
-  /** Exit code for a configuration or usage error. */
-  public static final int EXIT_CONFIG = 2;
+    /** Exit code for a configuration or usage error. */
+    public static final int EXIT_CONFIG = 2;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
-      description = "Log level of k8sm's own loggers: ERROR, WARN, INFO, DEBUG, TRACE (default INFO).")
-  void logLevel(String level) {
-    String l = level.toUpperCase(java.util.Locale.ROOT);
-    if (!java.util.Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(l)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--log-level: expected one of ERROR, WARN, INFO, DEBUG, TRACE but got '" + level + "'");
+    @Option(
+            names = "--log-level",
+            paramLabel = "LEVEL",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Log level of k8sm's own loggers: ERROR, WARN, INFO, DEBUG, TRACE (default INFO).")
+    void logLevel(String level) {
+        String l = level.toUpperCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(l)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--log-level: expected one of ERROR, WARN, INFO, DEBUG, TRACE but got '" + level + "'");
+        }
+        System.setProperty("k8sm.log.level", l);
     }
-    System.setProperty("k8sm.log.level", l);
-  }
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  public static void main(String[] args) {
-    System.exit(run(args));
-  }
-
-  /** Runs the command line and returns the exit code; errors print one clear line, not a trace. */
-  public static int run(String... args) {
-    if (System.getProperty("log4j2.configurationFile") == null) {
-      System.setProperty("log4j2.configurationFile", "classpath:k8sm-log4j2.xml");
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
-    CommandLine cl = new CommandLine(new K8sm());
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
-        commandLine.getErr().println("k8sm: " + ex.getMessage());
-        return EXIT_CONFIG;
-      }
-      commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + ex);
-      if (System.getProperty("k8sm.log.level", "").equalsIgnoreCase("DEBUG")) {
-        ex.printStackTrace(commandLine.getErr());
-      }
-      return 1;
-    });
-    return cl.execute(args);
-  }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; errors print one clear line, not a trace. */
+    public static int run(String... args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:k8sm-log4j2.xml");
+        }
+        CommandLine cl = new CommandLine(new K8sm());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+                commandLine.getErr().println("k8sm: " + ex.getMessage());
+                return EXIT_CONFIG;
+            }
+            commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + ex);
+            if (System.getProperty("k8sm.log.level", "").equalsIgnoreCase("DEBUG")) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
 }

@@ -10,24 +10,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
 
-  @Test
-  void demoRunsThePipelineReschedulesFlakyPodsAndReportsASummary(@TempDir Path dir) throws Exception {
-    Path settings = dir.resolve("demo.properties");
-    CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "12", "--agents", "3", "--flaky", "2",
-        "--unschedulable", "1", "--timeout", "120", "--settings-file", settings.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("running        12 of 12 schedulable"), r.out());
-    assertTrue(r.out().contains("rescheduled    2 (first launch failed before binding on purpose: 2)"), r.out());
-    assertTrue(r.out().contains("unschedulable  1 (FailedScheduling, as intended: 1)"), r.out());
-    assertTrue(r.out().contains("dead letters   1"), r.out());
-    String written = Files.readString(settings);
-    assertTrue(written.contains("bootstrap.servers=localhost:") && written.contains("schema.registry.url=http://"), written);
-  }
+    @Test
+    void demoRunsThePipelineReschedulesFlakyPodsAndReportsASummary(@TempDir Path dir) throws Exception {
+        Path settings = dir.resolve("demo.properties");
+        CommandLineTest.Run r = CommandLineTest.k8sm(
+                "demo",
+                "--pods",
+                "12",
+                "--agents",
+                "3",
+                "--flaky",
+                "2",
+                "--unschedulable",
+                "1",
+                "--timeout",
+                "120",
+                "--settings-file",
+                settings.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("running        12 of 12 schedulable"), r.out());
+        assertTrue(r.out().contains("rescheduled    2 (first launch failed before binding on purpose: 2)"), r.out());
+        assertTrue(r.out().contains("unschedulable  1 (FailedScheduling, as intended: 1)"), r.out());
+        assertTrue(r.out().contains("dead letters   1"), r.out());
+        String written = Files.readString(settings);
+        assertTrue(
+                written.contains("bootstrap.servers=localhost:") && written.contains("schema.registry.url=http://"),
+                written);
+    }
 
-  @Test
-  void demoRefusesNonsenseCounts() {
-    CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "0");
-    assertEquals(K8sm.EXIT_CONFIG, r.exit());
-    assertTrue(r.err().contains("--pods"), r.err());
-  }
+    @Test
+    void demoRefusesNonsenseCounts() {
+        CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "0");
+        assertEquals(K8sm.EXIT_CONFIG, r.exit());
+        assertTrue(r.err().contains("--pods"), r.err());
+    }
 }

@@ -22,89 +22,131 @@ import org.slf4j.LoggerFactory;
  */
 final class EndpointsWriter {
 
-  private static final Logger log = LoggerFactory.getLogger(EndpointsWriter.class);
-  static final int MAX_ATTEMPTS = 5;
+    private static final Logger log = LoggerFactory.getLogger(EndpointsWriter.class);
+    static final int MAX_ATTEMPTS = 5;
 
-  private final KubernetesClient client;
-  final LongAdder writes = new LongAdder();
-  final LongAdder conflicts = new LongAdder();
+    private final KubernetesClient client;
+    final LongAdder writes = new LongAdder();
+    final LongAdder conflicts = new LongAdder();
 
-  EndpointsWriter(KubernetesClient client) {
-    this.client = client;
-  }
-
-  /** Applies a plan made against {@code currentEndpoints} and {@code currentSlices} (by name). */
-  void apply(String serviceKey, Plan plan, Endpoints currentEndpoints, Map<String, EndpointSlice> currentSlices) {
-    if (plan.endpoints() != null) {
-      EndpointsState s = plan.endpoints();
-      upsert(serviceKey, "Endpoints " + s.name(), currentEndpoints,
-          base -> KubeObjects.toEndpoints(s, stripped(base)),
-          () -> client.endpoints().inNamespace(s.namespace()).withName(s.name()).get(),
-          cur -> KubeObjects.fromEndpoints(cur).equals(s),
-          obj -> client.endpoints().inNamespace(s.namespace()).resource(obj).create(),
-          obj -> client.endpoints().inNamespace(s.namespace()).resource(obj).update());
+    EndpointsWriter(KubernetesClient client) {
+        this.client = client;
     }
-    for (SliceState s : plan.slicesToWrite()) {
-      upsert(serviceKey, "EndpointSlice " + s.name(), currentSlices.get(s.name()),
-          base -> KubeObjects.toSlice(s, stripped(base)),
-          () -> client.discovery().v1().endpointSlices().inNamespace(s.namespace()).withName(s.name()).get(),
-          cur -> KubeObjects.fromSlice(cur).equals(s),
-          obj -> client.discovery().v1().endpointSlices().inNamespace(s.namespace()).resource(obj).create(),
-          obj -> client.discovery().v1().endpointSlices().inNamespace(s.namespace()).resource(obj).update());
-    }
-    String ns = serviceKey.substring(0, serviceKey.indexOf('/'));
-    for (String name : plan.slicesToDelete()) {
-      deleteSlice(serviceKey, ns, name);
-    }
-  }
 
-  void deleteSlice(String serviceKey, String ns, String name) {
-    if (!client.discovery().v1().endpointSlices().inNamespace(ns).withName(name).delete().isEmpty()) {
-      writes.increment();
-      log.info("service {}: deleted EndpointSlice {}", serviceKey, name);
-    }
-  }
-
-  void deleteEndpoints(String serviceKey, String ns, String name) {
-    if (!client.endpoints().inNamespace(ns).withName(name).delete().isEmpty()) {
-      writes.increment();
-      log.info("service {}: deleted Endpoints {}", serviceKey, name);
-    }
-  }
-
-  private <T extends HasMetadata> void upsert(String serviceKey, String what, T current,
-      UnaryOperator<T> render, Supplier<T> readFresh, Predicate<T> upToDate,
-      Function<T, T> create, Function<T, T> update) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        if (current == null) {
-          create.apply(render.apply(null));
-          log.info("service {}: created {}", serviceKey, what);
-        } else {
-          update.apply(render.apply(current));
-          log.info("service {}: updated {}", serviceKey, what);
+    /** Applies a plan made against {@code currentEndpoints} and {@code currentSlices} (by name). */
+    void apply(String serviceKey, Plan plan, Endpoints currentEndpoints, Map<String, EndpointSlice> currentSlices) {
+        if (plan.endpoints() != null) {
+            EndpointsState s = plan.endpoints();
+            upsert(
+                    serviceKey,
+                    "Endpoints " + s.name(),
+                    currentEndpoints,
+                    base -> KubeObjects.toEndpoints(s, stripped(base)),
+                    () -> client.endpoints()
+                            .inNamespace(s.namespace())
+                            .withName(s.name())
+                            .get(),
+                    cur -> KubeObjects.fromEndpoints(cur).equals(s),
+                    obj -> client.endpoints()
+                            .inNamespace(s.namespace())
+                            .resource(obj)
+                            .create(),
+                    obj -> client.endpoints()
+                            .inNamespace(s.namespace())
+                            .resource(obj)
+                            .update());
         }
-        writes.increment();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= MAX_ATTEMPTS) {
-          throw e;
+        for (SliceState s : plan.slicesToWrite()) {
+            upsert(
+                    serviceKey,
+                    "EndpointSlice " + s.name(),
+                    currentSlices.get(s.name()),
+                    base -> KubeObjects.toSlice(s, stripped(base)),
+                    () -> client.discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(s.namespace())
+                            .withName(s.name())
+                            .get(),
+                    cur -> KubeObjects.fromSlice(cur).equals(s),
+                    obj -> client.discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(s.namespace())
+                            .resource(obj)
+                            .create(),
+                    obj -> client.discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(s.namespace())
+                            .resource(obj)
+                            .update());
         }
-        conflicts.increment();
-        current = readFresh.get();
-        log.info("service {}: conflict writing {} (attempt {}), read it afresh", serviceKey, what, attempt);
-        if (current != null && upToDate.test(current)) {
-          return; // someone (or our own earlier write) already made it so
+        String ns = serviceKey.substring(0, serviceKey.indexOf('/'));
+        for (String name : plan.slicesToDelete()) {
+            deleteSlice(serviceKey, ns, name);
         }
-      }
     }
-  }
 
-  /** Server-managed bookkeeping that should not be sent back. */
-  private static <T extends HasMetadata> T stripped(T base) {
-    if (base != null) {
-      base.getMetadata().setManagedFields(null);
+    void deleteSlice(String serviceKey, String ns, String name) {
+        if (!client.discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(ns)
+                .withName(name)
+                .delete()
+                .isEmpty()) {
+            writes.increment();
+            log.info("service {}: deleted EndpointSlice {}", serviceKey, name);
+        }
     }
-    return base;
-  }
+
+    void deleteEndpoints(String serviceKey, String ns, String name) {
+        if (!client.endpoints().inNamespace(ns).withName(name).delete().isEmpty()) {
+            writes.increment();
+            log.info("service {}: deleted Endpoints {}", serviceKey, name);
+        }
+    }
+
+    private <T extends HasMetadata> void upsert(
+            String serviceKey,
+            String what,
+            T current,
+            UnaryOperator<T> render,
+            Supplier<T> readFresh,
+            Predicate<T> upToDate,
+            Function<T, T> create,
+            Function<T, T> update) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (current == null) {
+                    create.apply(render.apply(null));
+                    log.info("service {}: created {}", serviceKey, what);
+                } else {
+                    update.apply(render.apply(current));
+                    log.info("service {}: updated {}", serviceKey, what);
+                }
+                writes.increment();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                conflicts.increment();
+                current = readFresh.get();
+                log.info("service {}: conflict writing {} (attempt {}), read it afresh", serviceKey, what, attempt);
+                if (current != null && upToDate.test(current)) {
+                    return; // someone (or our own earlier write) already made it so
+                }
+            }
+        }
+    }
+
+    /** Server-managed bookkeeping that should not be sent back. */
+    private static <T extends HasMetadata> T stripped(T base) {
+        if (base != null) {
+            base.getMetadata().setManagedFields(null);
+        }
+        return base;
+    }
 }

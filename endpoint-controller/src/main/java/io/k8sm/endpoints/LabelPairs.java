@@ -13,33 +13,35 @@ import java.util.Map;
  */
 public final class LabelPairs {
 
-  private LabelPairs() {}
+    private LabelPairs() {}
 
-  public static String key(String namespace, String label, String value) {
-    return namespace + "/" + label + "=" + value;
-  }
-
-  /** Every key a pod is indexed under. */
-  public static List<String> podKeys(Pod pod) {
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    if (labels == null || labels.isEmpty()) {
-      return List.of();
+    public static String key(String namespace, String label, String value) {
+        return namespace + "/" + label + "=" + value;
     }
-    List<String> keys = new ArrayList<>(labels.size());
-    String ns = pod.getMetadata().getNamespace();
-    labels.forEach((k, v) -> keys.add(key(ns, k, v)));
-    return keys;
-  }
 
-  /** The key under which a service's candidate pods are found (the service must have a selector). */
-  public static String serviceKey(Service service) {
-    Map<String, String> selector = service.getSpec().getSelector();
-    String first = null;
-    for (String k : selector.keySet()) {
-      if (first == null || k.compareTo(first) < 0) {
-        first = k;
-      }
+    /** Every key a pod is indexed under. */
+    public static List<String> podKeys(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        if (labels == null || labels.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>(labels.size());
+        String ns = pod.getMetadata().getNamespace();
+        labels.forEach((k, v) -> keys.add(key(ns, k, v)));
+        return keys;
     }
-    return key(service.getMetadata().getNamespace(), first, selector.get(first));
-  }
+
+    /**
+     * The key under which a service's candidate pods are found (the service must have a selector).
+     */
+    public static String serviceKey(Service service) {
+        Map<String, String> selector = service.getSpec().getSelector();
+        String first = null;
+        for (String k : selector.keySet()) {
+            if (first == null || k.compareTo(first) < 0) {
+                first = k;
+            }
+        }
+        return key(service.getMetadata().getNamespace(), first, selector.get(first));
+    }
 }

@@ -11,15 +11,14 @@ package io.k8sm.endpoints;
  * @param detail what was looked for (annotation key and bad value, or the port name)
  * @param message the human sentence for the Event and the log
  */
-public record Problem(String reason, String pod, String podUid, String servicePort, String detail,
-    String message) {
+public record Problem(String reason, String pod, String podUid, String servicePort, String detail, String message) {
 
-  public static final String MISSING_ANNOTATION = "MissingHostPortAnnotation";
-  public static final String MALFORMED_ANNOTATION = "MalformedHostPortAnnotation";
-  public static final String UNRESOLVED_TARGET_PORT = "UnresolvedTargetPort";
+    public static final String MISSING_ANNOTATION = "MissingHostPortAnnotation";
+    public static final String MALFORMED_ANNOTATION = "MalformedHostPortAnnotation";
+    public static final String UNRESOLVED_TARGET_PORT = "UnresolvedTargetPort";
 
-  /** Two reconciles that find the same identity report it once. */
-  public String identity() {
-    return reason + "|" + pod + "|" + podUid + "|" + servicePort + "|" + detail;
-  }
+    /** Two reconciles that find the same identity report it once. */
+    public String identity() {
+        return reason + "|" + pod + "|" + podUid + "|" + servicePort + "|" + detail;
+    }
 }

@@ -12,53 +12,55 @@ import java.util.Set;
  */
 final class WorkQueue {
 
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
-  /** Keys that need a reconcile (queued, or to be re-queued when their current one is done). */
-  private final Set<String> dirty = new HashSet<>();
-  private final Set<String> processing = new HashSet<>();
-  private boolean shutdown;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
 
-  synchronized void add(String key) {
-    if (shutdown || !dirty.add(key) || processing.contains(key)) {
-      return;
+    /** Keys that need a reconcile (queued, or to be re-queued when their current one is done). */
+    private final Set<String> dirty = new HashSet<>();
+
+    private final Set<String> processing = new HashSet<>();
+    private boolean shutdown;
+
+    synchronized void add(String key) {
+        if (shutdown || !dirty.add(key) || processing.contains(key)) {
+            return;
+        }
+        queue.add(key);
+        notifyAll();
     }
-    queue.add(key);
-    notifyAll();
-  }
 
-  /** The next key, marked as being processed; null once shut down. */
-  synchronized String take() throws InterruptedException {
-    while (queue.isEmpty() && !shutdown) {
-      wait();
+    /** The next key, marked as being processed; null once shut down. */
+    synchronized String take() throws InterruptedException {
+        while (queue.isEmpty() && !shutdown) {
+            wait();
+        }
+        if (shutdown) {
+            return null;
+        }
+        String key = queue.poll();
+        dirty.remove(key);
+        processing.add(key);
+        return key;
     }
-    if (shutdown) {
-      return null;
+
+    synchronized void done(String key) {
+        processing.remove(key);
+        if (dirty.contains(key) && !shutdown) {
+            queue.add(key);
+            notifyAll();
+        }
     }
-    String key = queue.poll();
-    dirty.remove(key);
-    processing.add(key);
-    return key;
-  }
 
-  synchronized void done(String key) {
-    processing.remove(key);
-    if (dirty.contains(key) && !shutdown) {
-      queue.add(key);
-      notifyAll();
+    synchronized void shutdown() {
+        shutdown = true;
+        notifyAll();
     }
-  }
 
-  synchronized void shutdown() {
-    shutdown = true;
-    notifyAll();
-  }
+    /** Nothing waiting and nothing being processed. */
+    synchronized boolean isIdle() {
+        return queue.isEmpty() && processing.isEmpty();
+    }
 
-  /** Nothing waiting and nothing being processed. */
-  synchronized boolean isIdle() {
-    return queue.isEmpty() && processing.isEmpty();
-  }
-
-  synchronized int size() {
-    return queue.size();
-  }
+    synchronized int size() {
+        return queue.size();
+    }
 }

@@ -11,22 +11,29 @@ import org.junit.jupiter.api.Test;
 
 class EndpointsConfigTest {
 
-  @Test
-  void keysAreReadFromTheSharedConfiguration() {
-    EndpointsConfig c = EndpointsConfig.fromMap(Map.of("endpoints.mode", "vanilla",
-        "endpoints.resync.seconds", "30", "endpoints.namespace", "web", "endpoints.workers", "4"));
-    assertEquals(new EndpointsConfig(EndpointsMode.VANILLA, Duration.ofSeconds(30), Optional.of("web"), 4), c);
-  }
+    @Test
+    void keysAreReadFromTheSharedConfiguration() {
+        EndpointsConfig c = EndpointsConfig.fromMap(Map.of(
+                "endpoints.mode",
+                "vanilla",
+                "endpoints.resync.seconds",
+                "30",
+                "endpoints.namespace",
+                "web",
+                "endpoints.workers",
+                "4"));
+        assertEquals(new EndpointsConfig(EndpointsMode.VANILLA, Duration.ofSeconds(30), Optional.of("web"), 4), c);
+    }
 
-  @Test
-  void defaultsAreHostPortModeInAllNamespaces() {
-    assertEquals(EndpointsConfig.defaults(), EndpointsConfig.fromMap(Map.of()));
-  }
+    @Test
+    void defaultsAreHostPortModeInAllNamespaces() {
+        assertEquals(EndpointsConfig.defaults(), EndpointsConfig.fromMap(Map.of()));
+    }
 
-  @Test
-  void anUnknownModeIsRejectedNamingTheKey() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> EndpointsConfig.fromMap(Map.of("endpoints.mode", "hostports")));
-    assertEquals(true, e.getMessage().contains("endpoints.mode"), e.getMessage());
-  }
+    @Test
+    void anUnknownModeIsRejectedNamingTheKey() {
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> EndpointsConfig.fromMap(Map.of("endpoints.mode", "hostports")));
+        assertEquals(true, e.getMessage().contains("endpoints.mode"), e.getMessage());
+    }
 }

@@ -3,7 +3,7 @@ package io.k8sm.launcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.launcher.binding.Binder;
 import io.k8sm.launcher.binding.LaunchIndex;
-import io.k8sm.launcher.bridge.BridgeHandler;
+import io.k8sm.launcher.feedback.FeedbackHandler;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Codec;
 import io.k8sm.launcher.kafka.Outputs;
@@ -34,115 +34,152 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The launcher: the Kubernetes side of a launch. {@link #start()} starts
+ *
  * <ul>
- *   <li>the pod and node sources (informers → {@code pods}, {@code nodes});</li>
+ *   <li>the pod and node sources (informers → {@code pods}, {@code nodes});
  *   <li>the launch loop ({@code launch-requests} → ACCEPT on {@code mesos-calls} + LAUNCHED or
- *       LAUNCH_REJECTED on {@code launcher-events}, exactly once);</li>
- *   <li>the Kubernetes bridge ({@code task-status}, {@code pod-actions}, {@code offers},
- *       {@code framework} → Bindings, pod status, deletions, Nodes; BOUND / BIND_FAILED + Kill).</li>
+ *       LAUNCH_REJECTED on {@code launcher-events}, exactly once);
+ *   <li>the Kubernetes bridge ({@code task-status}, {@code pod-actions}, {@code offers}, {@code
+ *       framework} → Bindings, pod status, deletions, Nodes; BOUND / BIND_FAILED + Kill).
  * </ul>
+ *
  * The topics must exist. The client stays the caller's: {@link #close()} stops the launcher only.
  */
 public final class Launcher implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
-  /** After a poll with records, up to this many immediate polls join the batch (one scheduling round). */
-  private static final int DRAIN_POLLS = 4;
+    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
-  private final KubernetesClient client;
-  private final LauncherConfig config;
-  private final Clock clock;
-  private final Deque<AutoCloseable> open = new ArrayDeque<>();
-  private TransactionalLoop launchLoop;
-  private TransactionalLoop bridgeLoop;
-  private boolean started;
+    /**
+     * After a poll with records, up to this many immediate polls join the batch (one scheduling
+     * round).
+     */
+    private static final int DRAIN_POLLS = 4;
 
-  public Launcher(KubernetesClient client, LauncherConfig config) {
-    this(client, config, Clock.systemUTC());
-  }
+    private final KubernetesClient client;
+    private final LauncherConfig config;
+    private final Clock clock;
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private TransactionalLoop launchLoop;
+    private TransactionalLoop bridgeLoop;
+    private boolean started;
 
-  public Launcher(KubernetesClient client, LauncherConfig config, Clock clock) {
-    this.client = client;
-    this.config = config;
-    this.clock = clock;
-  }
-
-  /** Starts every part; returns when the informers have synced and the loops are running. */
-  public synchronized void start() {
-    if (started) {
-      throw new IllegalStateException("launcher already started");
+    public Launcher(KubernetesClient client, LauncherConfig config) {
+        this(client, config, Clock.systemUTC());
     }
-    started = true;
-    try {
-      TopicCatalogue topics = config.kafka().topics();
-      Properties kafka = config.kafka().kafkaProperties();
-      Codec codec = new Codec(config.kafka().serdeConfig());
-      open.push(codec);
-      Outputs out = new Outputs(topics, codec, clock, "k8sm-launcher");
 
-      Properties sp = new Properties();
-      sp.putAll(kafka);
-      sp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      sp.put(ProducerConfig.ACKS_CONFIG, "all");
-      KafkaProducer<String, byte[]> snapshots = new KafkaProducer<>(sp, new StringSerializer(),
-          new ByteArraySerializer());
-      open.push(() -> snapshots.close(Duration.ofSeconds(5)));
-      KafkaSink sink = new KafkaSink(snapshots, codec);
-
-      LaunchLedger ledger = new LaunchLedger();
-      CatchUpReader launchHistory = new CatchUpReader(kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)),
-          r -> LaunchHandler.fold(ledger, out, r));
-      open.push(launchHistory);
-      launchLoop = new TransactionalLoop("launch", kafka, config.launchGroup(),
-          "k8sm-launcher-launch-" + config.instanceId(), List.of(topics.name(Topic.LAUNCH_REQUESTS)),
-          new LaunchHandler(out, PodLookup.of(client), config.executorCommand(), ledger, launchHistory,
-              config.acceptRefuseSeconds()),
-          config.pollTimeout(), DRAIN_POLLS);
-      open.push(launchLoop);
-
-      LaunchIndex index = new LaunchIndex(codec, topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS));
-      CatchUpReader bridgeHistory = new CatchUpReader(kafka,
-          List.of(topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS)), index::fold);
-      open.push(bridgeHistory);
-      bridgeLoop = new TransactionalLoop("bridge", kafka, config.bridgeGroup(),
-          "k8sm-launcher-bridge-" + config.instanceId(),
-          List.of(topics.name(Topic.TASK_STATUS), topics.name(Topic.POD_ACTIONS), topics.name(Topic.OFFERS),
-              topics.name(Topic.FRAMEWORK)),
-          new BridgeHandler(out, index, bridgeHistory, new Binder(client, config.bindAttempts(), config.bindBackoff()),
-              new PodStatusWriter(client), new PodActionExecutor(client), new NodeRegistrar(client)),
-          config.pollTimeout(), 0);
-      open.push(bridgeLoop);
-
-      PodSource pods = new PodSource(client, sink, topics.name(Topic.PODS), config.schedulerName(), config.resync());
-      open.push(pods);
-      NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
-      open.push(nodes);
-
-      pods.start();
-      nodes.start();
-      launchLoop.start();
-      bridgeLoop.start();
-      log.info("launcher {} started (scheduler name {}, groups {} / {})", config.instanceId(), config.schedulerName(),
-          config.launchGroup(), config.bridgeGroup());
-    } catch (RuntimeException e) {
-      close();
-      throw e;
+    public Launcher(KubernetesClient client, LauncherConfig config, Clock clock) {
+        this.client = client;
+        this.config = config;
+        this.clock = clock;
     }
-  }
 
-  /** True while both loops run (a loop stops only on close or on an error it cannot recover from). */
-  public boolean isHealthy() {
-    return launchLoop != null && bridgeLoop != null && launchLoop.isRunning() && bridgeLoop.isRunning();
-  }
+    /** Starts every part; returns when the informers have synced and the loops are running. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("launcher already started");
+        }
+        started = true;
+        try {
+            TopicCatalogue topics = config.kafka().topics();
+            Properties kafka = config.kafka().kafkaProperties();
+            Codec codec = new Codec(config.kafka().serdeConfig());
+            open.push(codec);
+            Outputs out = new Outputs(topics, codec, clock, "k8sm-launcher");
 
-  @Override
-  public synchronized void close() {
-    while (!open.isEmpty()) {
-      AutoCloseable c = open.pop();
-      try {
-        c.close();
-      } catch (Exception e) {
-        log.warn("closing {} failed: {}", c, e.toString());
-      }
+            Properties sp = new Properties();
+            sp.putAll(kafka);
+            sp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            sp.put(ProducerConfig.ACKS_CONFIG, "all");
+            KafkaProducer<String, byte[]> snapshots =
+                    new KafkaProducer<>(sp, new StringSerializer(), new ByteArraySerializer());
+            open.push(() -> snapshots.close(Duration.ofSeconds(5)));
+            KafkaSink sink = new KafkaSink(snapshots, codec);
+
+            LaunchLedger ledger = new LaunchLedger();
+            CatchUpReader launchHistory = new CatchUpReader(
+                    kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)), r -> LaunchHandler.fold(ledger, out, r));
+            open.push(launchHistory);
+            launchLoop = new TransactionalLoop(
+                    "launch",
+                    kafka,
+                    config.launchGroup(),
+                    "k8sm-launcher-launch-" + config.instanceId(),
+                    List.of(topics.name(Topic.LAUNCH_REQUESTS)),
+                    new LaunchHandler(
+                            out,
+                            PodLookup.of(client),
+                            config.executorCommand(),
+                            ledger,
+                            launchHistory,
+                            config.acceptRefuseSeconds()),
+                    config.pollTimeout(),
+                    DRAIN_POLLS);
+            open.push(launchLoop);
+
+            LaunchIndex index =
+                    new LaunchIndex(codec, topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS));
+            CatchUpReader bridgeHistory = new CatchUpReader(
+                    kafka, List.of(topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS)), index::fold);
+            open.push(bridgeHistory);
+            bridgeLoop = new TransactionalLoop(
+                    "bridge",
+                    kafka,
+                    config.bridgeGroup(),
+                    "k8sm-launcher-bridge-" + config.instanceId(),
+                    List.of(
+                            topics.name(Topic.TASK_STATUS),
+                            topics.name(Topic.POD_ACTIONS),
+                            topics.name(Topic.OFFERS),
+                            topics.name(Topic.FRAMEWORK)),
+                    new FeedbackHandler(
+                            out,
+                            index,
+                            bridgeHistory,
+                            new Binder(client, config.bindAttempts(), config.bindBackoff()),
+                            new PodStatusWriter(client),
+                            new PodActionExecutor(client),
+                            new NodeRegistrar(client)),
+                    config.pollTimeout(),
+                    0);
+            open.push(bridgeLoop);
+
+            PodSource pods =
+                    new PodSource(client, sink, topics.name(Topic.PODS), config.schedulerName(), config.resync());
+            open.push(pods);
+            NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
+            open.push(nodes);
+
+            pods.start();
+            nodes.start();
+            launchLoop.start();
+            bridgeLoop.start();
+            log.info(
+                    "launcher {} started (scheduler name {}, groups {} / {})",
+                    config.instanceId(),
+                    config.schedulerName(),
+                    config.launchGroup(),
+                    config.bridgeGroup());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
-  }
+
+    /**
+     * True while both loops run (a loop stops only on close or on an error it cannot recover from).
+     */
+    public boolean isHealthy() {
+        return launchLoop != null && bridgeLoop != null && launchLoop.isRunning() && bridgeLoop.isRunning();
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!open.isEmpty()) {
+            AutoCloseable c = open.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
 }

@@ -12,92 +12,151 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * Settings of the launcher: the shared k8sm configuration (Kafka, registry, topic names) plus the
  * {@code launcher.*} keys.
  *
- * @param kafka the shared configuration (bootstrap servers, registry, topic catalogue, {@code kafka.*})
+ * @param kafka the shared configuration (bootstrap servers, registry, topic catalogue, {@code
+ *     kafka.*})
  * @param schedulerName pods whose {@code spec.schedulerName} is this are ours
- * @param groupId consumer group prefix; the launch loop uses {@code <groupId>-launch}, the Kubernetes
- *     bridge (status, bindings, actions, nodes) {@code <groupId>-bridge}
+ * @param groupId consumer group prefix; the launch loop uses {@code <groupId>-launch}, the
+ *     Kubernetes bridge (status, bindings, actions, nodes) {@code <groupId>-bridge}
  * @param instanceId unique per running launcher: the suffix of its transactional ids
  * @param executorCommand the command of the custom executor named by a task's {@code executorId}
  * @param bindAttempts how many times a Binding is tried on API errors before BIND_FAILED
  * @param bindBackoff the first wait between two binding attempts (doubling)
  * @param resync how often the pod and node informers re-deliver their whole cache (0 = never)
  * @param pollTimeout how long one Kafka poll waits
- * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused remainder
+ * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused
+ *     remainder
  */
-public record LauncherConfig(K8smConfig kafka, String schedulerName, String groupId, String instanceId,
-                             String executorCommand, int bindAttempts, Duration bindBackoff, Duration resync,
-                             Duration pollTimeout, double acceptRefuseSeconds) {
+public record LauncherConfig(
+        K8smConfig kafka,
+        String schedulerName,
+        String groupId,
+        String instanceId,
+        String executorCommand,
+        int bindAttempts,
+        Duration bindBackoff,
+        Duration resync,
+        Duration pollTimeout,
+        double acceptRefuseSeconds) {
 
-  public static final String SCHEDULER_NAME = "launcher.scheduler.name";
-  public static final String GROUP_ID = "launcher.group.id";
-  public static final String INSTANCE_ID = "launcher.instance.id";
-  public static final String EXECUTOR_COMMAND = "launcher.executor.command";
-  public static final String BIND_ATTEMPTS = "launcher.bind.attempts";
-  public static final String BIND_BACKOFF_MS = "launcher.bind.backoff.ms";
-  public static final String RESYNC_SECONDS = "launcher.resync.seconds";
-  public static final String POLL_MS = "launcher.poll.ms";
-  public static final String ACCEPT_REFUSE_SECONDS = "launcher.accept.refuse.seconds";
+    public static final String SCHEDULER_NAME = "launcher.scheduler.name";
+    public static final String GROUP_ID = "launcher.group.id";
+    public static final String INSTANCE_ID = "launcher.instance.id";
+    public static final String EXECUTOR_COMMAND = "launcher.executor.command";
+    public static final String BIND_ATTEMPTS = "launcher.bind.attempts";
+    public static final String BIND_BACKOFF_MS = "launcher.bind.backoff.ms";
+    public static final String RESYNC_SECONDS = "launcher.resync.seconds";
+    public static final String POLL_MS = "launcher.poll.ms";
+    public static final String ACCEPT_REFUSE_SECONDS = "launcher.accept.refuse.seconds";
 
-  public LauncherConfig {
-    if (schedulerName == null || schedulerName.isBlank()) {
-      throw new IllegalArgumentException("schedulerName must not be blank");
+    public LauncherConfig {
+        if (schedulerName == null || schedulerName.isBlank()) {
+            throw new IllegalArgumentException("schedulerName must not be blank");
+        }
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = UUID.randomUUID().toString();
+        }
+        if (bindAttempts < 1) {
+            throw new IllegalArgumentException("bindAttempts must be at least 1, was " + bindAttempts);
+        }
     }
-    if (instanceId == null || instanceId.isBlank()) {
-      instanceId = UUID.randomUUID().toString();
+
+    /** Adds the launcher's keys to a definition (e.g. {@link K8smConfig#baseDefinition()}). */
+    public static ConfigDef define(ConfigDef def) {
+        return def.define(
+                        SCHEDULER_NAME,
+                        Type.STRING,
+                        "k8sm",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        "Pods with this spec.schedulerName are scheduled by k8sm and watched into the pods topic.")
+                .define(
+                        GROUP_ID,
+                        Type.STRING,
+                        "k8sm-launcher",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.MEDIUM,
+                        "Consumer group prefix: <id>-launch for launch requests, <id>-bridge for status, actions and offers.")
+                .define(
+                        INSTANCE_ID,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
+                        "Unique id of this launcher process, suffix of its transactional ids; empty for a random one.")
+                .define(
+                        EXECUTOR_COMMAND,
+                        Type.STRING,
+                        "k8sm-executor",
+                        Importance.MEDIUM,
+                        "Command that starts the custom executor (the task's executorId) which runs the pod on the agent.")
+                .define(
+                        BIND_ATTEMPTS,
+                        Type.INT,
+                        3,
+                        ConfigDef.Range.between(1, 20),
+                        Importance.LOW,
+                        "Binding attempts on Kubernetes API errors before BIND_FAILED.")
+                .define(
+                        BIND_BACKOFF_MS,
+                        Type.LONG,
+                        200L,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "First wait between binding attempts, doubling.")
+                .define(
+                        RESYNC_SECONDS,
+                        Type.INT,
+                        300,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "Informer resync period: every pod and node is re-emitted this often (0 = never).")
+                .define(
+                        POLL_MS,
+                        Type.LONG,
+                        500L,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "How long one Kafka poll waits.")
+                .define(
+                        ACCEPT_REFUSE_SECONDS,
+                        Type.DOUBLE,
+                        1.0,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "The refuse filter of each ACCEPT: seconds before Mesos re-offers what the launch left of an"
+                                + " agent's offers. Mesos' default is 5 s; a short one lets the next pods use the remainder"
+                                + " at the next allocation.");
     }
-    if (bindAttempts < 1) {
-      throw new IllegalArgumentException("bindAttempts must be at least 1, was " + bindAttempts);
+
+    /** The shared definition plus the launcher's keys. */
+    public static ConfigDef definition() {
+        return define(K8smConfig.baseDefinition());
     }
-  }
 
-  /** Adds the launcher's keys to a definition (e.g. {@link K8smConfig#baseDefinition()}). */
-  public static ConfigDef define(ConfigDef def) {
-    return def
-        .define(SCHEDULER_NAME, Type.STRING, "k8sm", new ConfigDef.NonEmptyString(), Importance.HIGH,
-            "Pods with this spec.schedulerName are scheduled by k8sm and watched into the pods topic.")
-        .define(GROUP_ID, Type.STRING, "k8sm-launcher", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-            "Consumer group prefix: <id>-launch for launch requests, <id>-bridge for status, actions and offers.")
-        .define(INSTANCE_ID, Type.STRING, "", Importance.MEDIUM,
-            "Unique id of this launcher process, suffix of its transactional ids; empty for a random one.")
-        .define(EXECUTOR_COMMAND, Type.STRING, "k8sm-executor", Importance.MEDIUM,
-            "Command that starts the custom executor (the task's executorId) which runs the pod on the agent.")
-        .define(BIND_ATTEMPTS, Type.INT, 3, ConfigDef.Range.between(1, 20), Importance.LOW,
-            "Binding attempts on Kubernetes API errors before BIND_FAILED.")
-        .define(BIND_BACKOFF_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(0), Importance.LOW,
-            "First wait between binding attempts, doubling.")
-        .define(RESYNC_SECONDS, Type.INT, 300, ConfigDef.Range.atLeast(0), Importance.LOW,
-            "Informer resync period: every pod and node is re-emitted this often (0 = never).")
-        .define(POLL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
-            "How long one Kafka poll waits.")
-        .define(ACCEPT_REFUSE_SECONDS, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
-            "The refuse filter of each ACCEPT: seconds before Mesos re-offers what the launch left of an"
-                + " agent's offers. Mesos' default is 5 s; a short one lets the next pods use the remainder"
-                + " at the next allocation.");
-  }
+    /** Reads the settings from a configuration built with {@link #definition()}. */
+    public static LauncherConfig from(K8smConfig c) {
+        return new LauncherConfig(
+                c,
+                c.getString(SCHEDULER_NAME),
+                c.getString(GROUP_ID),
+                c.getString(INSTANCE_ID),
+                c.getString(EXECUTOR_COMMAND),
+                c.getInt(BIND_ATTEMPTS),
+                Duration.ofMillis(c.getLong(BIND_BACKOFF_MS)),
+                Duration.ofSeconds(c.getInt(RESYNC_SECONDS)),
+                Duration.ofMillis(c.getLong(POLL_MS)),
+                c.getDouble(ACCEPT_REFUSE_SECONDS));
+    }
 
-  /** The shared definition plus the launcher's keys. */
-  public static ConfigDef definition() {
-    return define(K8smConfig.baseDefinition());
-  }
+    /** Parses raw key/values (file, environment, flags) with the full definition. */
+    public static LauncherConfig fromMap(Map<String, ?> values) {
+        return from(new K8smConfig(definition(), values));
+    }
 
-  /** Reads the settings from a configuration built with {@link #definition()}. */
-  public static LauncherConfig from(K8smConfig c) {
-    return new LauncherConfig(c, c.getString(SCHEDULER_NAME), c.getString(GROUP_ID), c.getString(INSTANCE_ID),
-        c.getString(EXECUTOR_COMMAND), c.getInt(BIND_ATTEMPTS), Duration.ofMillis(c.getLong(BIND_BACKOFF_MS)),
-        Duration.ofSeconds(c.getInt(RESYNC_SECONDS)), Duration.ofMillis(c.getLong(POLL_MS)),
-        c.getDouble(ACCEPT_REFUSE_SECONDS));
-  }
+    public String launchGroup() {
+        return groupId + "-launch";
+    }
 
-  /** Parses raw key/values (file, environment, flags) with the full definition. */
-  public static LauncherConfig fromMap(Map<String, ?> values) {
-    return from(new K8smConfig(definition(), values));
-  }
-
-  public String launchGroup() {
-    return groupId + "-launch";
-  }
-
-  public String bridgeGroup() {
-    return groupId + "-bridge";
-  }
+    public String bridgeGroup() {
+        return groupId + "-bridge";
+    }
 }

@@ -14,29 +14,29 @@ import java.util.Map;
  */
 public interface Matcher {
 
-  Result match(List<PodSnapshot> pods, List<Offer> offers);
+    Result match(List<PodSnapshot> pods, List<Offer> offers);
 
-  /**
-   * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's
-   * hostname, offerIds = the offers drawn on, first one first).
-   */
-  record Placed(String podKey, List<String> offerIds, TaskSpec spec) {
-    public Placed {
-      offerIds = List.copyOf(offerIds);
-      if (offerIds.isEmpty()) {
-        throw new IllegalArgumentException("a placement draws on at least one offer");
-      }
+    /**
+     * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's
+     * hostname, offerIds = the offers drawn on, first one first).
+     */
+    record Placed(String podKey, List<String> offerIds, TaskSpec spec) {
+        public Placed {
+            offerIds = List.copyOf(offerIds);
+            if (offerIds.isEmpty()) {
+                throw new IllegalArgumentException("a placement draws on at least one offer");
+            }
+        }
     }
-  }
 
-  /**
-   * @param placed the pods placed, in queue order
-   * @param shortfalls for each pod not placed, what was short (a message for FAILED_SCHEDULING)
-   */
-  record Result(List<Placed> placed, Map<String, String> shortfalls) {
-    public Result {
-      placed = List.copyOf(placed);
-      shortfalls = Map.copyOf(shortfalls);
+    /**
+     * @param placed the pods placed, in queue order
+     * @param shortfalls for each pod not placed, what was short (a message for FAILED_SCHEDULING)
+     */
+    record Result(List<Placed> placed, Map<String, String> shortfalls) {
+        public Result {
+            placed = List.copyOf(placed);
+            shortfalls = Map.copyOf(shortfalls);
+        }
     }
-  }
 }

@@ -13,50 +13,52 @@ import io.k8sm.avro.TaskStatus;
  */
 public sealed interface SchedulerInput {
 
-  /** The input topic's short name (for dead letters and logs). */
-  String source();
+    /** The input topic's short name (for dead letters and logs). */
+    String source();
 
-  /** The record key (for dead letters and logs). */
-  String key();
+    /** The record key (for dead letters and logs). */
+    String key();
 
-  /** A pod snapshot from {@code pods}; {@code pod} is null for a tombstone (the pod was deleted). */
-  record PodUpdate(String podKey, PodSnapshot pod) implements SchedulerInput {
-    public String source() {
-      return "pods";
+    /**
+     * A pod snapshot from {@code pods}; {@code pod} is null for a tombstone (the pod was deleted).
+     */
+    record PodUpdate(String podKey, PodSnapshot pod) implements SchedulerInput {
+        public String source() {
+            return "pods";
+        }
+
+        public String key() {
+            return podKey;
+        }
     }
 
-    public String key() {
-      return podKey;
+    record OfferUpdate(String key, OfferEvent event) implements SchedulerInput {
+        public String source() {
+            return "offers";
+        }
     }
-  }
 
-  record OfferUpdate(String key, OfferEvent event) implements SchedulerInput {
-    public String source() {
-      return "offers";
+    record StatusUpdate(String key, TaskStatus status) implements SchedulerInput {
+        public String source() {
+            return "task-status";
+        }
     }
-  }
 
-  record StatusUpdate(String key, TaskStatus status) implements SchedulerInput {
-    public String source() {
-      return "task-status";
+    record FrameworkUpdate(String key, FrameworkEvent event) implements SchedulerInput {
+        public String source() {
+            return "framework";
+        }
     }
-  }
 
-  record FrameworkUpdate(String key, FrameworkEvent event) implements SchedulerInput {
-    public String source() {
-      return "framework";
+    record LauncherUpdate(String key, LauncherEvent event) implements SchedulerInput {
+        public String source() {
+            return "launcher-events";
+        }
     }
-  }
 
-  record LauncherUpdate(String key, LauncherEvent event) implements SchedulerInput {
-    public String source() {
-      return "launcher-events";
+    record Tick(String key, ClockTick tick) implements SchedulerInput {
+        public String source() {
+            return "clock";
+        }
     }
-  }
-
-  record Tick(String key, ClockTick tick) implements SchedulerInput {
-    public String source() {
-      return "clock";
-    }
-  }
 }

@@ -7,51 +7,55 @@ import io.k8sm.avro.PodAction;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.SchedulerEvent;
 
-/** Every decision of the scheduler, one variant per output topic; {@link #key()} is the record key. */
+/**
+ * Every decision of the scheduler, one variant per output topic; {@link #key()} is the record key.
+ */
 public sealed interface SchedulerOutput {
 
-  String key();
+    String key();
 
-  record Launch(LaunchRequest request) implements SchedulerOutput {
-    public String key() {
-      return request.getTaskId();
+    record Launch(LaunchRequest request) implements SchedulerOutput {
+        public String key() {
+            return request.getTaskId();
+        }
     }
-  }
 
-  record Call(MesosCall call) implements SchedulerOutput {
-    public String key() {
-      return call.getCallId();
+    record Call(MesosCall call) implements SchedulerOutput {
+        public String key() {
+            return call.getCallId();
+        }
     }
-  }
 
-  /** The registry entry after a change; {@code task} is null when the task was removed (tombstone). */
-  record Registry(String taskId, RegistryTask task) implements SchedulerOutput {
-    public String key() {
-      return taskId;
+    /**
+     * The registry entry after a change; {@code task} is null when the task was removed (tombstone).
+     */
+    record Registry(String taskId, RegistryTask task) implements SchedulerOutput {
+        public String key() {
+            return taskId;
+        }
     }
-  }
 
-  record Event(SchedulerEvent event) implements SchedulerOutput {
-    public String key() {
-      return event.getPodKey();
+    record Event(SchedulerEvent event) implements SchedulerOutput {
+        public String key() {
+            return event.getPodKey();
+        }
     }
-  }
 
-  record Action(PodAction action) implements SchedulerOutput {
-    public String key() {
-      return action.getPodKey();
+    record Action(PodAction action) implements SchedulerOutput {
+        public String key() {
+            return action.getPodKey();
+        }
     }
-  }
 
-  /**
-   * An input that was readable but made no sense; the topology turns it into a {@link DeadLettered}
-   * with the input's coordinates and the reason.
-   */
-  record Rejected(String sourceTopic, String key, String reason) implements SchedulerOutput { }
+    /**
+     * An input that was readable but made no sense; the topology turns it into a {@link DeadLettered}
+     * with the input's coordinates and the reason.
+     */
+    record Rejected(String sourceTopic, String key, String reason) implements SchedulerOutput {}
 
-  /**
-   * A dead letter in the shared format, keyed {@code topic/partition/offset} of the input it is about;
-   * built by the topology (which knows the coordinates) from a {@link Rejected}.
-   */
-  record DeadLettered(String key, DeadLetter letter) implements SchedulerOutput { }
+    /**
+     * A dead letter in the shared format, keyed {@code topic/partition/offset} of the input it is
+     * about; built by the topology (which knows the coordinates) from a {@link Rejected}.
+     */
+    record DeadLettered(String key, DeadLetter letter) implements SchedulerOutput {}
 }

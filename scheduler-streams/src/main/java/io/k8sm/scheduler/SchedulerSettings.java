@@ -4,8 +4,8 @@ import io.k8sm.scheduler.queue.Backoff;
 import java.util.List;
 
 /**
- * The knobs of the state machine as plain values (no Kafka types), built from
- * {@link io.k8sm.scheduler.topology.SchedulerConfig} or directly in tests.
+ * The knobs of the state machine as plain values (no Kafka types), built from {@link
+ * io.k8sm.scheduler.topology.SchedulerConfig} or directly in tests.
  *
  * @param offerTtlMs how long a live offer may be matched before it is declined
  * @param offerLingerMs how long a gone offer id is remembered
@@ -22,37 +22,60 @@ import java.util.List;
  * @param defaultPodRoles roles of a pod without the roles annotation
  */
 public record SchedulerSettings(
-    long offerTtlMs,
-    long offerLingerMs,
-    double refuseSeconds,
-    Backoff backoff,
-    String executorId,
-    int finishedRetained,
-    long reconcileMinIntervalMs,
-    long explicitReconcileInitialMs,
-    long explicitReconcileMaxMs,
-    long implicitReconcileInitialDelayMs,
-    long implicitReconcileIntervalMs,
-    List<String> frameworkRoles,
-    List<String> defaultPodRoles) {
+        long offerTtlMs,
+        long offerLingerMs,
+        double refuseSeconds,
+        Backoff backoff,
+        String executorId,
+        int finishedRetained,
+        long reconcileMinIntervalMs,
+        long explicitReconcileInitialMs,
+        long explicitReconcileMaxMs,
+        long implicitReconcileInitialDelayMs,
+        long implicitReconcileIntervalMs,
+        List<String> frameworkRoles,
+        List<String> defaultPodRoles) {
 
-  public SchedulerSettings {
-    frameworkRoles = List.copyOf(frameworkRoles);
-    defaultPodRoles = List.copyOf(defaultPodRoles);
-    if (finishedRetained < 1) {
-      throw new IllegalArgumentException("finishedRetained must be >= 1");
+    public SchedulerSettings {
+        frameworkRoles = List.copyOf(frameworkRoles);
+        defaultPodRoles = List.copyOf(defaultPodRoles);
+        if (finishedRetained < 1) {
+            throw new IllegalArgumentException("finishedRetained must be >= 1");
+        }
     }
-  }
 
-  /** The reference's defaults. */
-  public static SchedulerSettings defaults() {
-    return new SchedulerSettings(5_000, 120_000, 5.0, new Backoff(1_000, 60_000), "k8sm-executor", 1024,
-        15_000, 1_000, 120_000, 15_000, 300_000, List.of("*"), List.of("*"));
-  }
+    /** The reference's defaults. */
+    public static SchedulerSettings defaults() {
+        return new SchedulerSettings(
+                5_000,
+                120_000,
+                5.0,
+                new Backoff(1_000, 60_000),
+                "k8sm-executor",
+                1024,
+                15_000,
+                1_000,
+                120_000,
+                15_000,
+                300_000,
+                List.of("*"),
+                List.of("*"));
+    }
 
-  public SchedulerSettings withFinishedRetained(int n) {
-    return new SchedulerSettings(offerTtlMs, offerLingerMs, refuseSeconds, backoff, executorId, n,
-        reconcileMinIntervalMs, explicitReconcileInitialMs, explicitReconcileMaxMs,
-        implicitReconcileInitialDelayMs, implicitReconcileIntervalMs, frameworkRoles, defaultPodRoles);
-  }
+    public SchedulerSettings withFinishedRetained(int n) {
+        return new SchedulerSettings(
+                offerTtlMs,
+                offerLingerMs,
+                refuseSeconds,
+                backoff,
+                executorId,
+                n,
+                reconcileMinIntervalMs,
+                explicitReconcileInitialMs,
+                explicitReconcileMaxMs,
+                implicitReconcileInitialDelayMs,
+                implicitReconcileIntervalMs,
+                frameworkRoles,
+                defaultPodRoles);
+    }
 }

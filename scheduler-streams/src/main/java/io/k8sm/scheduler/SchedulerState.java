@@ -17,27 +17,35 @@ import io.k8sm.scheduler.state.MapKv;
  * @param pods the latest pod snapshot per pod key (for reconciliation and placement)
  * @param offers offer id → live (or lingering) offer
  * @param queue pod key → pending queue entry with backoff
- * @param reconcilePending task id → agent id (or "") of tasks an explicit reconciliation still waits for
+ * @param reconcilePending task id → agent id (or "") of tasks an explicit reconciliation still
+ *     waits for
  * @param meta counters and clocks: the scheduler's now, sequence numbers, reconciliation times
  */
 public record SchedulerState(
-    Kv<String, RegistryTask> tasks,
-    Kv<String, String> podIndex,
-    Kv<String, String> finishedRing,
-    Kv<String, PodSnapshot> pods,
-    Kv<String, LiveOffer> offers,
-    Kv<String, QueueEntry> queue,
-    Kv<String, String> reconcilePending,
-    Kv<String, Long> meta) {
+        Kv<String, RegistryTask> tasks,
+        Kv<String, String> podIndex,
+        Kv<String, String> finishedRing,
+        Kv<String, PodSnapshot> pods,
+        Kv<String, LiveOffer> offers,
+        Kv<String, QueueEntry> queue,
+        Kv<String, String> reconcilePending,
+        Kv<String, Long> meta) {
 
-  /** In-memory state, for pure tests. */
-  public static SchedulerState inMemory() {
-    return new SchedulerState(new MapKv<>(), new MapKv<>(), new MapKv<>(), new MapKv<>(), new MapKv<>(),
-        new MapKv<>(), new MapKv<>(), new MapKv<>());
-  }
+    /** In-memory state, for pure tests. */
+    public static SchedulerState inMemory() {
+        return new SchedulerState(
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>(),
+                new MapKv<>());
+    }
 
-  long meta(String key, long dflt) {
-    Long v = meta.get(key);
-    return v == null ? dflt : v;
-  }
+    long meta(String key, long dflt) {
+        Long v = meta.get(key);
+        return v == null ? dflt : v;
+    }
 }

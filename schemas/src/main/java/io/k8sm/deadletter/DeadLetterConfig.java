@@ -1,7 +1,7 @@
 package io.k8sm.deadletter;
 
 import io.k8sm.avro.DeadLetter;
-import io.k8sm.registry.RegistryClientConfig;
+import io.k8sm.schemaregistry.RegistryClientConfig;
 import io.k8sm.serde.AvroSerializer;
 import java.time.Clock;
 import java.util.HashMap;
@@ -13,18 +13,30 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Configuration of the Streams dead-letter handlers, read from the Streams config map, and
- * the process-wide publishers they share (one producer per bootstrap servers, topic and
- * application, created on the first failure, so healthy applications open no extra producer).
+ * Configuration of the Streams dead-letter handlers, read from the Streams config map, and the
+ * process-wide publishers they share (one producer per bootstrap servers, topic and application,
+ * created on the first failure, so healthy applications open no extra producer).
  */
 public final class DeadLetterConfig {
     /** The dead-letter topic (default {@value DeadLetters#DEFAULT_TOPIC}). */
     public static final String TOPIC = "k8sm.dead.letter.topic";
-    /** A {@link DeadLetterPublisher} instance to use instead of building one (tests, shared producers). */
+
+    /**
+     * A {@link DeadLetterPublisher} instance to use instead of building one (tests, shared
+     * producers).
+     */
     public static final String PUBLISHER = "k8sm.dead.letter.publisher";
-    /** How long a handler waits for the dead letter's acknowledgement before failing the application (default 30000). */
+
+    /**
+     * How long a handler waits for the dead letter's acknowledgement before failing the application
+     * (default 30000).
+     */
     public static final String TIMEOUT_MS = "k8sm.dead.letter.timeout.ms";
-    /** Prefix of producer settings for the handlers' own producer, e.g. {@code k8sm.dead.letter.producer.linger.ms}. */
+
+    /**
+     * Prefix of producer settings for the handlers' own producer, e.g. {@code
+     * k8sm.dead.letter.producer.linger.ms}.
+     */
     public static final String PRODUCER_PREFIX = "k8sm.dead.letter.producer.";
 
     private static final Map<String, DeadLetterPublisher> SHARED = new ConcurrentHashMap<>();
@@ -42,7 +54,8 @@ public final class DeadLetterConfig {
             throw new ConfigException(PUBLISHER, p, "expected a " + DeadLetterPublisher.class.getName() + " instance");
         }
         this.publisher = (DeadLetterPublisher) p;
-        this.topic = p != null ? ((DeadLetterPublisher) p).topic()
+        this.topic = p != null
+                ? ((DeadLetterPublisher) p).topic()
                 : String.valueOf(configs.get(TOPIC) == null ? DeadLetters.DEFAULT_TOPIC : configs.get(TOPIC));
         Object app = configs.get("application.id");
         this.application = app == null ? "(unknown application)" : app.toString();
@@ -67,8 +80,14 @@ public final class DeadLetterConfig {
         if (p == null) {
             Object bootstrap = configs.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
             if (bootstrap == null) {
-                throw new ConfigException(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, null,
-                        "the dead-letter handlers need the brokers' host:port list to write to " + topic + " (or set " + PUBLISHER + ")");
+                throw new ConfigException(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        null,
+                        "the dead-letter handlers need the brokers' host:port list to write to "
+                                + topic
+                                + " (or set "
+                                + PUBLISHER
+                                + ")");
             }
             String key = bootstrap + "|" + topic + "|" + application;
             p = SHARED.computeIfAbsent(key, k -> create(bootstrap));
@@ -95,11 +114,18 @@ public final class DeadLetterConfig {
         });
         AvroSerializer<DeadLetter> serializer = new AvroSerializer<>();
         if (!configs.containsKey(RegistryClientConfig.URL)) {
-            throw new ConfigException(RegistryClientConfig.URL, null, "the dead-letter handlers encode dead letters in Avro and need the registry URL");
+            throw new ConfigException(
+                    RegistryClientConfig.URL,
+                    null,
+                    "the dead-letter handlers encode dead letters in Avro and need the registry URL");
         }
         serializer.configure(configs, false);
-        return new DeadLetterPublisher(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
-                topic, serializer, Clock.systemUTC(), true);
+        return new DeadLetterPublisher(
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
+                topic,
+                serializer,
+                Clock.systemUTC(),
+                true);
     }
 
     /** Closes the producers the handlers opened in this process (call on application shutdown). */

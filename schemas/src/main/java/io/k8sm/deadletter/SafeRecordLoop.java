@@ -12,14 +12,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * The poll loop for plain consumers: polls raw bytes, deserializes each record, hands the good
- * ones to the handler and sends the unreadable ones to the dead-letter topic (waiting for the
+ * The poll loop for plain consumers: polls raw bytes, deserializes each record, hands the good ones
+ * to the handler and sends the unreadable ones to the dead-letter topic (waiting for the
  * acknowledgement), then carries on.
  *
- * <p>If the handler throws, the loop stops the batch, rewinds every partition of the batch to
- * its first record not yet handled (so nothing is skipped: the next poll delivers the failed
- * record again) and rethrows; whether to retry, back off or give up is the caller's decision.
- * The loop does not commit offsets: use auto-commit, or commit after {@link #pollOnce}.
+ * <p>If the handler throws, the loop stops the batch, rewinds every partition of the batch to its
+ * first record not yet handled (so nothing is skipped: the next poll delivers the failed record
+ * again) and rethrows; whether to retry, back off or give up is the caller's decision. The loop
+ * does not commit offsets: use auto-commit, or commit after {@link #pollOnce}.
  */
 public final class SafeRecordLoop<K, V> {
 
@@ -46,9 +46,13 @@ public final class SafeRecordLoop<K, V> {
     private final RecordHandler<K, V> handler;
     private final long deadLetterTimeoutMs;
 
-    public SafeRecordLoop(Consumer<byte[], byte[]> consumer, Deserializer<K> keyDeserializer,
-                          Deserializer<V> valueDeserializer, DeadLetterPublisher deadLetters, String application,
-                          RecordHandler<K, V> handler) {
+    public SafeRecordLoop(
+            Consumer<byte[], byte[]> consumer,
+            Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer,
+            DeadLetterPublisher deadLetters,
+            String application,
+            RecordHandler<K, V> handler) {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.keyDeserializer = Objects.requireNonNull(keyDeserializer, "keyDeserializer");
         this.valueDeserializer = Objects.requireNonNull(valueDeserializer, "valueDeserializer");
@@ -59,7 +63,7 @@ public final class SafeRecordLoop<K, V> {
     }
 
     /** Outcome of one poll. */
-    public record Batch(int handled, int deadLettered) { }
+    public record Batch(int handled, int deadLettered) {}
 
     /** Polls once and works through the batch. */
     public Batch pollOnce(Duration timeout) {
@@ -90,8 +94,14 @@ public final class SafeRecordLoop<K, V> {
                     handler.handle(typed);
                 } catch (Exception e) {
                     rewind(nextUnhandled);
-                    throw new HandlerException("handler failed on " + DeadLetters.keyFor(raw.topic(), raw.partition(),
-                            raw.offset()) + " in " + application + ": " + e, e);
+                    throw new HandlerException(
+                            "handler failed on "
+                                    + DeadLetters.keyFor(raw.topic(), raw.partition(), raw.offset())
+                                    + " in "
+                                    + application
+                                    + ": "
+                                    + e,
+                            e);
                 }
                 handled++;
                 nextUnhandled.put(tp, raw.offset() + 1);
@@ -110,8 +120,18 @@ public final class SafeRecordLoop<K, V> {
     private ConsumerRecord<K, V> deserialize(ConsumerRecord<byte[], byte[]> raw) {
         K key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
         V value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
-        return new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), raw.timestampType(),
-                raw.serializedKeySize(), raw.serializedValueSize(), key, value, raw.headers(), raw.leaderEpoch());
+        return new ConsumerRecord<>(
+                raw.topic(),
+                raw.partition(),
+                raw.offset(),
+                raw.timestamp(),
+                raw.timestampType(),
+                raw.serializedKeySize(),
+                raw.serializedValueSize(),
+                key,
+                value,
+                raw.headers(),
+                raw.leaderEpoch());
     }
 
     private void rewind(Map<TopicPartition, Long> nextUnhandled) {

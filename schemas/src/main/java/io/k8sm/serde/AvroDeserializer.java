@@ -1,9 +1,10 @@
 package io.k8sm.serde;
 
-import io.k8sm.registry.RegistryClientConfig;
-import io.k8sm.registry.SchemaNotFoundException;
-import io.k8sm.registry.SchemaRegistryClient;
-import io.k8sm.registry.SchemaRegistryClients;
+import io.k8sm.errors.SerdeException;
+import io.k8sm.schemaregistry.RegistryClientConfig;
+import io.k8sm.schemaregistry.SchemaNotFoundException;
+import io.k8sm.schemaregistry.SchemaRegistryClient;
+import io.k8sm.schemaregistry.SchemaRegistryClients;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -22,17 +23,16 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads the Confluent wire format. The writer schema comes from the registry by the id in
- * bytes 1-4 (cached: one registry call per id for the deserializer's life) and is resolved
- * against the reader schema: the target class's schema ({@link #specific}), or the writer
- * schema itself ({@link #generic}, for tools that print what was written).
+ * Reads the Confluent wire format. The writer schema comes from the registry by the id in bytes 1-4
+ * (cached: one registry call per id for the deserializer's life) and is resolved against the reader
+ * schema: the target class's schema ({@link #specific}), or the writer schema itself ({@link
+ * #generic}, for tools that print what was written).
  *
- * <p>Failures are distinct {@link SerdeException}s naming the topic, key or value, and the
- * schema id: {@link CorruptRecordException} (too short, undecodable body, trailing bytes),
- * {@link UnknownMagicByteException}, {@link UnknownSchemaIdException},
- * {@link SchemaMismatchException} (writer not readable as reader) and the registry's own
- * errors such as {@link io.k8sm.registry.RegistryUnreachableException}. {@code null} reads
- * as {@code null}.
+ * <p>Failures are distinct {@link SerdeException}s naming the topic, key or value, and the schema
+ * id: {@link CorruptRecordException} (too short, undecodable body, trailing bytes), {@link
+ * UnknownMagicByteException}, {@link UnknownSchemaIdException}, {@link SchemaMismatchException}
+ * (writer not readable as reader) and the registry's own errors such as {@link
+ * io.k8sm.schemaregistry.RegistryUnreachableException}. {@code null} reads as {@code null}.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
@@ -44,7 +44,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private boolean specificByName;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
-    /** For configuration by Kafka: decodes to GenericRecord, or to generated classes with {@code specific.avro.reader=true}. */
+    /**
+     * For configuration by Kafka: decodes to GenericRecord, or to generated classes with {@code
+     * specific.avro.reader=true}.
+     */
     public AvroDeserializer() {
         this(null, null);
     }
@@ -54,7 +57,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         this.targetClass = targetClass;
     }
 
-    /** Decodes to the generated class {@code type}, resolving the writer schema to the class's schema. */
+    /**
+     * Decodes to the generated class {@code type}, resolving the writer schema to the class's schema.
+     */
     public static <T extends SpecificRecord> AvroDeserializer<T> specific(Class<T> type, SchemaRegistryClient client) {
         return new AvroDeserializer<>(client, Objects.requireNonNull(type, "type"));
     }
@@ -64,7 +69,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         return new AvroDeserializer<>(null, Objects.requireNonNull(type, "type"));
     }
 
-    /** Decodes to {@link org.apache.avro.generic.GenericRecord} (or other generic data) with the writer's schema. */
+    /**
+     * Decodes to {@link org.apache.avro.generic.GenericRecord} (or other generic data) with the
+     * writer's schema.
+     */
     public static <T> AvroDeserializer<T> generic(SchemaRegistryClient client) {
         return new AvroDeserializer<>(client, null);
     }
@@ -102,8 +110,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             return null;
         }
         if (data.length < AvroSerdeConfig.HEADER_SIZE) {
-            throw new CorruptRecordException(topic, isKey, null, "record is " + data.length
-                    + " byte(s) long; the Confluent wire format needs at least 5 (magic byte and 4-byte schema id)", null);
+            throw new CorruptRecordException(
+                    topic,
+                    isKey,
+                    null,
+                    "record is "
+                            + data.length
+                            + " byte(s) long; the Confluent wire format needs at least 5 (magic byte and 4-byte schema id)",
+                    null);
         }
         if (data[0] != AvroSerdeConfig.MAGIC_BYTE) {
             throw new UnknownMagicByteException(topic, isKey, data[0]);
@@ -115,27 +129,50 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             readers.put(id, reader);
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, AvroSerdeConfig.HEADER_SIZE,
-                    data.length - AvroSerdeConfig.HEADER_SIZE, DECODER.get());
+            BinaryDecoder decoder = DecoderFactory.get()
+                    .binaryDecoder(
+                            data,
+                            AvroSerdeConfig.HEADER_SIZE,
+                            data.length - AvroSerdeConfig.HEADER_SIZE,
+                            DECODER.get());
             DECODER.set(decoder);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
-                throw new CorruptRecordException(topic, isKey, id, "trailing bytes after the Avro body decoded with schema id "
-                        + id + " (wrong schema id, or bytes appended)", null);
+                throw new CorruptRecordException(
+                        topic,
+                        isKey,
+                        id,
+                        "trailing bytes after the Avro body decoded with schema id "
+                                + id
+                                + " (wrong schema id, or bytes appended)",
+                        null);
             }
             return value;
         } catch (CorruptRecordException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new CorruptRecordException(topic, isKey, id, "Avro body (" + (data.length - AvroSerdeConfig.HEADER_SIZE)
-                    + " bytes) cannot be decoded with writer schema id " + id + ": " + e, e);
+            throw new CorruptRecordException(
+                    topic,
+                    isKey,
+                    id,
+                    "Avro body ("
+                            + (data.length - AvroSerdeConfig.HEADER_SIZE)
+                            + " bytes) cannot be decoded with writer schema id "
+                            + id
+                            + ": "
+                            + e,
+                    e);
         }
     }
 
     private DatumReader<T> readerFor(String topic, int id) {
         if (client == null) {
-            throw new CorruptRecordException(topic, isKey, id,
-                    "deserializer not configured: give it a SchemaRegistryClient or configure schema.registry.url", null);
+            throw new CorruptRecordException(
+                    topic,
+                    isKey,
+                    id,
+                    "deserializer not configured: give it a SchemaRegistryClient or configure schema.registry.url",
+                    null);
         }
         Schema writer;
         try {
@@ -161,8 +198,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Schema reader = model.getSchema(type);
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SchemaMismatchException(topic, isKey, id, "writer schema " + writer.getFullName() + " (id " + id
-                    + ") cannot be read as " + type.getName() + ": " + compatibility.getDescription());
+            throw new SchemaMismatchException(
+                    topic,
+                    isKey,
+                    id,
+                    "writer schema "
+                            + writer.getFullName()
+                            + " (id "
+                            + id
+                            + ") cannot be read as "
+                            + type.getName()
+                            + ": "
+                            + compatibility.getDescription());
         }
         return new SpecificDatumReader<>(writer, reader, model);
     }

@@ -1,7 +1,7 @@
 package io.k8sm.serde;
 
-import io.k8sm.registry.SchemaRegistryClient;
-import io.k8sm.registry.SchemaRegistryClients;
+import io.k8sm.schemaregistry.SchemaRegistryClient;
+import io.k8sm.schemaregistry.SchemaRegistryClients;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -11,10 +11,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * {@link AvroSerializer} and {@link AvroDeserializer} as one Kafka {@link Serde}, sharing one
- * registry client. Kafka Streams configures serdes it instantiates from
- * {@code default.key.serde}/{@code default.value.serde} (the no-argument constructor gives
- * generic records, or generated classes with {@code specific.avro.reader=true}); serdes passed
- * to {@code Consumed.with(...)} must be configured by the caller, or built on a client.
+ * registry client. Kafka Streams configures serdes it instantiates from {@code
+ * default.key.serde}/{@code default.value.serde} (the no-argument constructor gives generic
+ * records, or generated classes with {@code specific.avro.reader=true}); serdes passed to {@code
+ * Consumed.with(...)} must be configured by the caller, or built on a client.
  */
 public class AvroSerde<T> implements Serde<T> {
     private final AvroSerializer<T> serializer;
@@ -22,7 +22,10 @@ public class AvroSerde<T> implements Serde<T> {
     private SchemaRegistryClient client;
     private boolean ownsClient;
 
-    /** For Kafka Streams' default serde configs: generic records unless {@code specific.avro.reader=true}. */
+    /**
+     * For Kafka Streams' default serde configs: generic records unless {@code
+     * specific.avro.reader=true}.
+     */
     public AvroSerde() {
         this(null, new AvroDeserializer<>());
     }
@@ -38,19 +41,26 @@ public class AvroSerde<T> implements Serde<T> {
         return new AvroSerde<>(null, AvroDeserializer.specific(type));
     }
 
-    /** A serde for a generated class on a given registry client, for values (call {@link #configure} for keys or other options). */
+    /**
+     * A serde for a generated class on a given registry client, for values (call {@link #configure}
+     * for keys or other options).
+     */
     public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, SchemaRegistryClient client) {
         return new AvroSerde<>(client, AvroDeserializer.specific(type, client));
     }
 
     /** A configured serde for a generated class. */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, Map<String, ?> configs, boolean isKey) {
+    public static <T extends SpecificRecord> AvroSerde<T> specific(
+            Class<T> type, Map<String, ?> configs, boolean isKey) {
         AvroSerde<T> serde = specific(type);
         serde.configure(configs, isKey);
         return serde;
     }
 
-    /** A serde of generic records decoded with the writer's schema (for {@code tap}); configure it before use. */
+    /**
+     * A serde of generic records decoded with the writer's schema (for {@code tap}); configure it
+     * before use.
+     */
     public static AvroSerde<GenericRecord> generic() {
         return new AvroSerde<>();
     }

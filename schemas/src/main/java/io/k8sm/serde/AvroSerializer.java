@@ -1,10 +1,11 @@
 package io.k8sm.serde;
 
-import io.k8sm.registry.RegistryClientConfig;
-import io.k8sm.registry.SchemaNotFoundException;
-import io.k8sm.registry.SchemaRegistryClient;
-import io.k8sm.registry.SchemaRegistryClients;
-import io.k8sm.registry.SchemaVersion;
+import io.k8sm.errors.SerdeException;
+import io.k8sm.schemaregistry.RegistryClientConfig;
+import io.k8sm.schemaregistry.SchemaNotFoundException;
+import io.k8sm.schemaregistry.SchemaRegistryClient;
+import io.k8sm.schemaregistry.SchemaRegistryClients;
+import io.k8sm.schemaregistry.SchemaVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -25,23 +26,28 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes Avro records (generated {@link SpecificRecord}s or {@link org.apache.avro.generic.GenericRecord}s)
- * in the Confluent wire format: magic byte 0, the 4-byte big-endian schema id, the Avro binary body.
+ * Writes Avro records (generated {@link SpecificRecord}s or {@link
+ * org.apache.avro.generic.GenericRecord}s) in the Confluent wire format: magic byte 0, the 4-byte
+ * big-endian schema id, the Avro binary body.
  *
  * <p>The schema id comes from the subject {@code <topic>-key} / {@code <topic>-value}: registered
- * ({@code auto.register.schemas=true}, the default), the subject's latest version
- * ({@code use.latest.version=true}; a record whose schema differs is converted by field name),
- * or looked up ({@link SchemaNotRegisteredException} when absent). The id is cached per topic and
- * schema: after the first record of a schema there is no registry call. {@code null} is written
- * as {@code null} (a tombstone).
+ * ({@code auto.register.schemas=true}, the default), the subject's latest version ({@code
+ * use.latest.version=true}; a record whose schema differs is converted by field name), or looked up
+ * ({@link SchemaNotRegisteredException} when absent). The id is cached per topic and schema: after
+ * the first record of a schema there is no registry call. {@code null} is written as {@code null}
+ * (a tombstone).
  */
 public class AvroSerializer<T> implements Serializer<T> {
     private static final ThreadLocal<BinaryEncoder> ENCODER = new ThreadLocal<>();
 
-    private record TopicSchema(String topic, Schema schema) { }
+    private record TopicSchema(String topic, Schema schema) {}
 
-    /** How one topic writes one record schema: the id, the schema written, and whether records must be converted to it first. */
-    private record Plan(int id, Schema writerSchema, DatumWriter<Object> writer, Schema recordSchema, boolean convert) { }
+    /**
+     * How one topic writes one record schema: the id, the schema written, and whether records must be
+     * converted to it first.
+     */
+    private record Plan(
+            int id, Schema writerSchema, DatumWriter<Object> writer, Schema recordSchema, boolean convert) {}
 
     private volatile SchemaRegistryClient client;
     private boolean ownsClient;
@@ -50,9 +56,11 @@ public class AvroSerializer<T> implements Serializer<T> {
     private boolean useLatest;
     private final Map<TopicSchema, Plan> plans = new ConcurrentHashMap<>();
 
-    /** For configuration by Kafka ({@link #configure}); the registry comes from {@code schema.registry.url}. */
-    public AvroSerializer() {
-    }
+    /**
+     * For configuration by Kafka ({@link #configure}); the registry comes from {@code
+     * schema.registry.url}.
+     */
+    public AvroSerializer() {}
 
     /** A serializer on a given registry client, registering schemas, for values. */
     public AvroSerializer(SchemaRegistryClient client) {
@@ -89,14 +97,21 @@ public class AvroSerializer<T> implements Serializer<T> {
             return null;
         }
         if (!(data instanceof GenericContainer container)) {
-            throw new SerializationFailure(topic, isKey, null, "AvroSerializer writes Avro records; got "
-                    + data.getClass().getName());
+            throw new SerializationFailure(
+                    topic,
+                    isKey,
+                    null,
+                    "AvroSerializer writes Avro records; got " + data.getClass().getName());
         }
         if (client == null) {
-            throw new SerializationFailure(topic, isKey, null,
+            throw new SerializationFailure(
+                    topic,
+                    isKey,
+                    null,
                     "serializer not configured: give it a SchemaRegistryClient or configure schema.registry.url");
         }
-        Plan plan = plans.computeIfAbsent(new TopicSchema(topic, container.getSchema()), k -> plan(topic, k.schema(), data));
+        Plan plan = plans.computeIfAbsent(
+                new TopicSchema(topic, container.getSchema()), k -> plan(topic, k.schema(), data));
         Object toWrite = plan.convert() ? convert(topic, plan, data) : data;
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         int id = plan.id();
@@ -111,8 +126,12 @@ public class AvroSerializer<T> implements Serializer<T> {
             plan.writer().write(toWrite, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationFailure(topic, isKey, id, "cannot encode " + container.getSchema().getFullName()
-                    + " with schema id " + id + ": " + e, e);
+            throw new SerializationFailure(
+                    topic,
+                    isKey,
+                    id,
+                    "cannot encode " + container.getSchema().getFullName() + " with schema id " + id + ": " + e,
+                    e);
         }
         return out.toByteArray();
     }
@@ -126,12 +145,26 @@ public class AvroSerializer<T> implements Serializer<T> {
                 if (convert) {
                     var result = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), schema);
                     if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                        throw new SchemaMismatchException(topic, isKey, latest.id(), "use.latest.version: the record's schema "
-                                + schema.getFullName() + " cannot be written as version " + latest.version() + " of subject '"
-                                + subject + "': " + result.getDescription());
+                        throw new SchemaMismatchException(
+                                topic,
+                                isKey,
+                                latest.id(),
+                                "use.latest.version: the record's schema "
+                                        + schema.getFullName()
+                                        + " cannot be written as version "
+                                        + latest.version()
+                                        + " of subject '"
+                                        + subject
+                                        + "': "
+                                        + result.getDescription());
                     }
                 }
-                return new Plan(latest.id(), latest.schema(), writerFor(latest.schema(), convert ? null : sample), schema, convert);
+                return new Plan(
+                        latest.id(),
+                        latest.schema(),
+                        writerFor(latest.schema(), convert ? null : sample),
+                        schema,
+                        convert);
             }
             int id;
             if (autoRegister) {
@@ -167,8 +200,11 @@ public class AvroSerializer<T> implements Serializer<T> {
             return new GenericDatumReader<>(plan.recordSchema(), plan.writerSchema(), GenericData.get())
                     .read(null, DecoderFactory.get().binaryDecoder(buf.toByteArray(), null));
         } catch (IOException | RuntimeException e) {
-            throw new SchemaMismatchException(topic, isKey, plan.id(), "cannot convert " + plan.recordSchema().getFullName()
-                    + " to the subject's latest schema: " + e);
+            throw new SchemaMismatchException(
+                    topic,
+                    isKey,
+                    plan.id(),
+                    "cannot convert " + plan.recordSchema().getFullName() + " to the subject's latest schema: " + e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.k8sm.serde;
 
+import io.k8sm.errors.SerdeException;
+
 /**
  * The record's writer schema cannot be resolved to the reader schema (deserializer), or the
  * record's schema cannot be written as the subject's latest version ({@code use.latest.version}).

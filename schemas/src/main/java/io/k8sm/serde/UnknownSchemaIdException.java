@@ -1,5 +1,7 @@
 package io.k8sm.serde;
 
+import io.k8sm.errors.SerdeException;
+
 /** The record names a schema id the registry does not know. */
 public class UnknownSchemaIdException extends SerdeException {
     private static final long serialVersionUID = 1L;

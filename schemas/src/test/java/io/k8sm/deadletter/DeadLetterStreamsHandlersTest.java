@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k8sm.avro.DeadLetter;
-import io.k8sm.registry.InMemorySchemaRegistryClient;
+import io.k8sm.schemaregistry.InMemorySchemaRegistryClient;
 import io.k8sm.serde.AvroDeserializer;
 import io.k8sm.serde.AvroSerde;
 import io.k8sm.serde.AvroSerializer;
@@ -68,8 +68,10 @@ class DeadLetterStreamsHandlersTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-        p.put(DeadLetterConfig.PUBLISHER, new DeadLetterPublisher(producer, DLQ, new AvroSerializer<>(registry),
-                Clock.fixed(NOW, ZoneOffset.UTC)));
+        p.put(
+                DeadLetterConfig.PUBLISHER,
+                new DeadLetterPublisher(
+                        producer, DLQ, new AvroSerializer<>(registry), Clock.fixed(NOW, ZoneOffset.UTC)));
         driver = new TopologyTestDriver(b.build(), p);
         in = driver.createInputTopic(IN, new StringSerializer(), new ByteArraySerializer());
         out = driver.createOutputTopic(OUT, new StringDeserializer(), new StringDeserializer());
@@ -81,15 +83,18 @@ class DeadLetterStreamsHandlersTest {
     }
 
     private byte[] good(String name, int count) {
-        return new AvroSerializer<Sample>(registry).serialize(IN, Sample.newBuilder().setName(name).setCount(count).build());
+        return new AvroSerializer<Sample>(registry)
+                .serialize(IN, Sample.newBuilder().setName(name).setCount(count).build());
     }
 
     private DeadLetter onlyDeadLetter() {
         List<ProducerRecord<byte[], byte[]>> sent = producer.history();
         assertEquals(1, sent.size(), "exactly one dead letter");
         assertEquals(DLQ, sent.get(0).topic());
-        DeadLetter d = AvroDeserializer.specific(DeadLetter.class, registry).deserialize(DLQ, sent.get(0).value());
-        assertEquals(DeadLetters.keyFor(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
+        DeadLetter d = AvroDeserializer.specific(DeadLetter.class, registry)
+                .deserialize(DLQ, sent.get(0).value());
+        assertEquals(
+                DeadLetters.keyFor(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
                 new String(sent.get(0).key(), StandardCharsets.UTF_8));
         return d;
     }
@@ -99,7 +104,8 @@ class DeadLetterStreamsHandlersTest {
         byte[] corrupt = {9, 9, 9, 9, 9, 9};
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
-        in.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("default/pod-a", corrupt, headers, Instant.ofEpochMilli(1234)));
+        in.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(
+                "default/pod-a", corrupt, headers, Instant.ofEpochMilli(1234)));
         in.pipeInput("default/pod-b", good("pod-b", 2));
 
         assertEquals(List.of(KeyValue.pair("default/pod-b", "pod-b:2")), out.readKeyValuesToList());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k8sm.avro.DeadLetter;
-import io.k8sm.registry.InMemorySchemaRegistryClient;
+import io.k8sm.schemaregistry.InMemorySchemaRegistryClient;
 import io.k8sm.serde.AvroDeserializer;
 import io.k8sm.serde.AvroSerializer;
 import io.k8sm.serde.CorruptRecordException;
@@ -35,8 +35,8 @@ class SafeRecordLoopTest {
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    private final DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "k8sm.dead-letters",
-            new AvroSerializer<>(registry), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    private final DeadLetterPublisher publisher = new DeadLetterPublisher(
+            producer, "k8sm.dead-letters", new AvroSerializer<>(registry), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     private final List<String> seen = new ArrayList<>();
 
     @BeforeEach
@@ -46,16 +46,23 @@ class SafeRecordLoopTest {
     }
 
     private void add(long offset, byte[] value) {
-        consumer.addRecord(new ConsumerRecord<>(TOPIC, TP.partition(), offset, ("task-" + offset).getBytes(StandardCharsets.UTF_8), value));
+        consumer.addRecord(new ConsumerRecord<>(
+                TOPIC, TP.partition(), offset, ("task-" + offset).getBytes(StandardCharsets.UTF_8), value));
     }
 
     private byte[] good(String name) {
-        return new AvroSerializer<Sample>(registry).serialize(TOPIC, Sample.newBuilder().setName(name).setCount(1).build());
+        return new AvroSerializer<Sample>(registry)
+                .serialize(TOPIC, Sample.newBuilder().setName(name).setCount(1).build());
     }
 
     private SafeRecordLoop<String, Sample> loop(SafeRecordLoop.RecordHandler<String, Sample> handler) {
-        return new SafeRecordLoop<>(consumer, new StringDeserializer(), AvroDeserializer.specific(Sample.class, registry),
-                publisher, "k8sm-launcher", handler);
+        return new SafeRecordLoop<>(
+                consumer,
+                new StringDeserializer(),
+                AvroDeserializer.specific(Sample.class, registry),
+                publisher,
+                "k8sm-launcher",
+                handler);
     }
 
     @Test
@@ -63,14 +70,15 @@ class SafeRecordLoopTest {
         add(0, good("a"));
         add(1, new byte[] {0, 0, 0});
         add(2, good("c"));
-        SafeRecordLoop.Batch batch = loop(r -> seen.add(r.key() + "=" + r.value().getName())).pollOnce(Duration.ZERO);
+        SafeRecordLoop.Batch batch =
+                loop(r -> seen.add(r.key() + "=" + r.value().getName())).pollOnce(Duration.ZERO);
 
         assertEquals(new SafeRecordLoop.Batch(2, 1), batch);
         assertEquals(List.of("task-0=a", "task-2=c"), seen);
         assertEquals(1, producer.history().size());
         assertEquals(TOPIC + "/2/1", new String(producer.history().get(0).key(), StandardCharsets.UTF_8));
-        DeadLetter d = AvroDeserializer.specific(DeadLetter.class, registry).deserialize("k8sm.dead-letters",
-                producer.history().get(0).value());
+        DeadLetter d = AvroDeserializer.specific(DeadLetter.class, registry)
+                .deserialize("k8sm.dead-letters", producer.history().get(0).value());
         assertEquals(CorruptRecordException.class.getName(), d.getExceptionClass());
         assertTrue(d.getReason().contains("partition 2 offset 1"), d.getReason());
         assertEquals("k8sm-launcher", d.getApplication());
@@ -87,7 +95,8 @@ class SafeRecordLoopTest {
             }
             seen.add(r.value().getName());
         });
-        SafeRecordLoop.HandlerException e = assertThrows(SafeRecordLoop.HandlerException.class, () -> loop.pollOnce(Duration.ZERO));
+        SafeRecordLoop.HandlerException e =
+                assertThrows(SafeRecordLoop.HandlerException.class, () -> loop.pollOnce(Duration.ZERO));
         assertTrue(e.getMessage().contains(TOPIC + "/2/1"), e.getMessage());
         assertEquals(List.of("a"), seen);
         assertEquals(1L, consumer.position(TP), "the next poll starts at the failed record");

@@ -9,18 +9,19 @@ import org.junit.jupiter.api.Test;
 
 class SchemaDocsTest {
 
-  @Test
-  void everyRecordEnumAndFieldOfTheContractHasADoc() {
-    SchemaDirectory current = SchemaDirectory.load(ContractPaths.CURRENT);
-    List<String> missing = new ArrayList<>();
-    current.files().forEach(f -> SchemaDocs.undocumented(f.schema())
-        .forEach(m -> missing.add(f.path().getFileName() + ": " + m)));
-    assertEquals(List.of(), missing, "every record, enum and field needs a non-empty doc");
-  }
+    @Test
+    void everyRecordEnumAndFieldOfTheContractHasADoc() {
+        SchemaDirectory current = SchemaDirectory.load(ContractPaths.CURRENT);
+        List<String> missing = new ArrayList<>();
+        current.files()
+                .forEach(f -> SchemaDocs.undocumented(f.schema())
+                        .forEach(m -> missing.add(f.path().getFileName() + ": " + m)));
+        assertEquals(List.of(), missing, "every record, enum and field needs a non-empty doc");
+    }
 
-  @Test
-  void undocumentedRecordsFieldsAndNestedEnumsAreReportedByPath() {
-    Schema schema = new Schema.Parser().parse("""
+    @Test
+    void undocumentedRecordsFieldsAndNestedEnumsAreReportedByPath() {
+        Schema schema = new Schema.Parser().parse("""
         {"type":"record","name":"Outer","namespace":"io.k8sm.test","fields":[
           {"name":"documented","type":"string","doc":"yes"},
           {"name":"blank","type":"string","doc":"  "},
@@ -28,7 +29,12 @@ class SchemaDocsTest {
             {"name":"colour","doc":"yes","type":{"type":"array","items":
               {"type":"enum","name":"Colour","symbols":["RED"]}}},
             {"name":"bare","type":"int"}]}],"default":null}]}""");
-    assertEquals(List.of("io.k8sm.test.Outer", "io.k8sm.test.Outer.blank", "io.k8sm.test.Colour",
-        "io.k8sm.test.Inner.bare"), SchemaDocs.undocumented(schema));
-  }
+        assertEquals(
+                List.of(
+                        "io.k8sm.test.Outer",
+                        "io.k8sm.test.Outer.blank",
+                        "io.k8sm.test.Colour",
+                        "io.k8sm.test.Inner.bare"),
+                SchemaDocs.undocumented(schema));
+    }
 }

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.k8sm.registry.CompatibilityLevel;
-import io.k8sm.registry.InMemorySchemaRegistryClient;
-import io.k8sm.registry.RegistryUnreachableException;
-import io.k8sm.registry.SchemaRegistryClient;
-import io.k8sm.registry.SchemaVersion;
+import io.k8sm.errors.SerdeException;
+import io.k8sm.schemaregistry.CompatibilityLevel;
+import io.k8sm.schemaregistry.InMemorySchemaRegistryClient;
+import io.k8sm.schemaregistry.RegistryUnreachableException;
+import io.k8sm.schemaregistry.SchemaRegistryClient;
+import io.k8sm.schemaregistry.SchemaVersion;
 import io.k8sm.serde.test.Sample;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -53,13 +54,31 @@ class AvroSerdeTest {
     /** A registry that knows one schema under one fixed id. */
     private static SchemaRegistryClient fixedId(int id, Schema schema) {
         return new SchemaRegistryClient() {
-            public int register(String subject, Schema s) { return id; }
-            public Schema getById(int i) { return schema; }
-            public int lookupId(String subject, Schema s) { return id; }
-            public SchemaVersion getVersion(String subject, String version) { return new SchemaVersion(subject, 1, id, schema); }
-            public List<String> subjects() { return List.of(); }
-            public void setCompatibility(String subject, CompatibilityLevel level) { }
-            public boolean isCompatible(String subject, String version, Schema s) { return true; }
+            public int register(String subject, Schema s) {
+                return id;
+            }
+
+            public Schema getById(int i) {
+                return schema;
+            }
+
+            public int lookupId(String subject, Schema s) {
+                return id;
+            }
+
+            public SchemaVersion getVersion(String subject, String version) {
+                return new SchemaVersion(subject, 1, id, schema);
+            }
+
+            public List<String> subjects() {
+                return List.of();
+            }
+
+            public void setCompatibility(String subject, CompatibilityLevel level) {}
+
+            public boolean isCompatible(String subject, String version, Schema s) {
+                return true;
+            }
         };
     }
 
@@ -112,7 +131,8 @@ class AvroSerdeTest {
     @Test
     void genericRecordRoundTripsWithTheWritersSchema() {
         AvroSerde<GenericRecord> serde = AvroSerde.generic(registry);
-        GenericRecord back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, golden()));
+        GenericRecord back =
+                serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, golden()));
         assertEquals(GOLDEN, back.getSchema());
         assertEquals(golden().toString(), back.toString());
     }
@@ -124,7 +144,8 @@ class AvroSerdeTest {
         old.put("count", 7);
         byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize(TOPIC, old);
         Sample read = AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, bytes);
-        assertEquals(Sample.newBuilder().setName("b").setCount(7).setZone("unknown").build(), read);
+        assertEquals(
+                Sample.newBuilder().setName("b").setCount(7).setZone("unknown").build(), read);
     }
 
     @Test
@@ -156,8 +177,10 @@ class AvroSerdeTest {
     @Test
     void withoutAutoRegisterAnUnregisteredSchemaIsReportedWithTopicAndSubject() {
         AvroSerializer<Sample> s = new AvroSerializer<>(registry, false, false, false);
-        SchemaNotRegisteredException e = assertThrows(SchemaNotRegisteredException.class,
-                () -> s.serialize(TOPIC, Sample.newBuilder().setName("a").setCount(1).build()));
+        SchemaNotRegisteredException e = assertThrows(
+                SchemaNotRegisteredException.class,
+                () -> s.serialize(
+                        TOPIC, Sample.newBuilder().setName("a").setCount(1).build()));
         assertEquals(TOPIC, e.topic().orElseThrow());
         assertTrue(e.getMessage().contains(TOPIC + "-value"), e.getMessage());
     }
@@ -186,38 +209,55 @@ class AvroSerdeTest {
 
     @Test
     void configuredThroughConfluentKeysWithTheSharedMockRegistry() {
-        AvroSerde<Sample> serde = AvroSerde.specific(Sample.class,
-                Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://serde-test"), false);
+        AvroSerde<Sample> serde = AvroSerde.specific(
+                Sample.class, Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://serde-test"), false);
         Sample s = Sample.newBuilder().setName("a").setCount(1).build();
-        assertEquals(s, serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, s)));
-        assertEquals(List.of(TOPIC + "-value"), InMemorySchemaRegistryClient.scope("serde-test").subjects());
+        assertEquals(
+                s, serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, s)));
+        assertEquals(
+                List.of(TOPIC + "-value"),
+                InMemorySchemaRegistryClient.scope("serde-test").subjects());
     }
 
     @Test
     void specificAvroReaderDecodesToTheGeneratedClassNamedByTheWriter() {
         AvroSerde<Object> serde = new AvroSerde<>();
-        serde.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://serde-test",
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+        serde.configure(
+                Map.of(
+                        AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                        "mock://serde-test",
+                        AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                        "true"),
+                false);
         Sample s = Sample.newBuilder().setName("a").setCount(1).build();
-        assertEquals(s, serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, s)));
+        assertEquals(
+                s, serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, s)));
     }
 
     // ------------------------------------------------------------ failures, each naming the topic
 
     @Test
     void unknownMagicByteIsReportedWithTopic() {
-        UnknownMagicByteException e = assertThrows(UnknownMagicByteException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, new byte[] {7, 0, 0, 0, 1, 2}));
+        UnknownMagicByteException e = assertThrows(
+                UnknownMagicByteException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry)
+                        .deserialize(TOPIC, new byte[] {7, 0, 0, 0, 1, 2}));
         assertEquals(7, e.magicByte());
         assertEquals(TOPIC, e.topic().orElseThrow());
         assertEquals(false, e.isKey().orElseThrow());
-        assertTrue(e.getMessage().contains("value of topic '" + TOPIC + "'") && e.getMessage().contains("0x07"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("value of topic '" + TOPIC + "'")
+                        && e.getMessage().contains("0x07"),
+                e.getMessage());
     }
 
     @Test
     void recordShorterThanTheHeaderIsCorruptAndNamesTopicAndKeySide() {
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).forKeys(true).deserialize(TOPIC, new byte[] {0, 0, 1}));
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry)
+                        .forKeys(true)
+                        .deserialize(TOPIC, new byte[] {0, 0, 1}));
         assertTrue(e.getMessage().startsWith("key of topic '" + TOPIC + "'"), e.getMessage());
         assertTrue(e.getMessage().contains("3 byte(s)"), e.getMessage());
     }
@@ -227,8 +267,9 @@ class AvroSerdeTest {
         int id = registry.register(TOPIC + "-value", Sample.getClassSchema());
         // a string length of -1 (zigzag 0x01) cannot be decoded
         byte[] bytes = {0, 0, 0, 0, (byte) id, 0x01, 0x61};
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, bytes));
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, bytes));
         assertEquals(id, e.schemaId().getAsInt());
         assertTrue(e.getMessage().contains("schema id " + id) && e.getMessage().contains(TOPIC), e.getMessage());
     }
@@ -236,25 +277,31 @@ class AvroSerdeTest {
     @Test
     void truncatedBodyIsCorrupt() {
         AvroSerializer<Sample> ser = new AvroSerializer<>(registry);
-        byte[] good = ser.serialize(TOPIC, Sample.newBuilder().setName("abcdef").setCount(1).build());
+        byte[] good = ser.serialize(
+                TOPIC, Sample.newBuilder().setName("abcdef").setCount(1).build());
         byte[] truncated = java.util.Arrays.copyOf(good, 8);
-        assertThrows(CorruptRecordException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, truncated));
+        assertThrows(
+                CorruptRecordException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, truncated));
     }
 
     @Test
     void trailingBytesAfterTheBodyAreCorrupt() {
-        byte[] good = new AvroSerializer<Sample>(registry).serialize(TOPIC, Sample.newBuilder().setName("a").setCount(1).build());
+        byte[] good = new AvroSerializer<Sample>(registry)
+                .serialize(TOPIC, Sample.newBuilder().setName("a").setCount(1).build());
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 2);
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, longer));
+        CorruptRecordException e = assertThrows(
+                CorruptRecordException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, longer));
         assertTrue(e.getMessage().contains("trailing bytes"), e.getMessage());
     }
 
     @Test
     void unknownSchemaIdIsReportedWithTopicAndId() {
-        UnknownSchemaIdException e = assertThrows(UnknownSchemaIdException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, new byte[] {0, 0, 0, 0x30, 0x39, 2, 0x61, 2}));
+        UnknownSchemaIdException e = assertThrows(
+                UnknownSchemaIdException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry)
+                        .deserialize(TOPIC, new byte[] {0, 0, 0, 0x30, 0x39, 2, 0x61, 2}));
         assertEquals(12345, e.schemaId().getAsInt());
         assertTrue(e.getMessage().contains(TOPIC) && e.getMessage().contains("12345"), e.getMessage());
     }
@@ -267,8 +314,9 @@ class AvroSerdeTest {
         GenericRecord r = new GenericData.Record(other);
         r.put("name", 5);
         byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("elsewhere", r);
-        SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () ->
-                AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, bytes));
+        SchemaMismatchException e = assertThrows(
+                SchemaMismatchException.class,
+                () -> AvroDeserializer.specific(Sample.class, registry).deserialize(TOPIC, bytes));
         assertTrue(e.getMessage().contains(Sample.class.getName()), e.getMessage());
     }
 
@@ -280,8 +328,8 @@ class AvroSerdeTest {
         }
         AvroDeserializer<Sample> d = AvroDeserializer.specific(Sample.class);
         d.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:" + port, "max.retries", 0), false);
-        RegistryUnreachableException e = assertThrows(RegistryUnreachableException.class, () ->
-                d.deserialize(TOPIC, new byte[] {0, 0, 0, 0, 9, 2, 0x61, 2}));
+        RegistryUnreachableException e = assertThrows(
+                RegistryUnreachableException.class, () -> d.deserialize(TOPIC, new byte[] {0, 0, 0, 0, 9, 2, 0x61, 2}));
         assertEquals(TOPIC, e.topic().orElseThrow());
         assertEquals(9, e.schemaId().getAsInt());
         assertTrue(e.getMessage().startsWith("value of topic '" + TOPIC + "' (schema id 9)"), e.getMessage());

@@ -13,53 +13,63 @@ import picocli.CommandLine.Option;
  */
 public class ConnectionOptions {
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Properties file with k8sm settings (default: $K8SM_CONFIG if set).")
-  Path configFile;
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "Properties file with k8sm settings (default: $K8SM_CONFIG if set).")
+    Path configFile;
 
-  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
-      description = "Kafka brokers (bootstrap.servers; default localhost:9092).")
-  String bootstrapServers;
+    @Option(
+            names = {"-b", "--bootstrap-servers"},
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers (bootstrap.servers; default localhost:9092).")
+    String bootstrapServers;
 
-  @Option(names = {"-r", "--schema-registry-url"}, paramLabel = "URL[,...]",
-      description = "Schema registry base URL(s) (schema.registry.url; default http://localhost:8081).")
-  String schemaRegistryUrl;
+    @Option(
+            names = {"-r", "--schema-registry-url"},
+            paramLabel = "URL[,...]",
+            description = "Schema registry base URL(s) (schema.registry.url; default http://localhost:8081).")
+    String schemaRegistryUrl;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-      description = "Prefix of the k8sm topic names (topics.prefix; default k8sm.).")
-  String topicPrefix;
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            description = "Prefix of the k8sm topic names (topics.prefix; default k8sm.).")
+    String topicPrefix;
 
-  @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
-      description = "Any setting, e.g. -D kafka.security.protocol=SSL (kafka.* goes to the Kafka"
-          + " clients without the prefix; schema.registry.* and basic.auth.* to the registry client).")
-  Map<String, String> settings = new LinkedHashMap<>();
+    @Option(
+            names = {"-D", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Any setting, e.g. -D kafka.security.protocol=SSL (kafka.* goes to the Kafka"
+                    + " clients without the prefix; schema.registry.* and basic.auth.* to the registry client).")
+    Map<String, String> settings = new LinkedHashMap<>();
 
-  /** The merged and validated configuration. */
-  public K8smConfig config() {
-    return sources(System.getenv()).build();
-  }
-
-  /** The sources, for commands that want to show where each value came from. */
-  public ConfigSources sources(Map<String, String> env) {
-    ConfigSources s = new ConfigSources();
-    Path file = configFile;
-    if (file == null && env.get(ConfigSources.CONFIG_FILE_ENV) != null) {
-      file = Path.of(env.get(ConfigSources.CONFIG_FILE_ENV));
+    /** The merged and validated configuration. */
+    public K8smConfig config() {
+        return sources(System.getenv()).build();
     }
-    if (file != null) {
-      s.file(file);
-    }
-    s.environment(env);
-    Map<String, String> flags = new LinkedHashMap<>(settings);
-    putIfSet(flags, K8smConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-    putIfSet(flags, K8smConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-    putIfSet(flags, K8smConfig.TOPIC_PREFIX, topicPrefix);
-    return s.flags(flags);
-  }
 
-  private static void putIfSet(Map<String, String> m, String key, String value) {
-    if (value != null) {
-      m.put(key, value);
+    /** The sources, for commands that want to show where each value came from. */
+    public ConfigSources sources(Map<String, String> env) {
+        ConfigSources s = new ConfigSources();
+        Path file = configFile;
+        if (file == null && env.get(ConfigSources.CONFIG_FILE_ENV) != null) {
+            file = Path.of(env.get(ConfigSources.CONFIG_FILE_ENV));
+        }
+        if (file != null) {
+            s.file(file);
+        }
+        s.environment(env);
+        Map<String, String> flags = new LinkedHashMap<>(settings);
+        putIfSet(flags, K8smConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        putIfSet(flags, K8smConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        putIfSet(flags, K8smConfig.TOPIC_PREFIX, topicPrefix);
+        return s.flags(flags);
     }
-  }
+
+    private static void putIfSet(Map<String, String> m, String key, String value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
 }

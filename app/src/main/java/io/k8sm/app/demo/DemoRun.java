@@ -13,8 +13,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.LauncherEventType;
 import io.k8sm.avro.SchedulerEvent;
-import io.k8sm.registry.SchemaRegistryClient;
-import io.k8sm.registry.SchemaRegistryClients;
+import io.k8sm.schemaregistry.SchemaRegistryClient;
+import io.k8sm.schemaregistry.SchemaRegistryClients;
 import io.k8sm.serde.AvroDeserializer;
 import io.k8sm.topics.Topic;
 import java.io.PrintStream;
@@ -41,269 +41,389 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 
 /**
  * One run of the demo on a {@link Pipeline}: submits pods to the Kubernetes API (some with fixed or
- * wildcard host ports, some too big to fit, some whose first launch fails before binding), one corrupt
- * record to {@code pods}, and two Services; watches pods, scheduler events and launcher events; prints
- * progress; and returns the summary.
+ * wildcard host ports, some too big to fit, some whose first launch fails before binding), one
+ * corrupt record to {@code pods}, and two Services; watches pods, scheduler events and launcher
+ * events; prints progress; and returns the summary.
  */
 final class DemoRun implements AutoCloseable {
 
-  /** What happened, for the summary and for tests. */
-  record Summary(int submitted, int scheduled, int running, int rescheduled, int unschedulable, int failedOnPurpose,
-                 long p50Millis, long p99Millis, int endpointSlices, int deadLetters, boolean complete) { }
+    /** What happened, for the summary and for tests. */
+    record Summary(
+            int submitted,
+            int scheduled,
+            int running,
+            int rescheduled,
+            int unschedulable,
+            int failedOnPurpose,
+            long p50Millis,
+            long p99Millis,
+            int endpointSlices,
+            int deadLetters,
+            boolean complete) {}
 
-  static final String FLAKY = "flaky-";
-  static final String HUGE = "huge-";
+    static final String FLAKY = "flaky-";
+    static final String HUGE = "huge-";
 
-  private final Pipeline pipeline;
-  private final PrintStream out;
-  private final Map<String, Long> submittedAt = new ConcurrentHashMap<>();
-  private final Map<String, Long> runningAt = new ConcurrentHashMap<>();
-  private final Map<SchedulerEventKind, Set<String>> eventsByPod = new EnumMap<>(SchedulerEventKind.class);
-  private final Set<String> failedOnPurpose = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean stop = new AtomicBoolean();
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile int deadLetters;
-  private SharedIndexInformer<Pod> informer;
+    private final Pipeline pipeline;
+    private final PrintStream out;
+    private final Map<String, Long> submittedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> runningAt = new ConcurrentHashMap<>();
+    private final Map<SchedulerEventKind, Set<String>> eventsByPod = new EnumMap<>(SchedulerEventKind.class);
+    private final Set<String> failedOnPurpose = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile int deadLetters;
+    private SharedIndexInformer<Pod> informer;
 
-  private enum SchedulerEventKind { SCHEDULED, RESCHEDULED, FAILED_SCHEDULING, OTHER }
-
-  DemoRun(Pipeline pipeline, PrintStream out) {
-    this.pipeline = pipeline;
-    this.out = out;
-    for (SchedulerEventKind k : SchedulerEventKind.values()) {
-      eventsByPod.put(k, ConcurrentHashMap.newKeySet());
+    private enum SchedulerEventKind {
+        SCHEDULED,
+        RESCHEDULED,
+        FAILED_SCHEDULING,
+        OTHER
     }
-  }
 
-  Summary run(int pods, int flaky, int huge, Duration timeout) throws Exception {
-    KubernetesClient k8s = pipeline.kubernetes();
-    watchPods(k8s);
-    follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
-    follow(Topic.LAUNCHER_EVENTS, LauncherEvent.class, this::onLauncherEvent);
-    follow(Topic.DEAD_LETTERS, io.k8sm.avro.DeadLetter.class, r -> deadLetters++);
-    createServices(k8s);
-    writeCorruptPodRecord();
-
-    List<Pod> all = new ArrayList<>();
-    for (int i = 0; i < pods; i++) {
-      all.add(pod(podName(i, flaky), i));
-    }
-    for (int i = 0; i < huge; i++) {
-      all.add(hugePod(HUGE + i));
-    }
-    long t0 = System.nanoTime();
-    for (Pod p : all) {
-      submittedAt.put("default/" + p.getMetadata().getName(), System.nanoTime());
-      k8s.pods().inNamespace("default").resource(p).create();
-    }
-    out.printf("Submitted %d pods (%d with a fixed host port, %d with wildcard host ports, %d whose first launch"
-        + " fails before binding, %d too big for any agent)%n", all.size(), pods / 20 + (pods % 20 > 0 ? 1 : 0),
-        countWildcard(pods), flaky, huge);
-    int target = pods;
-    long deadline = t0 + timeout.toNanos();
-    long nextPrint = 0;
-    while (System.nanoTime() < deadline) {
-      int running = runningAt.size();
-      if (System.nanoTime() >= nextPrint) {
-        out.printf("  %5.1f s  scheduled %3d  running %3d/%d  rescheduled %2d  unschedulable %d%n",
-            (System.nanoTime() - t0) / 1e9, eventsByPod.get(SchedulerEventKind.SCHEDULED).size(), running, target,
-            eventsByPod.get(SchedulerEventKind.RESCHEDULED).size(), unschedulable());
-        nextPrint = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-      }
-      if (running >= target && unschedulable() >= huge) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
-    List<Long> latencies = new ArrayList<>();
-    runningAt.forEach((pod, at) -> latencies.add(Duration.ofNanos(at - submittedAt.get(pod)).toMillis()));
-    Collections.sort(latencies);
-    int slices = k8s.resources(EndpointSlice.class).inNamespace("default").list().getItems().stream()
-        .mapToInt(s -> s.getEndpoints() == null ? 0 : s.getEndpoints().size()).sum();
-    return new Summary(all.size(), eventsByPod.get(SchedulerEventKind.SCHEDULED).size(), runningAt.size(),
-        eventsByPod.get(SchedulerEventKind.RESCHEDULED).size(), unschedulable(), failedOnPurpose.size(),
-        percentile(latencies, 50), percentile(latencies, 99), slices, deadLetters,
-        runningAt.size() >= target);
-  }
-
-  private int unschedulable() {
-    Set<String> s = new HashSet<>(eventsByPod.get(SchedulerEventKind.FAILED_SCHEDULING));
-    s.removeAll(eventsByPod.get(SchedulerEventKind.SCHEDULED));
-    return s.size();
-  }
-
-  private static int countWildcard(int pods) {
-    int n = 0;
-    for (int i = 0; i < pods; i++) {
-      if (i % 20 != 0 && i % 4 == 1) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static String podName(int i, int flaky) {
-    return i < flaky ? FLAKY + i : (i % 20 == 0 ? "web-" : i % 4 == 1 ? "api-" : "batch-") + i;
-  }
-
-  /** Pod i: cpu 0.25–1, mem 64–256 MB; every 20th has host port 8080 (fixed), every 4th wildcard ports. */
-  static Pod pod(String name, int i) {
-    String app = name.startsWith("web-") ? "web" : name.startsWith("api-") ? "api" : "batch";
-    PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
-        .addToLabels("app", app).endMetadata();
-    var c = b.withNewSpec().withSchedulerName("k8sm").addNewContainer().withName("app").withImage("nginx:1.27")
-        .withNewResources()
-        .addToLimits("cpu", new Quantity(String.valueOf(0.25 * (1 + i % 4))))
-        .addToLimits("memory", new Quantity((64 << (i % 3)) + "Mi")).endResources();
-    if (app.equals("web")) {
-      c.addToPorts(new ContainerPortBuilder().withName("http").withContainerPort(8080).withHostPort(8080)
-          .withProtocol("TCP").build());
-    } else if (app.equals("api")) {
-      c.addToPorts(new ContainerPortBuilder().withName("grpc").withContainerPort(9000).withHostPort(0)
-          .withProtocol("TCP").build(),
-          new ContainerPortBuilder().withName("metrics").withContainerPort(9100).withHostPort(0)
-              .withProtocol("TCP").build());
-    }
-    return c.endContainer().endSpec().build();
-  }
-
-  private static Pod hugePod(String name) {
-    return new PodBuilder().withNewMetadata().withName(name).withNamespace("default").addToLabels("app", "huge")
-        .endMetadata().withNewSpec().withSchedulerName("k8sm").addNewContainer().withName("app")
-        .withImage("nginx:1.27").withNewResources().addToLimits("cpu", new Quantity("64"))
-        .addToLimits("memory", new Quantity("1Gi")).endResources().endContainer().endSpec().build();
-  }
-
-  private static void createServices(KubernetesClient k8s) {
-    k8s.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("web")
-        .withNamespace("default").endMetadata().withNewSpec().addToSelector("app", "web").addNewPort().withName("http")
-        .withPort(80).withTargetPort(new IntOrString("http")).withProtocol("TCP").endPort().endSpec().build())
-        .create();
-    k8s.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("api")
-        .withNamespace("default").endMetadata().withNewSpec().addToSelector("app", "api").addNewPort().withName("grpc")
-        .withPort(9000).withTargetPort(new IntOrString(9000)).withProtocol("TCP").endPort().endSpec().build())
-        .create();
-  }
-
-  /** A record no reader can decode: the scheduler must dead-letter it and go on. */
-  private void writeCorruptPodRecord() throws Exception {
-    var props = pipeline.world().config().kafkaProperties();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(pipeline.world().config().topics().name(Topic.PODS),
-          "default/corrupt".getBytes(StandardCharsets.UTF_8), "{not avro}".getBytes(StandardCharsets.UTF_8))).get();
-    }
-    out.println("Wrote one corrupt record to the pods topic (it must end in dead-letters).");
-  }
-
-  private void watchPods(KubernetesClient k8s) {
-    informer = k8s.pods().inNamespace("default").inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        onUpdate(null, pod);
-      }
-
-      @Override
-      public void onUpdate(Pod before, Pod pod) {
-        if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
-          runningAt.putIfAbsent("default/" + pod.getMetadata().getName(), System.nanoTime());
+    DemoRun(Pipeline pipeline, PrintStream out) {
+        this.pipeline = pipeline;
+        this.out = out;
+        for (SchedulerEventKind k : SchedulerEventKind.values()) {
+            eventsByPod.put(k, ConcurrentHashMap.newKeySet());
         }
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-      }
-    }, 0);
-  }
-
-  private void onSchedulerEvent(ConsumerRecord<String, SchedulerEvent> r) {
-    SchedulerEventKind kind;
-    try {
-      kind = SchedulerEventKind.valueOf(r.value().getType().name());
-    } catch (IllegalArgumentException e) {
-      kind = SchedulerEventKind.OTHER;
     }
-    eventsByPod.get(kind).add(r.key());
-  }
 
-  /**
-   * The fault injection: the first launch of each flaky pod fails on its agent before it is bound
-   * (TASK_FAILED while still staging), the seed's case. LAUNCHED is written in the same transaction
-   * as the ACCEPT call, so the task reaches the master a moment later: wait for it there.
-   */
-  private void onLauncherEvent(ConsumerRecord<String, LauncherEvent> r) {
-    LauncherEvent e = r.value();
-    if (e.getType() != LauncherEventType.LAUNCHED || !e.getPodKey().startsWith("default/" + FLAKY)
-        || failedOnPurpose.contains(e.getPodKey())) {
-      return;
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline && !stop.get()) {
-      var task = pipeline.mesos().tasks().get(e.getTaskId());
-      if (task != null) {
-        if (task.state() == TaskState.TASK_STAGING) {
-          pipeline.mesos().failTask(e.getTaskId(), TaskState.TASK_FAILED,
-              TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-          failedOnPurpose.add(e.getPodKey());
+    Summary run(int pods, int flaky, int huge, Duration timeout) throws Exception {
+        KubernetesClient k8s = pipeline.kubernetes();
+        watchPods(k8s);
+        follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
+        follow(Topic.LAUNCHER_EVENTS, LauncherEvent.class, this::onLauncherEvent);
+        follow(Topic.DEAD_LETTERS, io.k8sm.avro.DeadLetter.class, r -> deadLetters++);
+        createServices(k8s);
+        writeCorruptPodRecord();
+
+        List<Pod> all = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            all.add(pod(podName(i, flaky), i));
         }
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private <V extends org.apache.avro.specific.SpecificRecord> void follow(Topic topic, Class<V> type,
-                          java.util.function.Consumer<ConsumerRecord<String, V>> handler) {
-    var props = pipeline.world().config().kafkaProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "k8sm-demo-" + topic.logicalName());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(pipeline.world().config().serdeConfig());
-    Thread t = new Thread(() -> {
-      try (registry; KafkaConsumer<String, V> c = new KafkaConsumer<>(props, new StringDeserializer(),
-          AvroDeserializer.specific(type, registry))) {
-        c.subscribe(List.of(pipeline.world().config().topics().name(topic)));
-        while (!stop.get()) {
-          for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(200))) {
-            try {
-              handler.accept(r);
-            } catch (RuntimeException e) {
-              out.println("demo: " + topic.logicalName() + " record " + r.key() + ": " + e.getMessage());
+        for (int i = 0; i < huge; i++) {
+            all.add(hugePod(HUGE + i));
+        }
+        long t0 = System.nanoTime();
+        for (Pod p : all) {
+            submittedAt.put("default/" + p.getMetadata().getName(), System.nanoTime());
+            k8s.pods().inNamespace("default").resource(p).create();
+        }
+        out.printf(
+                "Submitted %d pods (%d with a fixed host port, %d with wildcard host ports, %d whose first launch"
+                        + " fails before binding, %d too big for any agent)%n",
+                all.size(), pods / 20 + (pods % 20 > 0 ? 1 : 0), countWildcard(pods), flaky, huge);
+        int target = pods;
+        long deadline = t0 + timeout.toNanos();
+        long nextPrint = 0;
+        while (System.nanoTime() < deadline) {
+            int running = runningAt.size();
+            if (System.nanoTime() >= nextPrint) {
+                out.printf(
+                        "  %5.1f s  scheduled %3d  running %3d/%d  rescheduled %2d  unschedulable %d%n",
+                        (System.nanoTime() - t0) / 1e9,
+                        eventsByPod.get(SchedulerEventKind.SCHEDULED).size(),
+                        running,
+                        target,
+                        eventsByPod.get(SchedulerEventKind.RESCHEDULED).size(),
+                        unschedulable());
+                nextPrint = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             }
-          }
+            if (running >= target && unschedulable() >= huge) {
+                break;
+            }
+            Thread.sleep(200);
         }
-      } catch (Exception e) {
-        if (!stop.get()) {
-          out.println("demo: following " + topic.logicalName() + " failed: " + e);
+        Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
+        List<Long> latencies = new ArrayList<>();
+        runningAt.forEach((pod, at) ->
+                latencies.add(Duration.ofNanos(at - submittedAt.get(pod)).toMillis()));
+        Collections.sort(latencies);
+        int slices = k8s.resources(EndpointSlice.class).inNamespace("default").list().getItems().stream()
+                .mapToInt(s -> s.getEndpoints() == null ? 0 : s.getEndpoints().size())
+                .sum();
+        return new Summary(
+                all.size(),
+                eventsByPod.get(SchedulerEventKind.SCHEDULED).size(),
+                runningAt.size(),
+                eventsByPod.get(SchedulerEventKind.RESCHEDULED).size(),
+                unschedulable(),
+                failedOnPurpose.size(),
+                percentile(latencies, 50),
+                percentile(latencies, 99),
+                slices,
+                deadLetters,
+                runningAt.size() >= target);
+    }
+
+    private int unschedulable() {
+        Set<String> s = new HashSet<>(eventsByPod.get(SchedulerEventKind.FAILED_SCHEDULING));
+        s.removeAll(eventsByPod.get(SchedulerEventKind.SCHEDULED));
+        return s.size();
+    }
+
+    private static int countWildcard(int pods) {
+        int n = 0;
+        for (int i = 0; i < pods; i++) {
+            if (i % 20 != 0 && i % 4 == 1) {
+                n++;
+            }
         }
-      }
-    }, "k8sm-demo-" + topic.logicalName());
-    t.setDaemon(true);
-    t.start();
-    threads.add(t);
-  }
+        return n;
+    }
 
-  private static long percentile(List<Long> sorted, int p) {
-    if (sorted.isEmpty()) {
-      return -1;
+    private static String podName(int i, int flaky) {
+        return i < flaky ? FLAKY + i : (i % 20 == 0 ? "web-" : i % 4 == 1 ? "api-" : "batch-") + i;
     }
-    int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
 
-  @Override
-  public void close() throws InterruptedException {
-    stop.set(true);
-    if (informer != null) {
-      informer.close();
+    /**
+     * Pod i: cpu 0.25–1, mem 64–256 MB; every 20th has host port 8080 (fixed), every 4th wildcard
+     * ports.
+     */
+    static Pod pod(String name, int i) {
+        String app = name.startsWith("web-") ? "web" : name.startsWith("api-") ? "api" : "batch";
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .addToLabels("app", app)
+                .endMetadata();
+        var c = b.withNewSpec()
+                .withSchedulerName("k8sm")
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx:1.27")
+                .withNewResources()
+                .addToLimits("cpu", new Quantity(String.valueOf(0.25 * (1 + i % 4))))
+                .addToLimits("memory", new Quantity((64 << (i % 3)) + "Mi"))
+                .endResources();
+        if (app.equals("web")) {
+            c.addToPorts(new ContainerPortBuilder()
+                    .withName("http")
+                    .withContainerPort(8080)
+                    .withHostPort(8080)
+                    .withProtocol("TCP")
+                    .build());
+        } else if (app.equals("api")) {
+            c.addToPorts(
+                    new ContainerPortBuilder()
+                            .withName("grpc")
+                            .withContainerPort(9000)
+                            .withHostPort(0)
+                            .withProtocol("TCP")
+                            .build(),
+                    new ContainerPortBuilder()
+                            .withName("metrics")
+                            .withContainerPort(9100)
+                            .withHostPort(0)
+                            .withProtocol("TCP")
+                            .build());
+        }
+        return c.endContainer().endSpec().build();
     }
-    for (Thread t : threads) {
-      t.join(2000);
+
+    private static Pod hugePod(String name) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .addToLabels("app", "huge")
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName("k8sm")
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx:1.27")
+                .withNewResources()
+                .addToLimits("cpu", new Quantity("64"))
+                .addToLimits("memory", new Quantity("1Gi"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build();
     }
-  }
+
+    private static void createServices(KubernetesClient k8s) {
+        k8s.services()
+                .inNamespace("default")
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("web")
+                        .withNamespace("default")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToSelector("app", "web")
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(80)
+                        .withTargetPort(new IntOrString("http"))
+                        .withProtocol("TCP")
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        k8s.services()
+                .inNamespace("default")
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("api")
+                        .withNamespace("default")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToSelector("app", "api")
+                        .addNewPort()
+                        .withName("grpc")
+                        .withPort(9000)
+                        .withTargetPort(new IntOrString(9000))
+                        .withProtocol("TCP")
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+    }
+
+    /** A record no reader can decode: the scheduler must dead-letter it and go on. */
+    private void writeCorruptPodRecord() throws Exception {
+        var props = pipeline.world().config().kafkaProperties();
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(
+                            pipeline.world().config().topics().name(Topic.PODS),
+                            "default/corrupt".getBytes(StandardCharsets.UTF_8),
+                            "{not avro}".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        }
+        out.println("Wrote one corrupt record to the pods topic (it must end in dead-letters).");
+    }
+
+    private void watchPods(KubernetesClient k8s) {
+        informer = k8s.pods()
+                .inNamespace("default")
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod pod) {
+                                onUpdate(null, pod);
+                            }
+
+                            @Override
+                            public void onUpdate(Pod before, Pod pod) {
+                                if (pod.getStatus() != null
+                                        && "Running".equals(pod.getStatus().getPhase())) {
+                                    runningAt.putIfAbsent(
+                                            "default/" + pod.getMetadata().getName(), System.nanoTime());
+                                }
+                            }
+
+                            @Override
+                            public void onDelete(Pod pod, boolean unknown) {}
+                        },
+                        0);
+    }
+
+    private void onSchedulerEvent(ConsumerRecord<String, SchedulerEvent> r) {
+        SchedulerEventKind kind;
+        try {
+            kind = SchedulerEventKind.valueOf(r.value().getType().name());
+        } catch (IllegalArgumentException e) {
+            kind = SchedulerEventKind.OTHER;
+        }
+        eventsByPod.get(kind).add(r.key());
+    }
+
+    /**
+     * The fault injection: the first launch of each flaky pod fails on its agent before it is bound
+     * (TASK_FAILED while still staging), the seed's case. LAUNCHED is written in the same transaction
+     * as the ACCEPT call, so the task reaches the master a moment later: wait for it there.
+     */
+    private void onLauncherEvent(ConsumerRecord<String, LauncherEvent> r) {
+        LauncherEvent e = r.value();
+        if (e.getType() != LauncherEventType.LAUNCHED
+                || !e.getPodKey().startsWith("default/" + FLAKY)
+                || failedOnPurpose.contains(e.getPodKey())) {
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline && !stop.get()) {
+            var task = pipeline.mesos().tasks().get(e.getTaskId());
+            if (task != null) {
+                if (task.state() == TaskState.TASK_STAGING) {
+                    pipeline.mesos()
+                            .failTask(
+                                    e.getTaskId(),
+                                    TaskState.TASK_FAILED,
+                                    TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+                    failedOnPurpose.add(e.getPodKey());
+                }
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private <V extends org.apache.avro.specific.SpecificRecord> void follow(
+            Topic topic, Class<V> type, java.util.function.Consumer<ConsumerRecord<String, V>> handler) {
+        var props = pipeline.world().config().kafkaProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "k8sm-demo-" + topic.logicalName());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        SchemaRegistryClient registry =
+                SchemaRegistryClients.fromConfig(pipeline.world().config().serdeConfig());
+        Thread t = new Thread(
+                () -> {
+                    try (registry;
+                            KafkaConsumer<String, V> c = new KafkaConsumer<>(
+                                    props, new StringDeserializer(), AvroDeserializer.specific(type, registry))) {
+                        c.subscribe(List.of(pipeline.world().config().topics().name(topic)));
+                        while (!stop.get()) {
+                            for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(200))) {
+                                try {
+                                    handler.accept(r);
+                                } catch (RuntimeException e) {
+                                    out.println("demo: "
+                                            + topic.logicalName()
+                                            + " record "
+                                            + r.key()
+                                            + ": "
+                                            + e.getMessage());
+                                }
+                            }
+                        }
+                    } catch (Exception e) {
+                        if (!stop.get()) {
+                            out.println("demo: following " + topic.logicalName() + " failed: " + e);
+                        }
+                    }
+                },
+                "k8sm-demo-" + topic.logicalName());
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        if (informer != null) {
+            informer.close();
+        }
+        for (Thread t : threads) {
+            t.join(2000);
+        }
+    }
 }

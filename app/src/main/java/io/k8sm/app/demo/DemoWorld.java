@@ -4,7 +4,7 @@ import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.config.ConfigSources;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.sandbox.kafka.EmbeddedKafka;
-import io.k8sm.sandbox.registry.EmbeddedSchemaRegistry;
+import io.k8sm.sandbox.schemaregistry.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,97 +17,104 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's embedded world: a real single-node KRaft broker and a Confluent-compatible schema
- * registry in this process, with the k8sm topic catalogue created on it. It writes a properties file
- * so that a second terminal can run {@code ./k8sm tap --config FILE ...} against it.
+ * registry in this process, with the k8sm topic catalogue created on it. It writes a properties
+ * file so that a second terminal can run {@code ./k8sm tap --config FILE ...} against it.
  */
 public final class DemoWorld implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DemoWorld.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DemoWorld.class);
 
-  private final EmbeddedKafka kafka;
-  private final EmbeddedSchemaRegistry registry;
-  private final K8smConfig config;
-  private final Path configFile;
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final K8smConfig config;
+    private final Path configFile;
 
-  private DemoWorld(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, K8smConfig config, Path configFile) {
-    this.kafka = kafka;
-    this.registry = registry;
-    this.config = config;
-    this.configFile = configFile;
-  }
-
-  /**
-   * Starts the world.
-   *
-   * @param dataDir the broker's data directory; {@code null} for a temporary one, deleted on close
-   * @param kafkaPort 0 for a free port
-   * @param registryPort 0 for a free port
-   * @param configFile where to write the connection settings for other k8sm commands
-   */
-  public static DemoWorld start(Path dataDir, int kafkaPort, int registryPort, Path configFile) throws Exception {
-    EmbeddedKafka.Builder kb = EmbeddedKafka.builder().port(kafkaPort);
-    if (dataDir != null) {
-      kb.dataDir(dataDir);
+    private DemoWorld(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, K8smConfig config, Path configFile) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.config = config;
+        this.configFile = configFile;
     }
-    EmbeddedKafka kafka = kb.start();
-    EmbeddedSchemaRegistry registry = null;
-    try {
-      registry = EmbeddedSchemaRegistry.builder(kafka.bootstrapServers()).port(registryPort).start();
-      Map<String, String> settings = Map.of(
-          K8smConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-          K8smConfig.SCHEMA_REGISTRY_URL, registry.url(),
-          K8smConfig.TOPIC_REPLICATION_FACTOR, "1");
-      K8smConfig config = new ConfigSources().flags(settings).build();
-      writeConfig(configFile, settings);
-      try (Admin admin = kafka.admin()) {
-        List<String> lines = TopicsCommand.ensureTopics(admin, config.topics(), (short) 1, config);
-        LOG.debug("topics: {}", lines);
-      }
-      return new DemoWorld(kafka, registry, config, configFile);
-    } catch (Exception | Error e) {
-      if (registry != null) {
-        registry.close();
-      }
-      kafka.close();
-      throw e;
+
+    /**
+     * Starts the world.
+     *
+     * @param dataDir the broker's data directory; {@code null} for a temporary one, deleted on close
+     * @param kafkaPort 0 for a free port
+     * @param registryPort 0 for a free port
+     * @param configFile where to write the connection settings for other k8sm commands
+     */
+    public static DemoWorld start(Path dataDir, int kafkaPort, int registryPort, Path configFile) throws Exception {
+        EmbeddedKafka.Builder kb = EmbeddedKafka.builder().port(kafkaPort);
+        if (dataDir != null) {
+            kb.dataDir(dataDir);
+        }
+        EmbeddedKafka kafka = kb.start();
+        EmbeddedSchemaRegistry registry = null;
+        try {
+            registry = EmbeddedSchemaRegistry.builder(kafka.bootstrapServers())
+                    .port(registryPort)
+                    .start();
+            Map<String, String> settings = Map.of(
+                    K8smConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    K8smConfig.SCHEMA_REGISTRY_URL, registry.url(),
+                    K8smConfig.TOPIC_REPLICATION_FACTOR, "1");
+            K8smConfig config = new ConfigSources().flags(settings).build();
+            writeConfig(configFile, settings);
+            try (Admin admin = kafka.admin()) {
+                List<String> lines = TopicsCommand.ensureTopics(admin, config.topics(), (short) 1, config);
+                LOG.debug("topics: {}", lines);
+            }
+            return new DemoWorld(kafka, registry, config, configFile);
+        } catch (Exception | Error e) {
+            if (registry != null) {
+                registry.close();
+            }
+            kafka.close();
+            throw e;
+        }
     }
-  }
 
-  private static void writeConfig(Path file, Map<String, String> settings) {
-    try {
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
-      }
-      StringBuilder sb = new StringBuilder("# Written by 'k8sm demo': connection settings of its embedded world.\n");
-      settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .forEach(e -> sb.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
-      Files.writeString(file, sb.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the demo's settings to " + file, e);
+    private static void writeConfig(Path file, Map<String, String> settings) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            StringBuilder sb =
+                    new StringBuilder("# Written by 'k8sm demo': connection settings of its embedded world.\n");
+            settings.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> sb.append(e.getKey())
+                            .append('=')
+                            .append(e.getValue())
+                            .append('\n'));
+            Files.writeString(file, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo's settings to " + file, e);
+        }
     }
-  }
 
-  public K8smConfig config() {
-    return config;
-  }
-
-  public Path configFile() {
-    return configFile;
-  }
-
-  public EmbeddedKafka kafka() {
-    return kafka;
-  }
-
-  public String registryUrl() {
-    return registry.url();
-  }
-
-  @Override
-  public void close() {
-    try {
-      registry.close();
-    } finally {
-      kafka.close();
+    public K8smConfig config() {
+        return config;
     }
-  }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    @Override
+    public void close() {
+        try {
+            registry.close();
+        } finally {
+            kafka.close();
+        }
+    }
 }

@@ -12,66 +12,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code k8sm run scheduler}: the Kafka Streams scheduler on its own. */
-@Command(name = "scheduler", mixinStandardHelpOptions = true,
-    description = {"Run the scheduler: the Kafka Streams topology that folds pods, offers, task status, framework"
-        + " and launcher events and clock ticks into the task registry, places pods on offers and writes launch"
-        + " requests, Mesos calls, registry changes, scheduler events, pod actions and dead letters.",
-        "Records are Avro in the Confluent wire format through the schema registry; exactly-once by default;"
-            + " unreadable records go to the dead-letters topic. Several instances with the same"
-            + " scheduler.application.id share the work: one owns each scheduling shard, the others take over.",
-        "Exit: 0 after SIGTERM/Ctrl-C, 1 when the Streams client fails, 2 on bad settings."},
-    footer = {"", "Settings (-D KEY=VALUE, a --config file or K8SM_SCHEDULER_* variables);",
-        "defaults shown, scheduler-streams/README.md explains each:",
-        "  scheduler.application.id=k8sm-scheduler      (group, changelog prefix)",
-        "  scheduler.processing.guarantee=exactly_once_v2  (or at_least_once)",
-        "  scheduler.num.standby.replicas=0             (hot standbys)",
-        "  scheduler.state.dir=                         (Kafka Streams default)",
-        "  scheduler.state.store=rocksdb                (or in-memory)",
-        "  scheduler.placement.policy=first-fit         (or bin-pack)",
-        "  scheduler.port.mapping=wildcard              (or fixed)",
-        "  scheduler.offer.ttl.ms=5000                  (then unused offers are declined)",
-        "  scheduler.offer.linger.ms=120000",
-        "  scheduler.offer.refuse.seconds=5.0",
-        "  scheduler.backoff.initial.ms=1000",
-        "  scheduler.backoff.max.ms=60000",
-        "  scheduler.reconcile.min.interval.ms=15000",
-        "  scheduler.reconcile.explicit.backoff.initial.ms=1000",
-        "  scheduler.reconcile.explicit.backoff.max.ms=120000",
-        "  scheduler.reconcile.implicit.initial.delay.ms=15000",
-        "  scheduler.reconcile.implicit.interval.ms=300000",
-        "  scheduler.framework.roles=*",
-        "  scheduler.default.pod.roles=*",
-        "  scheduler.executor.id=k8sm-executor",
-        "  scheduler.executor.cpus=0.25",
-        "  scheduler.executor.mem.mb=128",
-        "  scheduler.default.container.cpus=0.25",
-        "  scheduler.default.container.mem.mb=64",
-        "  scheduler.finished.retained=1024",
-        "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"})
+@Command(
+        name = "scheduler",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the scheduler: the Kafka Streams topology that folds pods, offers, task status, framework"
+                    + " and launcher events and clock ticks into the task registry, places pods on offers and writes launch"
+                    + " requests, Mesos calls, registry changes, scheduler events, pod actions and dead letters.",
+            "Records are Avro in the Confluent wire format through the schema registry; exactly-once by default;"
+                    + " unreadable records go to the dead-letters topic. Several instances with the same"
+                    + " scheduler.application.id share the work: one owns each scheduling shard, the others take over.",
+            "Exit: 0 after SIGTERM/Ctrl-C, 1 when the Streams client fails, 2 on bad settings."
+        },
+        footer = {
+            "",
+            "Settings (-D KEY=VALUE, a --config file or K8SM_SCHEDULER_* variables);",
+            "defaults shown, scheduler-streams/README.md explains each:",
+            "  scheduler.application.id=k8sm-scheduler      (group, changelog prefix)",
+            "  scheduler.processing.guarantee=exactly_once_v2  (or at_least_once)",
+            "  scheduler.num.standby.replicas=0             (hot standbys)",
+            "  scheduler.state.dir=                         (Kafka Streams default)",
+            "  scheduler.state.store=rocksdb                (or in-memory)",
+            "  scheduler.placement.policy=first-fit         (or bin-pack)",
+            "  scheduler.port.mapping=wildcard              (or fixed)",
+            "  scheduler.offer.ttl.ms=5000                  (then unused offers are declined)",
+            "  scheduler.offer.linger.ms=120000",
+            "  scheduler.offer.refuse.seconds=5.0",
+            "  scheduler.backoff.initial.ms=1000",
+            "  scheduler.backoff.max.ms=60000",
+            "  scheduler.reconcile.min.interval.ms=15000",
+            "  scheduler.reconcile.explicit.backoff.initial.ms=1000",
+            "  scheduler.reconcile.explicit.backoff.max.ms=120000",
+            "  scheduler.reconcile.implicit.initial.delay.ms=15000",
+            "  scheduler.reconcile.implicit.interval.ms=300000",
+            "  scheduler.framework.roles=*",
+            "  scheduler.default.pod.roles=*",
+            "  scheduler.executor.id=k8sm-executor",
+            "  scheduler.executor.cpus=0.25",
+            "  scheduler.executor.mem.mb=128",
+            "  scheduler.default.container.cpus=0.25",
+            "  scheduler.default.container.mem.mb=64",
+            "  scheduler.finished.retained=1024",
+            "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
+        })
 public class RunScheduler implements Callable<Integer> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RunScheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunScheduler.class);
 
-  @Mixin ConnectionOptions connection;
+    @Mixin
+    ConnectionOptions connection;
 
-  @Override
-  public Integer call() throws Exception {
-    SchedulerConfig config = connection.sources(System.getenv()).build(SchedulerConfig::new);
-    SchedulerApp app = new SchedulerApp(config);
-    app.streams().setStateListener((next, previous) -> {
-      if (next == KafkaStreams.State.ERROR) {
-        LOG.error("the scheduler's Kafka Streams client failed ({} -> {}); exiting with 1", previous, next);
-        // Not on the Streams thread that reports the failure: closing waits for that thread.
-        new Thread(() -> System.exit(1), "k8sm-scheduler-exit").start();
-      }
-    });
-    app.start(); // logs the application id, state dir, brokers, registry and topics
-    return ServiceRunner.runUntilShutdown("scheduler", () -> {
-      try {
-        app.close();
-      } finally {
-        DeadLetterConfig.closeSharedPublishers();
-      }
-    });
-  }
+    @Override
+    public Integer call() throws Exception {
+        SchedulerConfig config = connection.sources(System.getenv()).build(SchedulerConfig::new);
+        SchedulerApp app = new SchedulerApp(config);
+        app.streams().setStateListener((next, previous) -> {
+            if (next == KafkaStreams.State.ERROR) {
+                LOG.error("the scheduler's Kafka Streams client failed ({} -> {}); exiting with 1", previous, next);
+                // Not on the Streams thread that reports the failure: closing waits for that
+                // thread.
+                new Thread(() -> System.exit(1), "k8sm-scheduler-exit").start();
+            }
+        });
+        app.start(); // logs the application id, state dir, brokers, registry and topics
+        return ServiceRunner.runUntilShutdown("scheduler", () -> {
+            try {
+                app.close();
+            } finally {
+                DeadLetterConfig.closeSharedPublishers();
+            }
+        });
+    }
 }

@@ -15,103 +15,145 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole system on the embedded world: Kubernetes API → scheduler → Mesos → binding → Running. */
+/**
+ * The whole system on the embedded world: Kubernetes API → scheduler → Mesos → binding → Running.
+ */
 class PipelineEndToEndTest {
 
-  @TempDir static Path dir;
-  static Pipeline pipeline;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void start() throws Exception {
-    pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(3)).startAll();
-  }
+    static Pipeline pipeline;
 
-  @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(3))
+                .startAll();
     }
-  }
 
-  static Pod awaitPod(String name, Predicate<Pod> condition, Duration timeout) throws InterruptedException {
-    return awaitPodIn(pipeline, name, condition, timeout);
-  }
-
-  static Pod awaitPodIn(Pipeline pipeline, String name, Predicate<Pod> condition, Duration timeout)
-      throws InterruptedException {
-    KubernetesClient k8s = pipeline.kubernetes();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Pod last = null;
-    while (System.nanoTime() < deadline) {
-      last = k8s.pods().inNamespace("default").withName(name).get();
-      if (last != null && condition.test(last)) {
-        return last;
-      }
-      Thread.sleep(200);
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
     }
-    fail("pod " + name + " did not reach the condition within " + timeout + "; last seen: "
-        + (last == null ? "none" : Serialization.asYaml(last)));
-    return null;
-  }
 
-  static boolean running(Pod p) {
-    return p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
-  }
-
-  @Test
-  void podCreatedInKubernetesIsScheduledLaunchedBoundAndShownRunning() throws Exception {
-    pipeline.kubernetes().pods().inNamespace("default").resource(DemoRun.pod("web-0", 0)).create();
-    Pod pod = awaitPod("web-0", PipelineEndToEndTest::running, Duration.ofSeconds(60));
-    String host = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/bindingHost");
-    assertNotNull(host, "bindingHost annotation");
-    assertEquals(host, pod.getSpec().getNodeName());
-    assertNotNull(pod.getStatus().getHostIP(), "hostIP: " + Serialization.asYaml(pod));
-    assertEquals("8080", pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_8080"));
-  }
-
-  @Test
-  void podWhoseLaunchFailsBeforeBindingEndsRunningOnANewTask() throws Exception {
-    pipeline.kubernetes().pods().inNamespace("default").resource(DemoRun.pod("batch-7", 7)).create();
-    String firstTask = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (firstTask == null && System.nanoTime() < deadline) {
-      firstTask = pipeline.mesos().tasks().values().stream()
-          .filter(t -> t.state() == org.apache.mesos.v1.Protos.TaskState.TASK_STAGING)
-          .map(io.k8sm.sandbox.mesos.SimulatedTask::taskId).findFirst().orElse(null);
-      Thread.sleep(10);
+    static Pod awaitPod(String name, Predicate<Pod> condition, Duration timeout) throws InterruptedException {
+        return awaitPodIn(pipeline, name, condition, timeout);
     }
-    assertNotNull(firstTask, "the pod's first task never reached the master");
-    pipeline.mesos().failTask(firstTask, org.apache.mesos.v1.Protos.TaskState.TASK_ERROR,
-        org.apache.mesos.v1.Protos.TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-    Pod pod = awaitPod("batch-7", PipelineEndToEndTest::running, Duration.ofSeconds(60));
-    String task = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/taskId");
-    assertNotNull(task);
-    org.junit.jupiter.api.Assertions.assertNotEquals(firstTask, task, "a new task, not the failed one");
-  }
 
-  @Test
-  void hostPortEndpointsPointAtTheAgentsAddress() throws Exception {
-    KubernetesClient k8s = pipeline.kubernetes();
-    k8s.services().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
-        .withNewMetadata().withName("api").withNamespace("default").endMetadata().withNewSpec()
-        .addToSelector("app", "api").addNewPort().withName("grpc").withPort(9000)
-        .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9000)).endPort().endSpec().build()).create();
-    k8s.pods().inNamespace("default").resource(DemoRun.pod("api-1", 1)).create();
-    Pod pod = awaitPod("api-1", PipelineEndToEndTest::running, Duration.ofSeconds(60));
-    String hostPort = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_9000");
-    assertNotNull(hostPort, "wildcard host port annotation");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    io.fabric8.kubernetes.api.model.Endpoints ep = null;
-    while (System.nanoTime() < deadline) {
-      ep = k8s.endpoints().inNamespace("default").withName("api").get();
-      if (ep != null && !ep.getSubsets().isEmpty() && ep.getSubsets().get(0).getAddresses() != null
-          && !ep.getSubsets().get(0).getAddresses().isEmpty()) {
-        break;
-      }
-      Thread.sleep(200);
+    static Pod awaitPodIn(Pipeline pipeline, String name, Predicate<Pod> condition, Duration timeout)
+            throws InterruptedException {
+        KubernetesClient k8s = pipeline.kubernetes();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pod last = null;
+        while (System.nanoTime() < deadline) {
+            last = k8s.pods().inNamespace("default").withName(name).get();
+            if (last != null && condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        fail("pod "
+                + name
+                + " did not reach the condition within "
+                + timeout
+                + "; last seen: "
+                + (last == null ? "none" : Serialization.asYaml(last)));
+        return null;
     }
-    assertNotNull(ep);
-    assertEquals(pod.getStatus().getHostIP(), ep.getSubsets().get(0).getAddresses().get(0).getIp(), Serialization.asYaml(ep));
-    assertEquals(Integer.valueOf(hostPort), ep.getSubsets().get(0).getPorts().get(0).getPort());
-  }
+
+    static boolean running(Pod p) {
+        return p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
+    }
+
+    @Test
+    void podCreatedInKubernetesIsScheduledLaunchedBoundAndShownRunning() throws Exception {
+        pipeline.kubernetes()
+                .pods()
+                .inNamespace("default")
+                .resource(DemoRun.pod("web-0", 0))
+                .create();
+        Pod pod = awaitPod("web-0", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+        String host = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/bindingHost");
+        assertNotNull(host, "bindingHost annotation");
+        assertEquals(host, pod.getSpec().getNodeName());
+        assertNotNull(pod.getStatus().getHostIP(), "hostIP: " + Serialization.asYaml(pod));
+        assertEquals("8080", pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_8080"));
+    }
+
+    @Test
+    void podWhoseLaunchFailsBeforeBindingEndsRunningOnANewTask() throws Exception {
+        pipeline.kubernetes()
+                .pods()
+                .inNamespace("default")
+                .resource(DemoRun.pod("batch-7", 7))
+                .create();
+        String firstTask = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (firstTask == null && System.nanoTime() < deadline) {
+            firstTask = pipeline.mesos().tasks().values().stream()
+                    .filter(t -> t.state() == org.apache.mesos.v1.Protos.TaskState.TASK_STAGING)
+                    .map(io.k8sm.sandbox.mesos.SimulatedTask::taskId)
+                    .findFirst()
+                    .orElse(null);
+            Thread.sleep(10);
+        }
+        assertNotNull(firstTask, "the pod's first task never reached the master");
+        pipeline.mesos()
+                .failTask(
+                        firstTask,
+                        org.apache.mesos.v1.Protos.TaskState.TASK_ERROR,
+                        org.apache.mesos.v1.Protos.TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+        Pod pod = awaitPod("batch-7", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+        String task = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/taskId");
+        assertNotNull(task);
+        org.junit.jupiter.api.Assertions.assertNotEquals(firstTask, task, "a new task, not the failed one");
+    }
+
+    @Test
+    void hostPortEndpointsPointAtTheAgentsAddress() throws Exception {
+        KubernetesClient k8s = pipeline.kubernetes();
+        k8s.services()
+                .inNamespace("default")
+                .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("api")
+                        .withNamespace("default")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToSelector("app", "api")
+                        .addNewPort()
+                        .withName("grpc")
+                        .withPort(9000)
+                        .withTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9000))
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        k8s.pods().inNamespace("default").resource(DemoRun.pod("api-1", 1)).create();
+        Pod pod = awaitPod("api-1", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+        String hostPort = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_9000");
+        assertNotNull(hostPort, "wildcard host port annotation");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        io.fabric8.kubernetes.api.model.Endpoints ep = null;
+        while (System.nanoTime() < deadline) {
+            ep = k8s.endpoints().inNamespace("default").withName("api").get();
+            if (ep != null
+                    && !ep.getSubsets().isEmpty()
+                    && ep.getSubsets().get(0).getAddresses() != null
+                    && !ep.getSubsets().get(0).getAddresses().isEmpty()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertNotNull(ep);
+        assertEquals(
+                pod.getStatus().getHostIP(),
+                ep.getSubsets().get(0).getAddresses().get(0).getIp(),
+                Serialization.asYaml(ep));
+        assertEquals(
+                Integer.valueOf(hostPort),
+                ep.getSubsets().get(0).getPorts().get(0).getPort());
+    }
 }

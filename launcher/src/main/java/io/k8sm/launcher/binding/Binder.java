@@ -20,144 +20,179 @@ import org.slf4j.LoggerFactory;
  * Binds a launched pod to the node named by its {@code bindingHost} ({@code POST
  * /api/v1/namespaces/{ns}/pods/{name}/binding}, the Binding carrying the launch annotations) and
  * patches the launch annotations onto the pod. A 409 for a pod already bound to that node is a
- * success; a pod that is gone, replaced or bound elsewhere is a failure at once; other API errors are
- * retried with a doubling pause, then a failure.
+ * success; a pod that is gone, replaced or bound elsewhere is a failure at once; other API errors
+ * are retried with a doubling pause, then a failure.
  */
 public final class Binder {
-  private static final Logger log = LoggerFactory.getLogger(Binder.class);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(Binder.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  /** The result of one binding. */
-  public sealed interface Outcome {
-    /** The pod is bound to the node. */
-    record Bound(String node, String detail) implements Outcome {
+    /** The result of one binding. */
+    public sealed interface Outcome {
+        /** The pod is bound to the node. */
+        record Bound(String node, String detail) implements Outcome {}
+
+        /** It is not, and will not be. */
+        record Failed(String reason) implements Outcome {}
     }
 
-    /** It is not, and will not be. */
-    record Failed(String reason) implements Outcome {
+    private final KubernetesClient client;
+    private final int attempts;
+    private final Duration backoff;
+
+    public Binder(KubernetesClient client, int attempts, Duration backoff) {
+        this.client = client;
+        this.attempts = attempts;
+        this.backoff = backoff;
     }
-  }
 
-  private final KubernetesClient client;
-  private final int attempts;
-  private final Duration backoff;
-
-  public Binder(KubernetesClient client, int attempts, Duration backoff) {
-    this.client = client;
-    this.attempts = attempts;
-    this.backoff = backoff;
-  }
-
-  public Outcome bind(LaunchedTask task) {
-    String last = "no attempt";
-    long pause = backoff.toMillis();
-    for (int attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        Outcome o = tryOnce(task);
-        if (o != null) {
-          return o;
+    public Outcome bind(LaunchedTask task) {
+        String last = "no attempt";
+        long pause = backoff.toMillis();
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                Outcome o = tryOnce(task);
+                if (o != null) {
+                    return o;
+                }
+                last = "the binding was not applied";
+            } catch (KubernetesClientException | IllegalStateException e) {
+                last = e.getMessage();
+                log.warn(
+                        "binding pod {} to {} failed (attempt {}/{}): {}",
+                        task.podKey(),
+                        task.bindingHost(),
+                        attempt,
+                        attempts,
+                        last);
+            }
+            if (attempt < attempts) {
+                sleep(pause);
+                pause = Math.max(1, pause * 2);
+            }
         }
-        last = "the binding was not applied";
-      } catch (KubernetesClientException | IllegalStateException e) {
-        last = e.getMessage();
-        log.warn("binding pod {} to {} failed (attempt {}/{}): {}", task.podKey(), task.bindingHost(), attempt,
-            attempts, last);
-      }
-      if (attempt < attempts) {
-        sleep(pause);
-        pause = Math.max(1, pause * 2);
-      }
+        return new Outcome.Failed("binding pod "
+                + task.podKey()
+                + " to "
+                + task.bindingHost()
+                + " failed after "
+                + attempts
+                + " attempts: "
+                + last);
     }
-    return new Outcome.Failed("binding pod " + task.podKey() + " to " + task.bindingHost() + " failed after "
-        + attempts + " attempts: " + last);
-  }
 
-  /** One attempt: an outcome, or null to try again. */
-  private Outcome tryOnce(LaunchedTask task) {
-    Pod pod = client.pods().inNamespace(task.namespace()).withName(task.name()).get();
-    Outcome settled = settled(task, pod);
-    if (settled != null) {
-      return settled;
+    /** One attempt: an outcome, or null to try again. */
+    private Outcome tryOnce(LaunchedTask task) {
+        Pod pod = client.pods()
+                .inNamespace(task.namespace())
+                .withName(task.name())
+                .get();
+        Outcome settled = settled(task, pod);
+        if (settled != null) {
+            return settled;
+        }
+        int status = postBinding(task);
+        if (status >= 200 && status < 300) {
+            annotate(task);
+            return new Outcome.Bound(task.bindingHost(), "bound");
+        }
+        if (status == 404) {
+            return new Outcome.Failed("pod " + task.podKey() + " is gone (binding answered 404)");
+        }
+        if (status == 409) {
+            Pod now = client.pods()
+                    .inNamespace(task.namespace())
+                    .withName(task.name())
+                    .get();
+            Outcome after = settled(task, now);
+            if (after != null) {
+                return after;
+            }
+            throw new IllegalStateException("binding answered 409 but pod " + task.podKey() + " has no node");
+        }
+        throw new IllegalStateException("binding answered HTTP " + status);
     }
-    int status = postBinding(task);
-    if (status >= 200 && status < 300) {
-      annotate(task);
-      return new Outcome.Bound(task.bindingHost(), "bound");
-    }
-    if (status == 404) {
-      return new Outcome.Failed("pod " + task.podKey() + " is gone (binding answered 404)");
-    }
-    if (status == 409) {
-      Pod now = client.pods().inNamespace(task.namespace()).withName(task.name()).get();
-      Outcome after = settled(task, now);
-      if (after != null) {
-        return after;
-      }
-      throw new IllegalStateException("binding answered 409 but pod " + task.podKey() + " has no node");
-    }
-    throw new IllegalStateException("binding answered HTTP " + status);
-  }
 
-  /** The outcome decided by the pod's current state alone, or null when a binding is needed. */
-  private Outcome settled(LaunchedTask task, Pod pod) {
-    if (pod == null) {
-      return new Outcome.Failed("pod " + task.podKey() + " is gone");
+    /** The outcome decided by the pod's current state alone, or null when a binding is needed. */
+    private Outcome settled(LaunchedTask task, Pod pod) {
+        if (pod == null) {
+            return new Outcome.Failed("pod " + task.podKey() + " is gone");
+        }
+        String uid = pod.getMetadata().getUid();
+        if (!task.uid().isBlank() && uid != null && !uid.equals(task.uid())) {
+            return new Outcome.Failed(
+                    "pod " + task.podKey() + " was replaced (uid " + uid + ", launched " + task.uid() + ")");
+        }
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (node == null || node.isBlank()) {
+            return null;
+        }
+        if (node.equals(task.bindingHost())) {
+            annotate(task);
+            return new Outcome.Bound(node, "already bound to " + node);
+        }
+        return new Outcome.Failed(
+                "pod " + task.podKey() + " is already bound to node " + node + ", not " + task.bindingHost());
     }
-    String uid = pod.getMetadata().getUid();
-    if (!task.uid().isBlank() && uid != null && !uid.equals(task.uid())) {
-      return new Outcome.Failed("pod " + task.podKey() + " was replaced (uid " + uid + ", launched " + task.uid() + ")");
-    }
-    String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    if (node == null || node.isBlank()) {
-      return null;
-    }
-    if (node.equals(task.bindingHost())) {
-      annotate(task);
-      return new Outcome.Bound(node, "already bound to " + node);
-    }
-    return new Outcome.Failed("pod " + task.podKey() + " is already bound to node " + node + ", not "
-        + task.bindingHost());
-  }
 
-  private int postBinding(LaunchedTask task) {
-    Binding binding = new BindingBuilder()
-        .withNewMetadata().withName(task.name()).withNamespace(task.namespace())
-        .withAnnotations(task.annotations()).endMetadata()
-        .withNewTarget().withApiVersion("v1").withKind("Node").withName(task.bindingHost()).endTarget()
-        .build();
-    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
-        + task.namespace() + "/pods/" + task.name() + "/binding";
-    HttpClient http = client.getHttpClient();
-    HttpRequest request = http.newHttpRequestBuilder().uri(url)
-        .post("application/json", client.getKubernetesSerialization().asJson(binding)).build();
-    try {
-      HttpResponse<String> response = http.sendAsync(request, String.class)
-          .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (response.code() >= 300) {
-        log.debug("binding {} answered {}: {}", task.podKey(), response.code(), response.body());
-      }
-      return response.code();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding " + task.podKey(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("binding request for " + task.podKey() + " failed: " + e, e);
+    private int postBinding(LaunchedTask task) {
+        Binding binding = new BindingBuilder()
+                .withNewMetadata()
+                .withName(task.name())
+                .withNamespace(task.namespace())
+                .withAnnotations(task.annotations())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(task.bindingHost())
+                .endTarget()
+                .build();
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "")
+                + "/api/v1/namespaces/"
+                + task.namespace()
+                + "/pods/"
+                + task.name()
+                + "/binding";
+        HttpClient http = client.getHttpClient();
+        HttpRequest request = http.newHttpRequestBuilder()
+                .uri(url)
+                .post("application/json", client.getKubernetesSerialization().asJson(binding))
+                .build();
+        try {
+            HttpResponse<String> response =
+                    http.sendAsync(request, String.class).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (response.code() >= 300) {
+                log.debug("binding {} answered {}: {}", task.podKey(), response.code(), response.body());
+            }
+            return response.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + task.podKey(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("binding request for " + task.podKey() + " failed: " + e, e);
+        }
     }
-  }
 
-  private void annotate(LaunchedTask task) {
-    if (task.annotations().isEmpty()) {
-      return;
+    private void annotate(LaunchedTask task) {
+        if (task.annotations().isEmpty()) {
+            return;
+        }
+        client.pods()
+                .inNamespace(task.namespace())
+                .withName(task.name())
+                .edit(p -> new PodBuilder(p)
+                        .editMetadata()
+                        .addToAnnotations(task.annotations())
+                        .endMetadata()
+                        .build());
     }
-    client.pods().inNamespace(task.namespace()).withName(task.name())
-        .edit(p -> new PodBuilder(p).editMetadata().addToAnnotations(task.annotations()).endMetadata().build());
-  }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 }

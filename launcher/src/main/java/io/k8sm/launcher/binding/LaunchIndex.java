@@ -25,93 +25,113 @@ import org.slf4j.LoggerFactory;
 /**
  * The tasks launched and not yet finished, and which of them are already bound (or failed to bind),
  * derived from what the launcher wrote: ACCEPTs on {@code mesos-calls} (the task's data is the
- * annotated pod) and BOUND / BIND_FAILED on {@code launcher-events}. Survives restarts without a store
- * of its own.
+ * annotated pod) and BOUND / BIND_FAILED on {@code launcher-events}. Survives restarts without a
+ * store of its own.
  */
 public final class LaunchIndex {
-  private static final Logger log = LoggerFactory.getLogger(LaunchIndex.class);
+    private static final Logger log = LoggerFactory.getLogger(LaunchIndex.class);
 
-  private final Codec codec;
-  private final String mesosCalls;
-  private final String launcherEvents;
-  private final Map<String, LaunchedTask> launched = new ConcurrentHashMap<>();
-  private final Set<String> bindingDecided = ConcurrentHashMap.newKeySet();
+    private final Codec codec;
+    private final String mesosCalls;
+    private final String launcherEvents;
+    private final Map<String, LaunchedTask> launched = new ConcurrentHashMap<>();
+    private final Set<String> bindingDecided = ConcurrentHashMap.newKeySet();
 
-  public LaunchIndex(Codec codec, String mesosCalls, String launcherEvents) {
-    this.codec = codec;
-    this.mesosCalls = mesosCalls;
-    this.launcherEvents = launcherEvents;
-  }
+    public LaunchIndex(Codec codec, String mesosCalls, String launcherEvents) {
+        this.codec = codec;
+        this.mesosCalls = mesosCalls;
+        this.launcherEvents = launcherEvents;
+    }
 
-  /** Folds one record of mesos-calls or launcher-events. */
-  public void fold(ConsumerRecord<String, byte[]> r) {
-    try {
-      if (r.topic().equals(mesosCalls)) {
-        MesosCall call = codec.decode(MesosCall.class, r.topic(), r.value());
-        if (call != null && call.getCall() instanceof Accept accept) {
-          for (Object op : accept.getOperations()) {
-            List<TaskLaunch> tasks = op instanceof Launch l ? l.getTasks()
-                : op instanceof LaunchGroup g ? g.getTasks() : List.of();
-            tasks.forEach(this::add);
-          }
+    /** Folds one record of mesos-calls or launcher-events. */
+    public void fold(ConsumerRecord<String, byte[]> r) {
+        try {
+            if (r.topic().equals(mesosCalls)) {
+                MesosCall call = codec.decode(MesosCall.class, r.topic(), r.value());
+                if (call != null && call.getCall() instanceof Accept accept) {
+                    for (Object op : accept.getOperations()) {
+                        List<TaskLaunch> tasks = op instanceof Launch l
+                                ? l.getTasks()
+                                : op instanceof LaunchGroup g ? g.getTasks() : List.of();
+                        tasks.forEach(this::add);
+                    }
+                }
+            } else if (r.topic().equals(launcherEvents)) {
+                LauncherEvent e = codec.decode(LauncherEvent.class, r.topic(), r.value());
+                if (e != null
+                        && (e.getType() == LauncherEventType.BOUND || e.getType() == LauncherEventType.BIND_FAILED)) {
+                    bindingDecided.add(e.getTaskId());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("unreadable record at {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
-      } else if (r.topic().equals(launcherEvents)) {
-        LauncherEvent e = codec.decode(LauncherEvent.class, r.topic(), r.value());
-        if (e != null && (e.getType() == LauncherEventType.BOUND || e.getType() == LauncherEventType.BIND_FAILED)) {
-          bindingDecided.add(e.getTaskId());
+    }
+
+    private void add(TaskLaunch t) {
+        Map<String, String> labels = t.getLabels();
+        String ns = labels.get(LaunchPreparer.LABEL_NAMESPACE);
+        String name = labels.get(LaunchPreparer.LABEL_NAME);
+        if (ns == null || name == null) {
+            return; // not a launcher launch
         }
-      }
-    } catch (RuntimeException e) {
-      log.warn("unreadable record at {}-{}@{} skipped: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        Map<String, String> ours = new HashMap<>();
+        try {
+            Pod pod = LaunchPreparer.json()
+                    .unmarshal(
+                            StandardCharsets.UTF_8
+                                    .decode(t.getData().duplicate())
+                                    .toString(),
+                            Pod.class);
+            if (pod.getMetadata().getAnnotations() != null) {
+                pod.getMetadata().getAnnotations().forEach((k, v) -> {
+                    if (k.startsWith(Annotations.PREFIX)) {
+                        ours.put(k, v);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "task {}: the pod in its data cannot be read ({}); binding without annotations",
+                    t.getTaskId(),
+                    e.toString());
+        }
+        String host = ours.get(Annotations.BINDING_HOST);
+        if (host == null) {
+            log.warn(
+                    "task {} of pod {}/{} has no bindingHost annotation; it will not be bound",
+                    t.getTaskId(),
+                    ns,
+                    name);
+            return;
+        }
+        launched.put(
+                t.getTaskId(),
+                new LaunchedTask(
+                        t.getTaskId(),
+                        ns,
+                        name,
+                        labels.getOrDefault(LaunchPreparer.LABEL_UID, ""),
+                        t.getAgentId(),
+                        host,
+                        ours));
     }
-  }
 
-  private void add(TaskLaunch t) {
-    Map<String, String> labels = t.getLabels();
-    String ns = labels.get(LaunchPreparer.LABEL_NAMESPACE);
-    String name = labels.get(LaunchPreparer.LABEL_NAME);
-    if (ns == null || name == null) {
-      return; // not a launcher launch
+    public Optional<LaunchedTask> get(String taskId) {
+        return Optional.ofNullable(launched.get(taskId));
     }
-    Map<String, String> ours = new HashMap<>();
-    try {
-      Pod pod = LaunchPreparer.json().unmarshal(StandardCharsets.UTF_8.decode(t.getData().duplicate()).toString(),
-          Pod.class);
-      if (pod.getMetadata().getAnnotations() != null) {
-        pod.getMetadata().getAnnotations().forEach((k, v) -> {
-          if (k.startsWith(Annotations.PREFIX)) {
-            ours.put(k, v);
-          }
-        });
-      }
-    } catch (RuntimeException e) {
-      log.warn("task {}: the pod in its data cannot be read ({}); binding without annotations", t.getTaskId(),
-          e.toString());
+
+    public boolean bindingDecided(String taskId) {
+        return bindingDecided.contains(taskId);
     }
-    String host = ours.get(Annotations.BINDING_HOST);
-    if (host == null) {
-      log.warn("task {} of pod {}/{} has no bindingHost annotation; it will not be bound", t.getTaskId(), ns, name);
-      return;
+
+    public void markBindingDecided(String taskId) {
+        bindingDecided.add(taskId);
     }
-    launched.put(t.getTaskId(), new LaunchedTask(t.getTaskId(), ns, name, labels.getOrDefault(LaunchPreparer.LABEL_UID,
-        ""), t.getAgentId(), host, ours));
-  }
 
-  public Optional<LaunchedTask> get(String taskId) {
-    return Optional.ofNullable(launched.get(taskId));
-  }
-
-  public boolean bindingDecided(String taskId) {
-    return bindingDecided.contains(taskId);
-  }
-
-  public void markBindingDecided(String taskId) {
-    bindingDecided.add(taskId);
-  }
-
-  /** A task that ended: forget it. */
-  public void forget(String taskId) {
-    launched.remove(taskId);
-    bindingDecided.remove(taskId);
-  }
+    /** A task that ended: forget it. */
+    public void forget(String taskId) {
+        launched.remove(taskId);
+        bindingDecided.remove(taskId);
+    }
 }

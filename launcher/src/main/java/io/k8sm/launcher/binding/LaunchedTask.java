@@ -7,13 +7,19 @@ import java.util.Map;
  *
  * @param annotations the launch annotations ({@code k8s.mesosphere.io/*}) of the annotated pod
  */
-public record LaunchedTask(String taskId, String namespace, String name, String uid, String agentId,
-                           String bindingHost, Map<String, String> annotations) {
-  public LaunchedTask {
-    annotations = Map.copyOf(annotations);
-  }
+public record LaunchedTask(
+        String taskId,
+        String namespace,
+        String name,
+        String uid,
+        String agentId,
+        String bindingHost,
+        Map<String, String> annotations) {
+    public LaunchedTask {
+        annotations = Map.copyOf(annotations);
+    }
 
-  public String podKey() {
-    return namespace + "/" + name;
-  }
+    public String podKey() {
+        return namespace + "/" + name;
+    }
 }

@@ -18,59 +18,63 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads whole topics (every partition, from the beginning, committed records only, no group) and
- * {@link #catchUp() catches up} to their current end on demand: how the launcher derives what it has
- * already done from what it wrote, instead of keeping a separate store.
+ * {@link #catchUp() catches up} to their current end on demand: how the launcher derives what it
+ * has already done from what it wrote, instead of keeping a separate store.
  */
 public final class CatchUpReader implements AutoCloseable {
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private final KafkaConsumer<String, byte[]> consumer;
-  private final Consumer<ConsumerRecord<String, byte[]>> handler;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Consumer<ConsumerRecord<String, byte[]>> handler;
 
-  public CatchUpReader(Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler) {
-    Properties p = new Properties();
-    p.putAll(kafka);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    this.handler = handler;
-    List<TopicPartition> parts = new ArrayList<>();
-    for (String t : topics) {
-      List<PartitionInfo> infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
-      if (infos == null || infos.isEmpty()) {
-        throw new KafkaException("topic " + t + " does not exist (create the topics first: k8sm topics create)");
-      }
-      infos.forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+    public CatchUpReader(Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.handler = handler;
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : topics) {
+            List<PartitionInfo> infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new KafkaException(
+                        "topic " + t + " does not exist (create the topics first: k8sm topics create)");
+            }
+            infos.forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
     }
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
-  }
 
-  /** Reads until every partition's position reaches the end seen when called (the last stable offset). */
-  public void catchUp() {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    Instant deadline = Instant.now().plus(DEADLINE);
-    while (!caughtUp(end)) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new KafkaException("could not catch up with " + end + " within " + DEADLINE.toSeconds() + " s");
-      }
-      consumer.poll(Duration.ofMillis(100)).forEach(handler);
+    /**
+     * Reads until every partition's position reaches the end seen when called (the last stable
+     * offset).
+     */
+    public void catchUp() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!caughtUp(end)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new KafkaException("could not catch up with " + end + " within " + DEADLINE.toSeconds() + " s");
+            }
+            consumer.poll(Duration.ofMillis(100)).forEach(handler);
+        }
     }
-  }
 
-  private boolean caughtUp(Map<TopicPartition, Long> end) {
-    for (var e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
+    private boolean caughtUp(Map<TopicPartition, Long> end) {
+        for (var e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
-    return true;
-  }
 
-  @Override
-  public void close() {
-    consumer.close(Duration.ofSeconds(5));
-  }
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
 }

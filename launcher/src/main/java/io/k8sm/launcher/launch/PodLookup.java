@@ -7,9 +7,10 @@ import java.util.Optional;
 /** The live pod in the Kubernetes API; throws on API errors (the caller retries). */
 @FunctionalInterface
 public interface PodLookup {
-  Optional<Pod> find(String namespace, String name);
+    Optional<Pod> find(String namespace, String name);
 
-  static PodLookup of(KubernetesClient client) {
-    return (ns, name) -> Optional.ofNullable(client.pods().inNamespace(ns).withName(name).get());
-  }
+    static PodLookup of(KubernetesClient client) {
+        return (ns, name) ->
+                Optional.ofNullable(client.pods().inNamespace(ns).withName(name).get());
+    }
 }

@@ -24,139 +24,168 @@ import org.slf4j.LoggerFactory;
  * Each Mesos agent that sends offers is a Kubernetes Node: name = the agent's hostname, label
  * {@code kubernetes.io/hostname}, one label {@code k8s.mesosphere.io/attribute-<name>} per text or
  * scalar attribute, annotation {@code k8s.mesosphere.io/agentId}, Ready True, InternalIP from the
- * agent's URL when it has one. Labels are kept current (stale attribute labels removed); an agent lost
- * ({@code AgentLost}) makes its node NotReady.
+ * agent's URL when it has one. Labels are kept current (stale attribute labels removed); an agent
+ * lost ({@code AgentLost}) makes its node NotReady.
  */
 public final class NodeRegistrar {
-  private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
-  public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
-  public static final String ATTRIBUTE_PREFIX = "k8s.mesosphere.io/attribute-";
-  public static final String AGENT_ID_ANNOTATION = "k8s.mesosphere.io/agentId";
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
+    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+    public static final String ATTRIBUTE_PREFIX = "k8s.mesosphere.io/attribute-";
+    public static final String AGENT_ID_ANNOTATION = "k8s.mesosphere.io/agentId";
 
-  private final KubernetesClient client;
-  /** hostname → what was last written, so a stream of offers does not rewrite an unchanged node. */
-  private final Map<String, Desired> applied = new ConcurrentHashMap<>();
-  private final Map<String, String> hostByAgent = new ConcurrentHashMap<>();
+    private final KubernetesClient client;
 
-  record Desired(Map<String, String> labels, String agentId, String ip, boolean ready) {
-  }
+    /** hostname → what was last written, so a stream of offers does not rewrite an unchanged node. */
+    private final Map<String, Desired> applied = new ConcurrentHashMap<>();
 
-  public NodeRegistrar(KubernetesClient client) {
-    this.client = client;
-  }
+    private final Map<String, String> hostByAgent = new ConcurrentHashMap<>();
 
-  /** Pure: the labels a node gets from an offer. */
-  public static Map<String, String> labels(Offer offer) {
-    Map<String, String> labels = new TreeMap<>();
-    labels.put(HOSTNAME_LABEL, labelValue(offer.getHostname()));
-    for (Attribute a : offer.getAttributes()) {
-      String value = a.getType() == ValueType.TEXT ? a.getText()
-          : a.getType() == ValueType.SCALAR && a.getScalar() != null ? scalar(a.getScalar()) : null;
-      if (value != null) {
-        labels.put(ATTRIBUTE_PREFIX + labelName(a.getName()), labelValue(value));
-      }
+    record Desired(Map<String, String> labels, String agentId, String ip, boolean ready) {}
+
+    public NodeRegistrar(KubernetesClient client) {
+        this.client = client;
     }
-    return labels;
-  }
 
-  private static String scalar(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
-  }
-
-  private static String labelName(String s) {
-    String v = s.replaceAll("[^A-Za-z0-9._-]", "-");
-    v = v.length() > 63 - "attribute-".length() ? v.substring(0, 63 - "attribute-".length()) : v;
-    return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
-  }
-
-  private static String labelValue(String s) {
-    String v = s.replaceAll("[^A-Za-z0-9._-]", "-");
-    v = v.length() > 63 ? v.substring(0, 63) : v;
-    return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
-  }
-
-  private static String ip(Offer offer) {
-    if (offer.getUrl() == null) {
-      return null;
+    /** Pure: the labels a node gets from an offer. */
+    public static Map<String, String> labels(Offer offer) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put(HOSTNAME_LABEL, labelValue(offer.getHostname()));
+        for (Attribute a : offer.getAttributes()) {
+            String value = a.getType() == ValueType.TEXT
+                    ? a.getText()
+                    : a.getType() == ValueType.SCALAR && a.getScalar() != null ? scalar(a.getScalar()) : null;
+            if (value != null) {
+                labels.put(ATTRIBUTE_PREFIX + labelName(a.getName()), labelValue(value));
+            }
+        }
+        return labels;
     }
-    try {
-      return URI.create(offer.getUrl()).getHost();
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
 
-  /** Creates or updates the node of the offer's agent (throws KubernetesClientException on API errors). */
-  public void onOffer(Offer offer) {
-    String host = offer.getHostname();
-    hostByAgent.put(offer.getAgentId(), host);
-    Desired want = new Desired(labels(offer), offer.getAgentId(), ip(offer), true);
-    if (want.equals(applied.get(host))) {
-      return;
+    private static String scalar(double d) {
+        return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
     }
-    Node node = client.nodes().withName(host).get();
-    if (node == null) {
-      client.nodes().resource(new NodeBuilder().withNewMetadata().withName(host).withLabels(want.labels())
-          .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId()).endMetadata().build()).create();
-      log.info("node {} created for agent {} with labels {}", host, want.agentId(), want.labels());
-    } else {
-      client.nodes().withName(host).edit(n -> {
-        Map<String, String> labels = new TreeMap<>(n.getMetadata().getLabels() == null ? Map.of()
-            : n.getMetadata().getLabels());
-        labels.keySet().removeIf(k -> k.startsWith(ATTRIBUTE_PREFIX) && !want.labels().containsKey(k));
-        labels.putAll(want.labels());
-        return new NodeBuilder(n).editMetadata().withLabels(labels)
-            .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId()).endMetadata().build();
-      });
-      log.info("node {} updated for agent {}", host, want.agentId());
+
+    private static String labelName(String s) {
+        String v = s.replaceAll("[^A-Za-z0-9._-]", "-");
+        v = v.length() > 63 - "attribute-".length() ? v.substring(0, 63 - "attribute-".length()) : v;
+        return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
     }
-    setReady(host, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
-    applied.put(host, want);
-  }
 
-  /** Marks the node of a lost agent NotReady. */
-  public void onAgentLost(String agentId, String hostname) {
-    String host = hostname != null && !hostname.isBlank() ? hostname : hostByAgent.get(agentId);
-    if (host == null) {
-      host = client.nodes().list().getItems().stream()
-          .filter(n -> n.getMetadata().getAnnotations() != null
-              && agentId.equals(n.getMetadata().getAnnotations().get(AGENT_ID_ANNOTATION)))
-          .map(n -> n.getMetadata().getName()).findFirst().orElse(null);
+    private static String labelValue(String s) {
+        String v = s.replaceAll("[^A-Za-z0-9._-]", "-");
+        v = v.length() > 63 ? v.substring(0, 63) : v;
+        return v.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
     }
-    if (host == null || client.nodes().withName(host).get() == null) {
-      log.info("agent {} lost; it has no node", agentId);
-      return;
+
+    private static String ip(Offer offer) {
+        if (offer.getUrl() == null) {
+            return null;
+        }
+        try {
+            return URI.create(offer.getUrl()).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
-    setReady(host, false, "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
-    applied.remove(host);
-    log.info("node {} NotReady: agent {} lost", host, agentId);
-  }
 
-  private void setReady(String host, boolean ready, String reason, String message, String ip) {
-    String now = Instant.now().toString();
-    client.nodes().withName(host).editStatus(n -> {
-      NodeStatus st = n.getStatus() == null ? new NodeStatus() : n.getStatus();
-      List<NodeCondition> conditions = new ArrayList<>();
-      if (st.getConditions() != null) {
-        st.getConditions().stream().filter(c -> !"Ready".equals(c.getType())).forEach(conditions::add);
-      }
-      conditions.add(new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
-          .withReason(reason).withMessage(message).withLastHeartbeatTime(now).withLastTransitionTime(now).build());
-      st.setConditions(conditions);
-      if (ip != null) {
-        List<NodeAddress> addresses = new ArrayList<>();
-        addresses.add(new NodeAddress(ip, "InternalIP"));
-        addresses.add(new NodeAddress(host, "Hostname"));
-        st.setAddresses(addresses);
-      }
-      n.setStatus(st);
-      return n;
-    });
-  }
+    /**
+     * Creates or updates the node of the offer's agent (throws KubernetesClientException on API
+     * errors).
+     */
+    public void onOffer(Offer offer) {
+        String host = offer.getHostname();
+        hostByAgent.put(offer.getAgentId(), host);
+        Desired want = new Desired(labels(offer), offer.getAgentId(), ip(offer), true);
+        if (want.equals(applied.get(host))) {
+            return;
+        }
+        Node node = client.nodes().withName(host).get();
+        if (node == null) {
+            client.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(host)
+                            .withLabels(want.labels())
+                            .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId())
+                            .endMetadata()
+                            .build())
+                    .create();
+            log.info("node {} created for agent {} with labels {}", host, want.agentId(), want.labels());
+        } else {
+            client.nodes().withName(host).edit(n -> {
+                Map<String, String> labels = new TreeMap<>(
+                        n.getMetadata().getLabels() == null
+                                ? Map.of()
+                                : n.getMetadata().getLabels());
+                labels.keySet()
+                        .removeIf(k ->
+                                k.startsWith(ATTRIBUTE_PREFIX) && !want.labels().containsKey(k));
+                labels.putAll(want.labels());
+                return new NodeBuilder(n)
+                        .editMetadata()
+                        .withLabels(labels)
+                        .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId())
+                        .endMetadata()
+                        .build();
+            });
+            log.info("node {} updated for agent {}", host, want.agentId());
+        }
+        setReady(host, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
+        applied.put(host, want);
+    }
 
-  /** For tests: forget what was written, so the next offer writes again. */
-  void reset() {
-    applied.clear();
-  }
+    /** Marks the node of a lost agent NotReady. */
+    public void onAgentLost(String agentId, String hostname) {
+        String host = hostname != null && !hostname.isBlank() ? hostname : hostByAgent.get(agentId);
+        if (host == null) {
+            host = client.nodes().list().getItems().stream()
+                    .filter(n -> n.getMetadata().getAnnotations() != null
+                            && agentId.equals(n.getMetadata().getAnnotations().get(AGENT_ID_ANNOTATION)))
+                    .map(n -> n.getMetadata().getName())
+                    .findFirst()
+                    .orElse(null);
+        }
+        if (host == null || client.nodes().withName(host).get() == null) {
+            log.info("agent {} lost; it has no node", agentId);
+            return;
+        }
+        setReady(host, false, "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
+        applied.remove(host);
+        log.info("node {} NotReady: agent {} lost", host, agentId);
+    }
 
+    private void setReady(String host, boolean ready, String reason, String message, String ip) {
+        String now = Instant.now().toString();
+        client.nodes().withName(host).editStatus(n -> {
+            NodeStatus st = n.getStatus() == null ? new NodeStatus() : n.getStatus();
+            List<NodeCondition> conditions = new ArrayList<>();
+            if (st.getConditions() != null) {
+                st.getConditions().stream()
+                        .filter(c -> !"Ready".equals(c.getType()))
+                        .forEach(conditions::add);
+            }
+            conditions.add(new NodeConditionBuilder()
+                    .withType("Ready")
+                    .withStatus(ready ? "True" : "False")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .withLastHeartbeatTime(now)
+                    .withLastTransitionTime(now)
+                    .build());
+            st.setConditions(conditions);
+            if (ip != null) {
+                List<NodeAddress> addresses = new ArrayList<>();
+                addresses.add(new NodeAddress(ip, "InternalIP"));
+                addresses.add(new NodeAddress(host, "Hostname"));
+                st.setAddresses(addresses);
+            }
+            n.setStatus(st);
+            return n;
+        });
+    }
+
+    /** For tests: forget what was written, so the next offer writes again. */
+    void reset() {
+        applied.clear();
+    }
 }

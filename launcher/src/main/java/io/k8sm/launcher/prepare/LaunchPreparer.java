@@ -26,8 +26,8 @@ import java.util.Objects;
 
 /**
  * {@code prepareTaskForLaunch}: the one place where the {@code k8s.mesosphere.io/bindingHost}
- * annotation is created. A pure function: no I/O, no clock; the input request and its pod snapshot are
- * never changed (every map and list of the result is a new one).
+ * annotation is created. A pure function: no I/O, no clock; the input request and its pod snapshot
+ * are never changed (every map and list of the result is a new one).
  *
  * <p>The launch is one Mesos task per pod (a LAUNCH operation) run by the task's custom executor
  * ({@code Spec.executorId}, with {@code Spec.executorResources}), whose data is the annotated pod
@@ -35,204 +35,265 @@ import java.util.Objects;
  */
 public final class LaunchPreparer {
 
-  /** Task labels: the pod's namespace, name and uid, so that a launch read back from mesos-calls names its pod. */
-  public static final String LABEL_NAMESPACE = Annotations.PREFIX + "namespace";
-  public static final String LABEL_NAME = Annotations.PREFIX + "name";
-  public static final String LABEL_UID = Annotations.PREFIX + "uid";
+    /**
+     * Task labels: the pod's namespace, name and uid, so that a launch read back from mesos-calls
+     * names its pod.
+     */
+    public static final String LABEL_NAMESPACE = Annotations.PREFIX + "namespace";
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    public static final String LABEL_NAME = Annotations.PREFIX + "name";
+    public static final String LABEL_UID = Annotations.PREFIX + "uid";
 
-  private LaunchPreparer() {
-  }
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  /** The JSON mapper the launcher uses for manifests. */
-  public static KubernetesSerialization json() {
-    return JSON;
-  }
+    private LaunchPreparer() {}
 
-  /**
-   * Prepares the launch of a request's task.
-   *
-   * @param request the scheduler's launch request (task with Spec, pod snapshot with manifest)
-   * @param executorCommand the command starting the custom executor
-   * @throws LaunchRejectedException when the request cannot be turned into a launch (the message says why)
-   */
-  public static PreparedLaunch prepareTaskForLaunch(LaunchRequest request, String executorCommand)
-      throws LaunchRejectedException {
-    Objects.requireNonNull(request, "request");
-    String taskId = request.getTaskId();
-    RegistryTask task = request.getTask();
-    PodSnapshot snapshot = request.getPod();
-    if (taskId == null || taskId.isBlank()) {
-      throw new LaunchRejectedException("launch request without a task id");
-    }
-    if (snapshot == null) {
-      throw new LaunchRejectedException("launch request for task " + taskId + " carries no pod");
-    }
-    String podKey = snapshot.getNamespace() + "/" + snapshot.getName();
-    if (task == null || task.getSpec() == null) {
-      throw new LaunchRejectedException("task " + taskId + " of pod " + podKey + " has no spec (it was never placed)");
-    }
-    TaskSpec spec = task.getSpec();
-    if (blank(spec.getAssignedSlave()) || blank(spec.getAgentId())) {
-      throw new LaunchRejectedException("task " + taskId + " has no assigned agent (agentId '" + spec.getAgentId()
-          + "', assignedSlave '" + spec.getAssignedSlave() + "')");
-    }
-    List<String> offerIds = new ArrayList<>(spec.getOfferIds());
-    if (offerIds.isEmpty() && !blank(task.getOfferId())) {
-      offerIds.add(task.getOfferId());
-    }
-    if (offerIds.isEmpty()) {
-      throw new LaunchRejectedException("task " + taskId + " holds no offer");
-    }
-    if (!blank(snapshot.getNodeName()) && !snapshot.getNodeName().equals(spec.getAssignedSlave())) {
-      throw new LaunchRejectedException("pod " + podKey + " is already bound to node " + snapshot.getNodeName()
-          + ", not " + spec.getAssignedSlave());
-    }
-    Pod manifest = parseManifest(snapshot, podKey);
-    List<Container> containers = manifest.getSpec().getContainers();
-
-    Map<String, String> added = new LinkedHashMap<>();
-    added.put(Annotations.BINDING_HOST, spec.getAssignedSlave());
-    added.put(Annotations.TASK_ID, taskId);
-    added.put(Annotations.SLAVE_ID, spec.getAgentId());
-    added.put(Annotations.OFFER_ID, blank(task.getOfferId()) ? offerIds.get(0) : task.getOfferId());
-    added.put(Annotations.EXECUTOR_ID, spec.getExecutorId());
-
-    // Host ports: validated against the manifest, written into the manifest's copy and the new snapshot.
-    Map<Integer, Map<Integer, Integer>> hostPorts = new HashMap<>();
-    for (PortMapping m : spec.getPortMap()) {
-      ContainerPort port = portOf(containers, m, podKey);
-      if (m.getHostPort() <= 0 || m.getHostPort() > 65535) {
-        throw new LaunchRejectedException("port map of pod " + podKey + " gives container " + m.getContainerName()
-            + " port " + m.getContainerPort() + " the invalid host port " + m.getHostPort());
-      }
-      port.setHostPort(m.getHostPort());
-      hostPorts.computeIfAbsent(m.getContainerIndex(), k -> new HashMap<>()).put(m.getPortIndex(), m.getHostPort());
-      Protocol proto = m.getProtocol() == null ? Protocol.TCP : m.getProtocol();
-      added.put(Annotations.port(proto, m.getContainerPort()), Integer.toString(m.getHostPort()));
-      String name = !blank(m.getPortName()) ? m.getPortName() : port.getName();
-      if (!blank(name)) {
-        added.put(Annotations.portName(proto, name), Integer.toString(m.getHostPort()));
-      }
+    /** The JSON mapper the launcher uses for manifests. */
+    public static KubernetesSerialization json() {
+        return JSON;
     }
 
-    Map<String, String> manifestAnnotations = new LinkedHashMap<>();
-    if (manifest.getMetadata().getAnnotations() != null) {
-      manifestAnnotations.putAll(manifest.getMetadata().getAnnotations());
-    }
-    manifestAnnotations.putAll(added);
-    manifest.getMetadata().setAnnotations(manifestAnnotations);
-    String annotatedJson = JSON.asJson(manifest);
-
-    Map<String, String> snapshotAnnotations = new HashMap<>(snapshot.getAnnotations());
-    snapshotAnnotations.putAll(added);
-    List<io.k8sm.avro.Container> snapshotContainers = new ArrayList<>();
-    for (int ci = 0; ci < snapshot.getContainers().size(); ci++) {
-      io.k8sm.avro.Container c = io.k8sm.avro.Container.newBuilder(snapshot.getContainers().get(ci)).build();
-      List<io.k8sm.avro.ContainerPort> ports = new ArrayList<>();
-      for (int pi = 0; pi < c.getPorts().size(); pi++) {
-        io.k8sm.avro.ContainerPort p = io.k8sm.avro.ContainerPort.newBuilder(c.getPorts().get(pi)).build();
-        Integer hp = hostPorts.getOrDefault(ci, Map.of()).get(pi);
-        if (hp != null) {
-          p.setHostPort(hp);
+    /**
+     * Prepares the launch of a request's task.
+     *
+     * @param request the scheduler's launch request (task with Spec, pod snapshot with manifest)
+     * @param executorCommand the command starting the custom executor
+     * @throws LaunchRejectedException when the request cannot be turned into a launch (the message
+     *     says why)
+     */
+    public static PreparedLaunch prepareTaskForLaunch(LaunchRequest request, String executorCommand)
+            throws LaunchRejectedException {
+        Objects.requireNonNull(request, "request");
+        String taskId = request.getTaskId();
+        RegistryTask task = request.getTask();
+        PodSnapshot snapshot = request.getPod();
+        if (taskId == null || taskId.isBlank()) {
+            throw new LaunchRejectedException("launch request without a task id");
         }
-        ports.add(p);
-      }
-      c.setPorts(ports);
-      snapshotContainers.add(c);
-    }
-    PodSnapshot annotated = PodSnapshot.newBuilder(snapshot)
-        .setAnnotations(snapshotAnnotations)
-        .setContainers(snapshotContainers)
-        .setLabels(new HashMap<>(snapshot.getLabels()))
-        .setNodeSelector(new HashMap<>(snapshot.getNodeSelector()))
-        .setManifest(annotatedJson)
-        .build();
+        if (snapshot == null) {
+            throw new LaunchRejectedException("launch request for task " + taskId + " carries no pod");
+        }
+        String podKey = snapshot.getNamespace() + "/" + snapshot.getName();
+        if (task == null || task.getSpec() == null) {
+            throw new LaunchRejectedException(
+                    "task " + taskId + " of pod " + podKey + " has no spec (it was never placed)");
+        }
+        TaskSpec spec = task.getSpec();
+        if (blank(spec.getAssignedSlave()) || blank(spec.getAgentId())) {
+            throw new LaunchRejectedException("task "
+                    + taskId
+                    + " has no assigned agent (agentId '"
+                    + spec.getAgentId()
+                    + "', assignedSlave '"
+                    + spec.getAssignedSlave()
+                    + "')");
+        }
+        List<String> offerIds = new ArrayList<>(spec.getOfferIds());
+        if (offerIds.isEmpty() && !blank(task.getOfferId())) {
+            offerIds.add(task.getOfferId());
+        }
+        if (offerIds.isEmpty()) {
+            throw new LaunchRejectedException("task " + taskId + " holds no offer");
+        }
+        if (!blank(snapshot.getNodeName()) && !snapshot.getNodeName().equals(spec.getAssignedSlave())) {
+            throw new LaunchRejectedException("pod "
+                    + podKey
+                    + " is already bound to node "
+                    + snapshot.getNodeName()
+                    + ", not "
+                    + spec.getAssignedSlave());
+        }
+        Pod manifest = parseManifest(snapshot, podKey);
+        List<Container> containers = manifest.getSpec().getContainers();
 
-    ExecutorSpec executor = ExecutorSpec.newBuilder()
-        .setExecutorId(spec.getExecutorId())
-        .setType(ExecutorType.CUSTOM)
-        .setResources(copy(spec.getExecutorResources()))
-        .setCommand(CommandSpec.newBuilder().setValue(executorCommand).setShell(true).build())
-        .build();
-    Map<String, String> labels = new HashMap<>();
-    labels.put(LABEL_NAMESPACE, snapshot.getNamespace());
-    labels.put(LABEL_NAME, snapshot.getName());
-    labels.put(LABEL_UID, snapshot.getUid());
-    TaskLaunch launch = TaskLaunch.newBuilder()
-        .setTaskId(taskId)
-        .setName(snapshot.getName() + "." + snapshot.getNamespace() + ".pod")
-        .setAgentId(spec.getAgentId())
-        .setResources(copy(spec.getResources()))
-        .setExecutor(executor)
-        .setContainerImage(null)
-        .setData(ByteBuffer.wrap(annotatedJson.getBytes(StandardCharsets.UTF_8)))
-        .setLabels(labels)
-        .build();
-    return new PreparedLaunch(taskId, spec.getAgentId(), offerIds, spec.getAssignedSlave(), annotated, added,
-        annotatedJson, launch);
-  }
+        Map<String, String> added = new LinkedHashMap<>();
+        added.put(Annotations.BINDING_HOST, spec.getAssignedSlave());
+        added.put(Annotations.TASK_ID, taskId);
+        added.put(Annotations.SLAVE_ID, spec.getAgentId());
+        added.put(Annotations.OFFER_ID, blank(task.getOfferId()) ? offerIds.get(0) : task.getOfferId());
+        added.put(Annotations.EXECUTOR_ID, spec.getExecutorId());
 
-  private static Pod parseManifest(PodSnapshot snapshot, String podKey) throws LaunchRejectedException {
-    if (blank(snapshot.getManifest())) {
-      throw new LaunchRejectedException("pod " + podKey + " has no manifest in its snapshot");
-    }
-    Pod pod;
-    try {
-      pod = JSON.unmarshal(snapshot.getManifest(), Pod.class);
-      if (pod == null || (pod.getKind() != null && !"Pod".equals(pod.getKind()))) {
-        throw new LaunchRejectedException("the manifest of pod " + podKey + " is not a Pod but "
-            + (pod == null ? "nothing" : pod.getKind()));
-      }
-    } catch (LaunchRejectedException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new LaunchRejectedException("the manifest of pod " + podKey + " cannot be read: " + e.getMessage(), e);
-    }
-    if (pod.getMetadata() == null || !snapshot.getName().equals(pod.getMetadata().getName())
-        || !snapshot.getNamespace().equals(Objects.requireNonNullElse(pod.getMetadata().getNamespace(),
-            snapshot.getNamespace()))) {
-      throw new LaunchRejectedException("the manifest of pod " + podKey + " names another pod ("
-          + (pod.getMetadata() == null ? "no metadata"
-              : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()) + ")");
-    }
-    if (pod.getSpec() == null || pod.getSpec().getContainers() == null || pod.getSpec().getContainers().isEmpty()) {
-      throw new LaunchRejectedException("the manifest of pod " + podKey + " has no containers");
-    }
-    return pod;
-  }
+        // Host ports: validated against the manifest, written into the manifest's copy and the new
+        // snapshot.
+        Map<Integer, Map<Integer, Integer>> hostPorts = new HashMap<>();
+        for (PortMapping m : spec.getPortMap()) {
+            ContainerPort port = portOf(containers, m, podKey);
+            if (m.getHostPort() <= 0 || m.getHostPort() > 65535) {
+                throw new LaunchRejectedException("port map of pod "
+                        + podKey
+                        + " gives container "
+                        + m.getContainerName()
+                        + " port "
+                        + m.getContainerPort()
+                        + " the invalid host port "
+                        + m.getHostPort());
+            }
+            port.setHostPort(m.getHostPort());
+            hostPorts
+                    .computeIfAbsent(m.getContainerIndex(), k -> new HashMap<>())
+                    .put(m.getPortIndex(), m.getHostPort());
+            Protocol proto = m.getProtocol() == null ? Protocol.TCP : m.getProtocol();
+            added.put(Annotations.port(proto, m.getContainerPort()), Integer.toString(m.getHostPort()));
+            String name = !blank(m.getPortName()) ? m.getPortName() : port.getName();
+            if (!blank(name)) {
+                added.put(Annotations.portName(proto, name), Integer.toString(m.getHostPort()));
+            }
+        }
 
-  private static ContainerPort portOf(List<Container> containers, PortMapping m, String podKey)
-      throws LaunchRejectedException {
-    if (m.getContainerIndex() < 0 || m.getContainerIndex() >= containers.size()) {
-      throw new LaunchRejectedException("port map of pod " + podKey + " names container #" + m.getContainerIndex()
-          + " (" + m.getContainerName() + "); the pod has " + containers.size());
-    }
-    Container c = containers.get(m.getContainerIndex());
-    List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
-    if (m.getPortIndex() < 0 || m.getPortIndex() >= ports.size()) {
-      throw new LaunchRejectedException("port map of pod " + podKey + " names port #" + m.getPortIndex()
-          + " of container " + c.getName() + ", which has " + ports.size());
-    }
-    ContainerPort p = ports.get(m.getPortIndex());
-    if (!Objects.equals(p.getContainerPort(), m.getContainerPort())) {
-      throw new LaunchRejectedException("port map of pod " + podKey + " expects container port "
-          + m.getContainerPort() + " at " + c.getName() + "#" + m.getPortIndex() + ", the manifest has "
-          + p.getContainerPort());
-    }
-    return p;
-  }
+        Map<String, String> manifestAnnotations = new LinkedHashMap<>();
+        if (manifest.getMetadata().getAnnotations() != null) {
+            manifestAnnotations.putAll(manifest.getMetadata().getAnnotations());
+        }
+        manifestAnnotations.putAll(added);
+        manifest.getMetadata().setAnnotations(manifestAnnotations);
+        String annotatedJson = JSON.asJson(manifest);
 
-  private static List<Resource> copy(List<Resource> resources) {
-    List<Resource> out = new ArrayList<>(resources.size());
-    for (Resource r : resources) {
-      out.add(Resource.newBuilder(r).build());
-    }
-    return out;
-  }
+        Map<String, String> snapshotAnnotations = new HashMap<>(snapshot.getAnnotations());
+        snapshotAnnotations.putAll(added);
+        List<io.k8sm.avro.Container> snapshotContainers = new ArrayList<>();
+        for (int ci = 0; ci < snapshot.getContainers().size(); ci++) {
+            io.k8sm.avro.Container c = io.k8sm.avro.Container.newBuilder(
+                            snapshot.getContainers().get(ci))
+                    .build();
+            List<io.k8sm.avro.ContainerPort> ports = new ArrayList<>();
+            for (int pi = 0; pi < c.getPorts().size(); pi++) {
+                io.k8sm.avro.ContainerPort p = io.k8sm.avro.ContainerPort.newBuilder(
+                                c.getPorts().get(pi))
+                        .build();
+                Integer hp = hostPorts.getOrDefault(ci, Map.of()).get(pi);
+                if (hp != null) {
+                    p.setHostPort(hp);
+                }
+                ports.add(p);
+            }
+            c.setPorts(ports);
+            snapshotContainers.add(c);
+        }
+        PodSnapshot annotated = PodSnapshot.newBuilder(snapshot)
+                .setAnnotations(snapshotAnnotations)
+                .setContainers(snapshotContainers)
+                .setLabels(new HashMap<>(snapshot.getLabels()))
+                .setNodeSelector(new HashMap<>(snapshot.getNodeSelector()))
+                .setManifest(annotatedJson)
+                .build();
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
+        ExecutorSpec executor = ExecutorSpec.newBuilder()
+                .setExecutorId(spec.getExecutorId())
+                .setType(ExecutorType.CUSTOM)
+                .setResources(copy(spec.getExecutorResources()))
+                .setCommand(CommandSpec.newBuilder()
+                        .setValue(executorCommand)
+                        .setShell(true)
+                        .build())
+                .build();
+        Map<String, String> labels = new HashMap<>();
+        labels.put(LABEL_NAMESPACE, snapshot.getNamespace());
+        labels.put(LABEL_NAME, snapshot.getName());
+        labels.put(LABEL_UID, snapshot.getUid());
+        TaskLaunch launch = TaskLaunch.newBuilder()
+                .setTaskId(taskId)
+                .setName(snapshot.getName() + "." + snapshot.getNamespace() + ".pod")
+                .setAgentId(spec.getAgentId())
+                .setResources(copy(spec.getResources()))
+                .setExecutor(executor)
+                .setContainerImage(null)
+                .setData(ByteBuffer.wrap(annotatedJson.getBytes(StandardCharsets.UTF_8)))
+                .setLabels(labels)
+                .build();
+        return new PreparedLaunch(
+                taskId, spec.getAgentId(), offerIds, spec.getAssignedSlave(), annotated, added, annotatedJson, launch);
+    }
+
+    private static Pod parseManifest(PodSnapshot snapshot, String podKey) throws LaunchRejectedException {
+        if (blank(snapshot.getManifest())) {
+            throw new LaunchRejectedException("pod " + podKey + " has no manifest in its snapshot");
+        }
+        Pod pod;
+        try {
+            pod = JSON.unmarshal(snapshot.getManifest(), Pod.class);
+            if (pod == null || (pod.getKind() != null && !"Pod".equals(pod.getKind()))) {
+                throw new LaunchRejectedException("the manifest of pod "
+                        + podKey
+                        + " is not a Pod but "
+                        + (pod == null ? "nothing" : pod.getKind()));
+            }
+        } catch (LaunchRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LaunchRejectedException(
+                    "the manifest of pod " + podKey + " cannot be read: " + e.getMessage(), e);
+        }
+        if (pod.getMetadata() == null
+                || !snapshot.getName().equals(pod.getMetadata().getName())
+                || !snapshot.getNamespace()
+                        .equals(Objects.requireNonNullElse(
+                                pod.getMetadata().getNamespace(), snapshot.getNamespace()))) {
+            throw new LaunchRejectedException("the manifest of pod "
+                    + podKey
+                    + " names another pod ("
+                    + (pod.getMetadata() == null
+                            ? "no metadata"
+                            : pod.getMetadata().getNamespace() + "/"
+                                    + pod.getMetadata().getName())
+                    + ")");
+        }
+        if (pod.getSpec() == null
+                || pod.getSpec().getContainers() == null
+                || pod.getSpec().getContainers().isEmpty()) {
+            throw new LaunchRejectedException("the manifest of pod " + podKey + " has no containers");
+        }
+        return pod;
+    }
+
+    private static ContainerPort portOf(List<Container> containers, PortMapping m, String podKey)
+            throws LaunchRejectedException {
+        if (m.getContainerIndex() < 0 || m.getContainerIndex() >= containers.size()) {
+            throw new LaunchRejectedException("port map of pod "
+                    + podKey
+                    + " names container #"
+                    + m.getContainerIndex()
+                    + " ("
+                    + m.getContainerName()
+                    + "); the pod has "
+                    + containers.size());
+        }
+        Container c = containers.get(m.getContainerIndex());
+        List<ContainerPort> ports = c.getPorts() == null ? List.of() : c.getPorts();
+        if (m.getPortIndex() < 0 || m.getPortIndex() >= ports.size()) {
+            throw new LaunchRejectedException("port map of pod "
+                    + podKey
+                    + " names port #"
+                    + m.getPortIndex()
+                    + " of container "
+                    + c.getName()
+                    + ", which has "
+                    + ports.size());
+        }
+        ContainerPort p = ports.get(m.getPortIndex());
+        if (!Objects.equals(p.getContainerPort(), m.getContainerPort())) {
+            throw new LaunchRejectedException("port map of pod "
+                    + podKey
+                    + " expects container port "
+                    + m.getContainerPort()
+                    + " at "
+                    + c.getName()
+                    + "#"
+                    + m.getPortIndex()
+                    + ", the manifest has "
+                    + p.getContainerPort());
+        }
+        return p;
+    }
+
+    private static List<Resource> copy(List<Resource> resources) {
+        List<Resource> out = new ArrayList<>(resources.size());
+        for (Resource r : resources) {
+            out.add(Resource.newBuilder(r).build());
+        }
+        return out;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
 }

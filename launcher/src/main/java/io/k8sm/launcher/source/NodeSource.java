@@ -10,64 +10,70 @@ import io.k8sm.launcher.nodes.NodeRegistrar;
 import java.time.Duration;
 import java.util.HashMap;
 
-/** Nodes → the {@code nodes} topic ({@code NodeSnapshot} keyed by node name; tombstone on delete). */
+/**
+ * Nodes → the {@code nodes} topic ({@code NodeSnapshot} keyed by node name; tombstone on delete).
+ */
 public final class NodeSource implements AutoCloseable {
-  private final KubernetesClient client;
-  private final KafkaSink sink;
-  private final String topic;
-  private final Duration resync;
-  private SharedIndexInformer<Node> informer;
+    private final KubernetesClient client;
+    private final KafkaSink sink;
+    private final String topic;
+    private final Duration resync;
+    private SharedIndexInformer<Node> informer;
 
-  public NodeSource(KubernetesClient client, KafkaSink sink, String topic, Duration resync) {
-    this.client = client;
-    this.sink = sink;
-    this.topic = topic;
-    this.resync = resync;
-  }
+    public NodeSource(KubernetesClient client, KafkaSink sink, String topic, Duration resync) {
+        this.client = client;
+        this.sink = sink;
+        this.topic = topic;
+        this.resync = resync;
+    }
 
-  public static NodeSnapshot from(Node node) {
-    var labels = node.getMetadata().getLabels() == null ? new HashMap<String, String>()
-        : new HashMap<>(node.getMetadata().getLabels());
-    var annotations = node.getMetadata().getAnnotations();
-    boolean ready = false;
-    if (node.getStatus() != null && node.getStatus().getConditions() != null) {
-      for (NodeCondition c : node.getStatus().getConditions()) {
-        if ("Ready".equals(c.getType())) {
-          ready = "True".equals(c.getStatus());
+    public static NodeSnapshot from(Node node) {
+        var labels = node.getMetadata().getLabels() == null
+                ? new HashMap<String, String>()
+                : new HashMap<>(node.getMetadata().getLabels());
+        var annotations = node.getMetadata().getAnnotations();
+        boolean ready = false;
+        if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+            for (NodeCondition c : node.getStatus().getConditions()) {
+                if ("Ready".equals(c.getType())) {
+                    ready = "True".equals(c.getStatus());
+                }
+            }
         }
-      }
+        return NodeSnapshot.newBuilder()
+                .setName(node.getMetadata().getName())
+                .setAgentId(annotations == null ? null : annotations.get(NodeRegistrar.AGENT_ID_ANNOTATION))
+                .setLabels(labels)
+                .setReady(ready)
+                .build();
     }
-    return NodeSnapshot.newBuilder()
-        .setName(node.getMetadata().getName())
-        .setAgentId(annotations == null ? null : annotations.get(NodeRegistrar.AGENT_ID_ANNOTATION))
-        .setLabels(labels)
-        .setReady(ready)
-        .build();
-  }
 
-  public void start() {
-    informer = client.nodes().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Node n) {
-        sink.send(topic, n.getMetadata().getName(), from(n));
-      }
+    public void start() {
+        informer = client.nodes()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Node n) {
+                                sink.send(topic, n.getMetadata().getName(), from(n));
+                            }
 
-      @Override
-      public void onUpdate(Node o, Node n) {
-        sink.send(topic, n.getMetadata().getName(), from(n));
-      }
+                            @Override
+                            public void onUpdate(Node o, Node n) {
+                                sink.send(topic, n.getMetadata().getName(), from(n));
+                            }
 
-      @Override
-      public void onDelete(Node n, boolean unknown) {
-        sink.send(topic, n.getMetadata().getName(), null);
-      }
-    }, resync.toMillis());
-  }
-
-  @Override
-  public void close() {
-    if (informer != null) {
-      informer.close();
+                            @Override
+                            public void onDelete(Node n, boolean unknown) {
+                                sink.send(topic, n.getMetadata().getName(), null);
+                            }
+                        },
+                        resync.toMillis());
     }
-  }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
 }

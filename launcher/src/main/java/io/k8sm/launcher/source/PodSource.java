@@ -24,77 +24,85 @@ import org.slf4j.LoggerFactory;
  * twice is harmless.
  */
 public final class PodSource implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(PodSource.class);
+    private static final Logger log = LoggerFactory.getLogger(PodSource.class);
 
-  private final KubernetesClient client;
-  private final KafkaSink sink;
-  private final String topic;
-  private final String schedulerName;
-  private final Duration resync;
-  private final Set<String> written = ConcurrentHashMap.newKeySet();
-  private SharedIndexInformer<Pod> informer;
+    private final KubernetesClient client;
+    private final KafkaSink sink;
+    private final String topic;
+    private final String schedulerName;
+    private final Duration resync;
+    private final Set<String> written = ConcurrentHashMap.newKeySet();
+    private SharedIndexInformer<Pod> informer;
 
-  public PodSource(KubernetesClient client, KafkaSink sink, String topic, String schedulerName, Duration resync) {
-    this.client = client;
-    this.sink = sink;
-    this.topic = topic;
-    this.schedulerName = schedulerName;
-    this.resync = resync;
-  }
+    public PodSource(KubernetesClient client, KafkaSink sink, String topic, String schedulerName, Duration resync) {
+        this.client = client;
+        this.sink = sink;
+        this.topic = topic;
+        this.schedulerName = schedulerName;
+        this.resync = resync;
+    }
 
-  /** Whether a pod concerns k8sm. */
-  public static boolean concernsUs(Pod pod, String schedulerName) {
-    boolean ours = pod.getSpec() != null && schedulerName.equals(pod.getSpec().getSchedulerName());
-    boolean unbound = pod.getSpec() == null || pod.getSpec().getNodeName() == null
-        || pod.getSpec().getNodeName().isBlank();
-    return (ours && unbound) || Annotations.anyOurs(pod.getMetadata().getAnnotations());
-  }
+    /** Whether a pod concerns k8sm. */
+    public static boolean concernsUs(Pod pod, String schedulerName) {
+        boolean ours =
+                pod.getSpec() != null && schedulerName.equals(pod.getSpec().getSchedulerName());
+        boolean unbound = pod.getSpec() == null
+                || pod.getSpec().getNodeName() == null
+                || pod.getSpec().getNodeName().isBlank();
+        return (ours && unbound) || Annotations.anyOurs(pod.getMetadata().getAnnotations());
+    }
 
-  public void start() {
-    informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        write(pod);
-      }
+    public void start() {
+        informer = client.pods()
+                .inAnyNamespace()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod pod) {
+                                write(pod);
+                            }
 
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        write(pod);
-      }
+                            @Override
+                            public void onUpdate(Pod old, Pod pod) {
+                                write(pod);
+                            }
 
-      @Override
-      public void onDelete(Pod pod, boolean finalStateUnknown) {
+                            @Override
+                            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                                String key = PodSnapshots.key(pod);
+                                if (written.remove(key) || concernsUs(pod, schedulerName)) {
+                                    sink.send(topic, key, null);
+                                    log.debug("pod {} deleted: tombstone", key);
+                                }
+                            }
+                        },
+                        resync.toMillis());
+        log.info(
+                "pod source started: {} pods in the cache",
+                informer.getStore().list().size());
+    }
+
+    private void write(Pod pod) {
         String key = PodSnapshots.key(pod);
-        if (written.remove(key) || concernsUs(pod, schedulerName)) {
-          sink.send(topic, key, null);
-          log.debug("pod {} deleted: tombstone", key);
+        if (written.contains(key) || concernsUs(pod, schedulerName)) {
+            written.add(key);
+            try {
+                sink.send(topic, key, PodSnapshots.from(pod));
+            } catch (RuntimeException e) {
+                log.error("pod {} cannot be turned into a snapshot: {}", key, e.toString());
+            }
         }
-      }
-    }, resync.toMillis());
-    log.info("pod source started: {} pods in the cache", informer.getStore().list().size());
-  }
-
-  private void write(Pod pod) {
-    String key = PodSnapshots.key(pod);
-    if (written.contains(key) || concernsUs(pod, schedulerName)) {
-      written.add(key);
-      try {
-        sink.send(topic, key, PodSnapshots.from(pod));
-      } catch (RuntimeException e) {
-        log.error("pod {} cannot be turned into a snapshot: {}", key, e.toString());
-      }
     }
-  }
 
-  /** The informer's cache (for lookups by the other parts of the launcher); empty before start. */
-  public List<Pod> cached() {
-    return informer == null ? List.of() : informer.getStore().list();
-  }
-
-  @Override
-  public void close() {
-    if (informer != null) {
-      informer.close();
+    /** The informer's cache (for lookups by the other parts of the launcher); empty before start. */
+    public List<Pod> cached() {
+        return informer == null ? List.of() : informer.getStore().list();
     }
-  }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
 }

@@ -22,83 +22,103 @@ import org.slf4j.LoggerFactory;
  * node's InternalIP), and the conditions PodScheduled and Ready.
  */
 public final class PodStatusWriter {
-  private static final Logger log = LoggerFactory.getLogger(PodStatusWriter.class);
+    private static final Logger log = LoggerFactory.getLogger(PodStatusWriter.class);
 
-  /** The status a task state means for its pod, or null when the pod status is left as it is. */
-  public record Desired(String phase, boolean ready, String reason, String message) {
-  }
+    /** The status a task state means for its pod, or null when the pod status is left as it is. */
+    public record Desired(String phase, boolean ready, String reason, String message) {}
 
-  private final KubernetesClient client;
+    private final KubernetesClient client;
 
-  public PodStatusWriter(KubernetesClient client) {
-    this.client = client;
-  }
-
-  /** Pure: what the pod's status should become for a task status. */
-  public static Desired desired(TaskStatus s) {
-    TaskState state = s.getState();
-    return switch (state) {
-      case TASK_RUNNING -> new Desired("Running", s.getHealthy() == null || s.getHealthy(), null, null);
-      case TASK_FINISHED -> new Desired("Succeeded", false, "Completed", s.getMessage());
-      case TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
-          new Desired("Failed", false, state.name(), s.getReason() == null ? s.getMessage()
-              : s.getReason() + (s.getMessage() == null ? "" : ": " + s.getMessage()));
-      default -> null;
-    };
-  }
-
-  /** Writes the pod status for a task status; API errors are logged (the next update writes again). */
-  public void apply(LaunchedTask task, TaskStatus s) {
-    Desired d = desired(s);
-    if (d == null) {
-      return;
+    public PodStatusWriter(KubernetesClient client) {
+        this.client = client;
     }
-    try {
-      Pod pod = client.pods().inNamespace(task.namespace()).withName(task.name()).get();
-      if (pod == null) {
-        log.debug("pod {} is gone; status {} not written", task.podKey(), s.getState());
-        return;
-      }
-      if (!task.uid().isBlank() && pod.getMetadata().getUid() != null
-          && !task.uid().equals(pod.getMetadata().getUid())) {
-        return;
-      }
-      String hostIP = hostIP(task.bindingHost());
-      String now = Instant.now().toString();
-      client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
-        PodStatus st = p.getStatus() == null ? new PodStatus() : p.getStatus();
-        st.setPhase(d.phase());
-        st.setReason(d.reason());
-        st.setMessage(d.message());
-        if (hostIP != null) {
-          st.setHostIP(hostIP);
+
+    /** Pure: what the pod's status should become for a task status. */
+    public static Desired desired(TaskStatus s) {
+        TaskState state = s.getState();
+        return switch (state) {
+            case TASK_RUNNING -> new Desired("Running", s.getHealthy() == null || s.getHealthy(), null, null);
+            case TASK_FINISHED -> new Desired("Succeeded", false, "Completed", s.getMessage());
+            case TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
+                new Desired(
+                        "Failed",
+                        false,
+                        state.name(),
+                        s.getReason() == null
+                                ? s.getMessage()
+                                : s.getReason() + (s.getMessage() == null ? "" : ": " + s.getMessage()));
+            default -> null;
+        };
+    }
+
+    /**
+     * Writes the pod status for a task status; API errors are logged (the next update writes again).
+     */
+    public void apply(LaunchedTask task, TaskStatus s) {
+        Desired d = desired(s);
+        if (d == null) {
+            return;
         }
-        List<PodCondition> conditions = new ArrayList<>();
-        if (st.getConditions() != null) {
-          st.getConditions().stream()
-              .filter(c -> !"Ready".equals(c.getType()) && !"PodScheduled".equals(c.getType()))
-              .forEach(conditions::add);
+        try {
+            Pod pod = client.pods()
+                    .inNamespace(task.namespace())
+                    .withName(task.name())
+                    .get();
+            if (pod == null) {
+                log.debug("pod {} is gone; status {} not written", task.podKey(), s.getState());
+                return;
+            }
+            if (!task.uid().isBlank()
+                    && pod.getMetadata().getUid() != null
+                    && !task.uid().equals(pod.getMetadata().getUid())) {
+                return;
+            }
+            String hostIP = hostIP(task.bindingHost());
+            String now = Instant.now().toString();
+            client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
+                PodStatus st = p.getStatus() == null ? new PodStatus() : p.getStatus();
+                st.setPhase(d.phase());
+                st.setReason(d.reason());
+                st.setMessage(d.message());
+                if (hostIP != null) {
+                    st.setHostIP(hostIP);
+                }
+                List<PodCondition> conditions = new ArrayList<>();
+                if (st.getConditions() != null) {
+                    st.getConditions().stream()
+                            .filter(c -> !"Ready".equals(c.getType()) && !"PodScheduled".equals(c.getType()))
+                            .forEach(conditions::add);
+                }
+                conditions.add(new PodConditionBuilder()
+                        .withType("PodScheduled")
+                        .withStatus("True")
+                        .withLastTransitionTime(now)
+                        .build());
+                conditions.add(new PodConditionBuilder()
+                        .withType("Ready")
+                        .withStatus(d.ready() ? "True" : "False")
+                        .withReason(d.ready() ? null : d.reason())
+                        .withLastTransitionTime(now)
+                        .build());
+                st.setConditions(conditions);
+                p.setStatus(st);
+                return p;
+            });
+            log.info("pod {}: phase {} (task {} {})", task.podKey(), d.phase(), task.taskId(), s.getState());
+        } catch (KubernetesClientException e) {
+            log.error("pod {}: status {} not written: {}", task.podKey(), d.phase(), e.getMessage());
         }
-        conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus("True")
-            .withLastTransitionTime(now).build());
-        conditions.add(new PodConditionBuilder().withType("Ready").withStatus(d.ready() ? "True" : "False")
-            .withReason(d.ready() ? null : d.reason()).withLastTransitionTime(now).build());
-        st.setConditions(conditions);
-        p.setStatus(st);
-        return p;
-      });
-      log.info("pod {}: phase {} (task {} {})", task.podKey(), d.phase(), task.taskId(), s.getState());
-    } catch (KubernetesClientException e) {
-      log.error("pod {}: status {} not written: {}", task.podKey(), d.phase(), e.getMessage());
     }
-  }
 
-  private String hostIP(String nodeName) {
-    Node node = client.nodes().withName(nodeName).get();
-    if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
-      return null;
+    private String hostIP(String nodeName) {
+        Node node = client.nodes().withName(nodeName).get();
+        if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return null;
+        }
+        return node.getStatus().getAddresses().stream()
+                .filter(a -> "InternalIP".equals(a.getType()))
+                .map(NodeAddress::getAddress)
+                .findFirst()
+                .orElse(null);
     }
-    return node.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
-        .map(NodeAddress::getAddress).findFirst().orElse(null);
-  }
 }

@@ -5,13 +5,16 @@ import java.nio.charset.StandardCharsets;
 
 /** RecordIO encoding: {@code <decimal length>\n<record>}. */
 public final class RecordIo {
-  private RecordIo() { }
+    private RecordIo() {}
 
-  public static byte[] encode(byte[] record) {
-    if (record.length == 0) {
-      throw new IllegalArgumentException("RecordIO records are never empty");
+    public static byte[] encode(byte[] record) {
+        if (record.length == 0) {
+            throw new IllegalArgumentException("RecordIO records are never empty");
+        }
+        byte[] len = (record.length + "\n").getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(len.length + record.length)
+                .put(len)
+                .put(record)
+                .array();
     }
-    byte[] len = (record.length + "\n").getBytes(StandardCharsets.US_ASCII);
-    return ByteBuffer.allocate(len.length + record.length).put(len).put(record).array();
-  }
 }

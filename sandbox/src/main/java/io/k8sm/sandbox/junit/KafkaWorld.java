@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,7 +25,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class KafkaWorld {
 
     /** How the broker of this world was made. */
-    public enum Kind { EMBEDDED, TESTCONTAINERS }
+    public enum Kind {
+        EMBEDDED,
+        TESTCONTAINERS
+    }
 
     private final Kind kind;
     private final String bootstrapServers;
@@ -58,8 +60,8 @@ public final class KafkaWorld {
     }
 
     /**
-     * Creates a topic (replication factor 1; {@code cleanup.policy=compact} when asked) and waits
-     * for it. A topic that already exists is left as it is.
+     * Creates a topic (replication factor 1; {@code cleanup.policy=compact} when asked) and waits for
+     * it. A topic that already exists is left as it is.
      */
     public void createTopic(String name, int partitions, boolean compacted) {
         NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of((short) 1));
@@ -70,7 +72,9 @@ public final class KafkaWorld {
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Creating topic '" + name + "' on " + bootstrapServers + " failed: " + e.getCause(), e.getCause());
+                throw new IllegalStateException(
+                        "Creating topic '" + name + "' on " + bootstrapServers + " failed: " + e.getCause(),
+                        e.getCause());
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("Creating topic '" + name + "' on " + bootstrapServers + " timed out", e);
@@ -81,8 +85,8 @@ public final class KafkaWorld {
     }
 
     /**
-     * Consumer settings: bootstrap servers, the group, {@code auto.offset.reset=earliest} and
-     * {@code isolation.level=read_committed}. Add the deserializers. A fresh copy each call.
+     * Consumer settings: bootstrap servers, the group, {@code auto.offset.reset=earliest} and {@code
+     * isolation.level=read_committed}. Add the deserializers. A fresh copy each call.
      */
     public Properties consumerProps(String group) {
         Properties p = new Properties();
@@ -93,7 +97,10 @@ public final class KafkaWorld {
         return p;
     }
 
-    /** Producer settings: bootstrap servers, {@code acks=all}, idempotence. Add the serializers. A fresh copy each call. */
+    /**
+     * Producer settings: bootstrap servers, {@code acks=all}, idempotence. Add the serializers. A
+     * fresh copy each call.
+     */
     public Properties producerProps() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

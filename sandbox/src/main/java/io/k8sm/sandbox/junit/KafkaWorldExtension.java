@@ -1,9 +1,8 @@
 package io.k8sm.sandbox.junit;
 
-import java.util.Locale;
-
 import io.k8sm.sandbox.kafka.EmbeddedKafka;
-import io.k8sm.sandbox.registry.EmbeddedSchemaRegistry;
+import io.k8sm.sandbox.schemaregistry.EmbeddedSchemaRegistry;
+import java.util.Locale;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -21,15 +20,16 @@ import org.testcontainers.kafka.KafkaContainer;
  * <p>Which broker: the system property {@code k8sm.sandbox.kafka} or the environment variable
  * {@code K8SM_SANDBOX_KAFKA} ({@code embedded}, {@code testcontainers} or {@code auto}, the
  * default). {@code auto} uses Testcontainers' Kafka ({@code apache/kafka} at the version of the
- * Kafka clients on the class path) when a Docker engine answers, and the in-process
- * {@link EmbeddedKafka} otherwise. Either way the {@link EmbeddedSchemaRegistry} runs on it.
+ * Kafka clients on the class path) when a Docker engine answers, and the in-process {@link
+ * EmbeddedKafka} otherwise. Either way the {@link EmbeddedSchemaRegistry} runs on it.
  */
 public final class KafkaWorldExtension implements ParameterResolver {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaWorldExtension.class);
     public static final String MODE_PROPERTY = "k8sm.sandbox.kafka";
     public static final String MODE_ENV = "K8SM_SANDBOX_KAFKA";
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaWorldExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaWorldExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
@@ -39,8 +39,11 @@ public final class KafkaWorldExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         try {
-            return extensionContext.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent(Running.class, k -> start(), Running.class).world();
+            return extensionContext
+                    .getRoot()
+                    .getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(Running.class, k -> start(), Running.class)
+                    .world();
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("Cannot start the Kafka world: " + e.getMessage(), e);
         }
@@ -61,8 +64,14 @@ public final class KafkaWorldExtension implements ParameterResolver {
             case "embedded" -> KafkaWorld.Kind.EMBEDDED;
             case "testcontainers" -> KafkaWorld.Kind.TESTCONTAINERS;
             case "auto" -> dockerAvailable.getAsBoolean() ? KafkaWorld.Kind.TESTCONTAINERS : KafkaWorld.Kind.EMBEDDED;
-            default -> throw new IllegalArgumentException("Unknown Kafka world mode '" + mode + "' in " + MODE_PROPERTY
-                    + " / " + MODE_ENV + ": use embedded, testcontainers or auto");
+            default ->
+                throw new IllegalArgumentException("Unknown Kafka world mode '"
+                        + mode
+                        + "' in "
+                        + MODE_PROPERTY
+                        + " / "
+                        + MODE_ENV
+                        + ": use embedded, testcontainers or auto");
         };
     }
 

@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,14 +33,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Apache Kafka (KRaft, combined broker + controller) running inside this JVM.
  *
- * <p>The storage is formatted with Kafka's own {@link Formatter} (the code behind
- * {@code kafka-storage.sh format}) unless the data directory already holds a formatted log, and the
- * node is started as a {@link KafkaRaftServer} (the code behind {@code kafka-server-start.sh}). The
+ * <p>The storage is formatted with Kafka's own {@link Formatter} (the code behind {@code
+ * kafka-storage.sh format}) unless the data directory already holds a formatted log, and the node
+ * is started as a {@link KafkaRaftServer} (the code behind {@code kafka-server-start.sh}). The
  * quorum is static ({@code controller.quorum.voters}), so restarting on the same directory with
  * other ports works: nothing about the listeners is written into the metadata log at format time.
  *
- * <p>Single-node settings are applied (replication factor 1 for the internal topics, min ISR 1,
- * no initial rebalance delay) so that consumer groups, transactions and exactly-once Kafka Streams
+ * <p>Single-node settings are applied (replication factor 1 for the internal topics, min ISR 1, no
+ * initial rebalance delay) so that consumer groups, transactions and exactly-once Kafka Streams
  * work against one broker. Anything passed through {@link Builder#brokerProperty} wins.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -58,8 +57,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Duration startTime;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
-                          int controllerPort, Duration startTime) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Path dataDir,
+            boolean deleteOnClose,
+            int port,
+            int controllerPort,
+            Duration startTime) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
@@ -130,10 +134,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> extra = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
-        /** Keep the data in this directory (created if missing, kept on close). Default: a temp dir deleted on close. */
+        /**
+         * Keep the data in this directory (created if missing, kept on close). Default: a temp dir
+         * deleted on close.
+         */
         public Builder dataDir(Path dir) {
             this.dataDir = Objects.requireNonNull(dir, "dataDir");
             return this;
@@ -189,8 +195,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (temporary) {
                     deleteRecursively(dir);
                 }
-                throw new IllegalStateException("Embedded Kafka failed to start on port " + clientPort
-                        + " with data directory " + dir + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "Embedded Kafka failed to start on port "
+                                + clientPort
+                                + " with data directory "
+                                + dir
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             log.info("Embedded Kafka ready on localhost:{} in {} ms (data {})", clientPort, took.toMillis(), dir);
@@ -256,7 +268,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The broker blocks startup until unfenced; this also proves a client can reach it. */
     private static void awaitReady(String bootstrap) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            int brokers = admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+            int brokers = admin.describeCluster()
+                    .nodes()
+                    .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .size();
             if (brokers < 1) {
                 throw new IllegalStateException("the broker at " + bootstrap + " reports no live broker");
             }
@@ -264,7 +279,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the broker at " + bootstrap, e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the broker at " + bootstrap + " did not answer within " + READY_TIMEOUT, e);
+            throw new IllegalStateException(
+                    "the broker at " + bootstrap + " did not answer within " + READY_TIMEOUT, e);
         }
     }
 
@@ -300,7 +316,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new UncheckedIOException("Cannot find a free local port", e);
             }
         }
-        throw new IllegalStateException("Cannot find a free local port distinct from " + java.util.Arrays.toString(avoid));
+        throw new IllegalStateException(
+                "Cannot find a free local port distinct from " + java.util.Arrays.toString(avoid));
     }
 
     static void deleteRecursively(Path dir) {
@@ -348,7 +365,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     b.brokerProperty(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "-h", "--help" -> {
-                    System.out.println("usage: EmbeddedKafka [--port N] [--controller-port N] [--data-dir DIR] [--prop key=value]...");
+                    System.out.println(
+                            "usage: EmbeddedKafka [--port N] [--controller-port N] [--data-dir DIR] [--prop key=value]...");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
@@ -357,13 +375,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         EmbeddedKafka kafka = b.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            stopped.countDown();
-        }, "embedded-kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            kafka.close();
+                            stopped.countDown();
+                        },
+                        "embedded-kafka-shutdown"));
         System.out.println("bootstrap.servers=" + kafka.bootstrapServers());
-        System.out.println("Embedded Kafka started in " + kafka.startTime().toMillis() + " ms; data in "
-                + kafka.dataDir() + "; SIGTERM or Ctrl-C stops it");
+        System.out.println("Embedded Kafka started in "
+                + kafka.startTime().toMillis()
+                + " ms; data in "
+                + kafka.dataDir()
+                + "; SIGTERM or Ctrl-C stops it");
         stopped.await();
     }
 

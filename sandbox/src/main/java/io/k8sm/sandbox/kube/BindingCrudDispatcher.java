@@ -18,83 +18,101 @@ import java.util.regex.Pattern;
 
 /**
  * The fabric8 CRUD dispatcher plus the one thing CRUD mode does not do: binding a pod to a node.
- * {@code POST /api/v1/namespaces/{ns}/pods/{name}/binding} and {@code POST /api/v1/namespaces/{ns}/bindings}
- * (the pod named by the Binding's metadata.name, as fabric8's {@code client.bindings()} sends it) behave
- * as the API server's:
- * 404 for a missing pod, 409 for a pod that already has a node, otherwise the pod's
- * {@code spec.nodeName} is set to the Binding's target and the Binding's annotations are merged onto
- * the pod (a merge patch, so watchers see a MODIFIED event) and 201 is answered.
+ * {@code POST /api/v1/namespaces/{ns}/pods/{name}/binding} and {@code POST
+ * /api/v1/namespaces/{ns}/bindings} (the pod named by the Binding's metadata.name, as fabric8's
+ * {@code client.bindings()} sends it) behave as the API server's: 404 for a missing pod, 409 for a
+ * pod that already has a node, otherwise the pod's {@code spec.nodeName} is set to the Binding's
+ * target and the Binding's annotations are merged onto the pod (a merge patch, so watchers see a
+ * MODIFIED event) and 201 is answered.
  */
 public class BindingCrudDispatcher extends KubernetesCrudDispatcher {
 
-  private static final Pattern POD_BINDING =
-      Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/binding(\\?.*)?$");
-  private static final Pattern BINDINGS = Pattern.compile("^/api/v1/namespaces/([^/]+)/bindings(\\?.*)?$");
+    private static final Pattern POD_BINDING =
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/binding(\\?.*)?$");
+    private static final Pattern BINDINGS = Pattern.compile("^/api/v1/namespaces/([^/]+)/bindings(\\?.*)?$");
 
-  @Override
-  public MockResponse dispatch(RecordedRequest request) {
-    if (request.method() == HttpMethod.POST) {
-      Matcher m = POD_BINDING.matcher(request.getPath());
-      if (m.matches()) {
-        return bindSerially(m.group(1), m.group(2), request.getUtf8Body());
-      }
-      m = BINDINGS.matcher(request.getPath());
-      if (m.matches()) {
-        String body = request.getUtf8Body();
-        Binding b = Serialization.unmarshal(body, Binding.class);
-        String pod = b.getMetadata() == null ? null : b.getMetadata().getName();
-        if (pod == null || pod.isEmpty()) {
-          return status(400, "BadRequest", "a Binding needs metadata.name, the pod to bind");
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if (request.method() == HttpMethod.POST) {
+            Matcher m = POD_BINDING.matcher(request.getPath());
+            if (m.matches()) {
+                return bindSerially(m.group(1), m.group(2), request.getUtf8Body());
+            }
+            m = BINDINGS.matcher(request.getPath());
+            if (m.matches()) {
+                String body = request.getUtf8Body();
+                Binding b = Serialization.unmarshal(body, Binding.class);
+                String pod = b.getMetadata() == null ? null : b.getMetadata().getName();
+                if (pod == null || pod.isEmpty()) {
+                    return status(400, "BadRequest", "a Binding needs metadata.name, the pod to bind");
+                }
+                return bindSerially(m.group(1), pod, body);
+            }
         }
-        return bindSerially(m.group(1), pod, body);
-      }
+        return super.dispatch(request);
     }
-    return super.dispatch(request);
-  }
 
-  private synchronized MockResponse bindSerially(String namespace, String name, String body) {
-    return bind(namespace, name, body);
-  }
+    private synchronized MockResponse bindSerially(String namespace, String name, String body) {
+        return bind(namespace, name, body);
+    }
 
-  private MockResponse bind(String namespace, String name, String body) {
-    String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
-    MockResponse current = handleGet(podPath);
-    if (current.code() == 404) {
-      return status(404, "NotFound", "pods \"" + name + "\" not found");
+    private MockResponse bind(String namespace, String name, String body) {
+        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
+        MockResponse current = handleGet(podPath);
+        if (current.code() == 404) {
+            return status(404, "NotFound", "pods \"" + name + "\" not found");
+        }
+        Pod pod = Serialization.unmarshal(current.getBody().readUtf8(), Pod.class);
+        Binding binding = Serialization.unmarshal(body, Binding.class);
+        String target = binding.getTarget() == null ? null : binding.getTarget().getName();
+        if (target == null || target.isEmpty()) {
+            return status(400, "BadRequest", "binding of pod " + namespace + "/" + name + " names no target node");
+        }
+        if (pod.getSpec() != null
+                && pod.getSpec().getNodeName() != null
+                && !pod.getSpec().getNodeName().isEmpty()) {
+            return status(
+                    409,
+                    "Conflict",
+                    "pod " + name + " is already assigned to node \""
+                            + pod.getSpec().getNodeName() + "\"");
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (binding.getMetadata() != null
+                && binding.getMetadata().getAnnotations() != null
+                && !binding.getMetadata().getAnnotations().isEmpty()) {
+            metadata.put("annotations", binding.getMetadata().getAnnotations());
+        }
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("spec", Map.of("nodeName", target));
+        if (!metadata.isEmpty()) {
+            patch.put("metadata", metadata);
+        }
+        RecordedRequest merge = new RecordedRequest(
+                "HTTP/1.1",
+                HttpMethod.PATCH,
+                podPath,
+                Headers.builder()
+                        .add("Content-Type", "application/merge-patch+json")
+                        .build(),
+                new Buffer().writeUtf8(Serialization.asJson(patch)));
+        MockResponse patched = handlePatch(merge);
+        if (patched.code() >= 300) {
+            return patched;
+        }
+        return new MockResponse()
+                .setResponseCode(201)
+                .setBody(Serialization.asJson(
+                        new StatusBuilder().withStatus("Success").withCode(201).build()));
     }
-    Pod pod = Serialization.unmarshal(current.getBody().readUtf8(), Pod.class);
-    Binding binding = Serialization.unmarshal(body, Binding.class);
-    String target = binding.getTarget() == null ? null : binding.getTarget().getName();
-    if (target == null || target.isEmpty()) {
-      return status(400, "BadRequest", "binding of pod " + namespace + "/" + name + " names no target node");
-    }
-    if (pod.getSpec() != null && pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty()) {
-      return status(409, "Conflict", "pod " + name + " is already assigned to node \""
-          + pod.getSpec().getNodeName() + "\"");
-    }
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    if (binding.getMetadata() != null && binding.getMetadata().getAnnotations() != null
-        && !binding.getMetadata().getAnnotations().isEmpty()) {
-      metadata.put("annotations", binding.getMetadata().getAnnotations());
-    }
-    Map<String, Object> patch = new LinkedHashMap<>();
-    patch.put("spec", Map.of("nodeName", target));
-    if (!metadata.isEmpty()) {
-      patch.put("metadata", metadata);
-    }
-    RecordedRequest merge = new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, podPath,
-        Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
-        new Buffer().writeUtf8(Serialization.asJson(patch)));
-    MockResponse patched = handlePatch(merge);
-    if (patched.code() >= 300) {
-      return patched;
-    }
-    return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(
-        new StatusBuilder().withStatus("Success").withCode(201).build()));
-  }
 
-  private static MockResponse status(int code, String reason, String message) {
-    Status s = new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build();
-    return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(s));
-  }
+    private static MockResponse status(int code, String reason, String message) {
+        Status s = new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .build();
+        return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(s));
+    }
 }

@@ -8,40 +8,47 @@ import java.util.Objects;
  * One simulated Mesos agent: its total resources, attributes and the roles it offers to.
  *
  * <p>{@code roles} lists the allocation roles this agent's resources may be offered to; {@code "*"}
- * means any role of the framework, and the resources are then unreserved (resource role {@code "*"}).
- * Any other role means the resources are statically reserved for that role (resource role = that
- * role). Attributes whose value parses as a number become SCALAR attributes, others TEXT.
+ * means any role of the framework, and the resources are then unreserved (resource role {@code
+ * "*"}). Any other role means the resources are statically reserved for that role (resource role =
+ * that role). Attributes whose value parses as a number become SCALAR attributes, others TEXT.
  */
 public record SimulatedAgent(
-    String id,
-    String hostname,
-    double cpus,
-    double mem,
-    double disk,
-    List<PortRange> ports,
-    Map<String, String> attributes,
-    List<String> roles) {
+        String id,
+        String hostname,
+        double cpus,
+        double mem,
+        double disk,
+        List<PortRange> ports,
+        Map<String, String> attributes,
+        List<String> roles) {
 
-  public SimulatedAgent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(hostname, "hostname");
-    ports = List.copyOf(ports);
-    attributes = Map.copyOf(attributes);
-    roles = roles.isEmpty() ? List.of("*") : List.copyOf(roles);
-  }
-
-  /** An agent with unreserved resources, two port ranges and no attributes. */
-  public static SimulatedAgent of(String id, String hostname, double cpus, double mem) {
-    return new SimulatedAgent(id, hostname, cpus, mem, 10_000,
-        List.of(new PortRange(31000, 31099), new PortRange(32000, 32099)), Map.of(), List.of("*"));
-  }
-
-  /** An inclusive range of ports, as Mesos' {@code Value.Range}. */
-  public record PortRange(long begin, long end) {
-    public PortRange {
-      if (end < begin) {
-        throw new IllegalArgumentException("empty port range " + begin + "-" + end);
-      }
+    public SimulatedAgent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(hostname, "hostname");
+        ports = List.copyOf(ports);
+        attributes = Map.copyOf(attributes);
+        roles = roles.isEmpty() ? List.of("*") : List.copyOf(roles);
     }
-  }
+
+    /** An agent with unreserved resources, two port ranges and no attributes. */
+    public static SimulatedAgent of(String id, String hostname, double cpus, double mem) {
+        return new SimulatedAgent(
+                id,
+                hostname,
+                cpus,
+                mem,
+                10_000,
+                List.of(new PortRange(31000, 31099), new PortRange(32000, 32099)),
+                Map.of(),
+                List.of("*"));
+    }
+
+    /** An inclusive range of ports, as Mesos' {@code Value.Range}. */
+    public record PortRange(long begin, long end) {
+        public PortRange {
+            if (end < begin) {
+                throw new IllegalArgumentException("empty port range " + begin + "-" + end);
+            }
+        }
+    }
 }

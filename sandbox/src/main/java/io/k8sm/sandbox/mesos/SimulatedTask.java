@@ -11,14 +11,14 @@ import org.apache.mesos.v1.Protos.TaskStatus;
  * @param unacknowledgedUpdates status updates with a uuid still waiting for ACKNOWLEDGE
  */
 public record SimulatedTask(
-    String taskId,
-    String agentId,
-    String executorId,
-    TaskState state,
-    TaskStatus.Reason reason,
-    int unacknowledgedUpdates) {
+        String taskId,
+        String agentId,
+        String executorId,
+        TaskState state,
+        TaskStatus.Reason reason,
+        int unacknowledgedUpdates) {
 
-  public boolean terminal() {
-    return MesosMasterSimulator.isTerminal(state);
-  }
+    public boolean terminal() {
+        return MesosMasterSimulator.isTerminal(state);
+    }
 }

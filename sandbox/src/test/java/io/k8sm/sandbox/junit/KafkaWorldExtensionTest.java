@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,9 +36,12 @@ class KafkaWorldExtensionTest {
     void withoutDockerTheAutoModePicksTheEmbeddedBroker() {
         assertEquals(KafkaWorld.Kind.EMBEDDED, KafkaWorldExtension.chooseKind("auto", () -> false));
         assertEquals(KafkaWorld.Kind.TESTCONTAINERS, KafkaWorldExtension.chooseKind("auto", () -> true));
-        assertEquals(KafkaWorld.Kind.EMBEDDED, KafkaWorldExtension.chooseKind("embedded", () -> true), "a forced choice wins");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KafkaWorldExtension.chooseKind("podman", () -> false));
+        assertEquals(
+                KafkaWorld.Kind.EMBEDDED,
+                KafkaWorldExtension.chooseKind("embedded", () -> true),
+                "a forced choice wins");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> KafkaWorldExtension.chooseKind("podman", () -> false));
         assertTrue(e.getMessage().contains(KafkaWorldExtension.MODE_PROPERTY));
     }
 
@@ -62,9 +64,12 @@ class KafkaWorldExtensionTest {
 
     @Test
     void theWorldsRegistryAnswers(KafkaWorld world) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(world.registryUrl() + "/subjects")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(world.registryUrl() + "/subjects"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.body().startsWith("["), r.body());
     }
@@ -74,11 +79,23 @@ class KafkaWorldExtensionTest {
         world.createTopic("world-compacted", 3, true);
         world.createTopic("world-compacted", 3, true); // again: left as it is
         try (Admin admin = world.admin()) {
-            assertEquals(3, admin.describeTopics(List.of("world-compacted")).allTopicNames().get()
-                    .get("world-compacted").partitions().size());
+            assertEquals(
+                    3,
+                    admin.describeTopics(List.of("world-compacted"))
+                            .allTopicNames()
+                            .get()
+                            .get("world-compacted")
+                            .partitions()
+                            .size());
             ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, "world-compacted");
-            assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, admin.describeConfigs(List.of(res)).all().get()
-                    .get(res).get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            assertEquals(
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    admin.describeConfigs(List.of(res))
+                            .all()
+                            .get()
+                            .get(res)
+                            .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                            .value());
         }
     }
 

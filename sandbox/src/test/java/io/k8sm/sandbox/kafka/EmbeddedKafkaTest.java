@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,10 +31,14 @@ class EmbeddedKafkaTest {
     void aRestartOnTheSameDataDirKeepsATopicsRecords(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).start()) {
             try (Admin admin = kafka.admin()) {
-                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+                        .all()
+                        .get();
             }
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()))) {
-                producer.send(new ProducerRecord<>("kept", "k1", "before-restart")).get();
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(producerProps(kafka.bootstrapServers()))) {
+                producer.send(new ProducerRecord<>("kept", "k1", "before-restart"))
+                        .get();
             }
         }
         assertTrue(Files.exists(dir.resolve("meta.properties")), "a given data dir is kept on close");
@@ -70,12 +73,18 @@ class EmbeddedKafkaTest {
     /** Polls until {@code expected} records have arrived or a generous deadline passes. */
     static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic, String group, int expected) {
         Map<String, Object> c = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {

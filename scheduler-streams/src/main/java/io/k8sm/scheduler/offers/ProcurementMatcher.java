@@ -37,150 +37,167 @@ import java.util.TreeMap;
  */
 public final class ProcurementMatcher implements Matcher {
 
-  private static final double MB = 1024.0 * 1024.0;
+    private static final double MB = 1024.0 * 1024.0;
 
-  private final ProcurementConfig config;
-  private final PlacementEngine engine;
+    private final ProcurementConfig config;
+    private final PlacementEngine engine;
 
-  public ProcurementMatcher(ProcurementConfig config) {
-    this.config = config;
-    this.engine = PlacementEngine.of(config);
-  }
-
-  public ProcurementConfig config() {
-    return config;
-  }
-
-  @Override
-  public Result match(List<PodSnapshot> pods, List<Offer> offers) {
-    List<AgentOffer> agentOffers = new ArrayList<>(offers.size());
-    for (Offer o : offers) {
-      agentOffers.add(agentOffer(o));
+    public ProcurementMatcher(ProcurementConfig config) {
+        this.config = config;
+        this.engine = PlacementEngine.of(config);
     }
-    Cluster cluster = Cluster.of(agentOffers, config);
-    List<Placed> placed = new ArrayList<>();
-    Map<String, String> shortfalls = new LinkedHashMap<>();
-    for (PodSnapshot pod : pods) {
-      String podKey = pod.getNamespace() + "/" + pod.getName();
-      PodRequest request;
-      try {
-        request = podRequest(podKey, pod);
-      } catch (IllegalArgumentException e) {
-        shortfalls.put(podKey, "pod cannot be placed: " + e.getMessage());
-        continue;
-      }
-      PlacementResult r = engine.place(request, cluster);
-      if (r instanceof Placement p) {
-        placed.add(new Placed(podKey, p.offerIds(), spec(pod, request, p)));
-      } else {
-        shortfalls.put(podKey, ((Shortfall) r).message());
-      }
-    }
-    return new Result(placed, shortfalls);
-  }
 
-  PodRequest podRequest(String podKey, PodSnapshot pod) {
-    List<ContainerRequest> containers = new ArrayList<>();
-    for (Container c : pod.getContainers()) {
-      List<ContainerPort> ports = new ArrayList<>();
-      for (io.k8sm.avro.ContainerPort p : c.getPorts()) {
-        ports.add(new ContainerPort(p.getName(), p.getContainerPort(), p.getHostPort(), p.getProtocol().name()));
-      }
-      Double mem = c.getMemLimitBytes() == null ? null : c.getMemLimitBytes() / MB;
-      containers.add(ContainerRequest.withLimits(c.getName(), c.getCpuLimit(), mem, ports, config));
+    public ProcurementConfig config() {
+        return config;
     }
-    return PodRequest.of(podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config);
-  }
 
-  /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text. */
-  public static AgentOffer agentOffer(Offer o) {
-    Map<String, Double> cpus = new TreeMap<>();
-    Map<String, Double> mem = new TreeMap<>();
-    Map<String, List<PortRange>> ports = new TreeMap<>();
-    for (Resource r : o.getResources()) {
-      String role = r.getRole() == null ? "*" : r.getRole();
-      switch (r.getName()) {
-        case "cpus" -> cpus.merge(role, r.getScalar() == null ? 0.0 : r.getScalar(), Double::sum);
-        case "mem" -> mem.merge(role, r.getScalar() == null ? 0.0 : r.getScalar(), Double::sum);
-        case "ports" -> {
-          List<PortRange> list = ports.computeIfAbsent(role, k -> new ArrayList<>());
-          for (Range range : r.getRanges()) {
-            long b = Math.max(0, range.getBegin());
-            long e = Math.min(65535, range.getEnd());
-            if (b <= e) {
-              list.add(PortRange.of((int) b, (int) e));
+    @Override
+    public Result match(List<PodSnapshot> pods, List<Offer> offers) {
+        List<AgentOffer> agentOffers = new ArrayList<>(offers.size());
+        for (Offer o : offers) {
+            agentOffers.add(agentOffer(o));
+        }
+        Cluster cluster = Cluster.of(agentOffers, config);
+        List<Placed> placed = new ArrayList<>();
+        Map<String, String> shortfalls = new LinkedHashMap<>();
+        for (PodSnapshot pod : pods) {
+            String podKey = pod.getNamespace() + "/" + pod.getName();
+            PodRequest request;
+            try {
+                request = podRequest(podKey, pod);
+            } catch (IllegalArgumentException e) {
+                shortfalls.put(podKey, "pod cannot be placed: " + e.getMessage());
+                continue;
             }
-          }
+            PlacementResult r = engine.place(request, cluster);
+            if (r instanceof Placement p) {
+                placed.add(new Placed(podKey, p.offerIds(), spec(pod, request, p)));
+            } else {
+                shortfalls.put(podKey, ((Shortfall) r).message());
+            }
         }
-        default -> { }
-      }
+        return new Result(placed, shortfalls);
     }
-    List<Attribute> attributes = new ArrayList<>();
-    for (io.k8sm.avro.Attribute a : o.getAttributes()) {
-      switch (a.getType()) {
-        case TEXT -> attributes.add(Attribute.text(a.getName(), a.getText()));
-        case SCALAR -> attributes.add(Attribute.scalar(a.getName(), a.getScalar() == null ? 0.0 : a.getScalar()));
-        case SET -> attributes.add(Attribute.set(a.getName(), String.join(",", a.getSet())));
-        case RANGES -> {
-          List<String> rs = new ArrayList<>();
-          for (Range r : a.getRanges()) {
-            rs.add(r.getBegin() + "-" + r.getEnd());
-          }
-          attributes.add(Attribute.ranges(a.getName(), String.join(",", rs)));
+
+    PodRequest podRequest(String podKey, PodSnapshot pod) {
+        List<ContainerRequest> containers = new ArrayList<>();
+        for (Container c : pod.getContainers()) {
+            List<ContainerPort> ports = new ArrayList<>();
+            for (io.k8sm.avro.ContainerPort p : c.getPorts()) {
+                ports.add(new ContainerPort(
+                        p.getName(),
+                        p.getContainerPort(),
+                        p.getHostPort(),
+                        p.getProtocol().name()));
+            }
+            Double mem = c.getMemLimitBytes() == null ? null : c.getMemLimitBytes() / MB;
+            containers.add(ContainerRequest.withLimits(c.getName(), c.getCpuLimit(), mem, ports, config));
         }
-        default -> { }
-      }
+        return PodRequest.of(
+                podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config);
     }
-    return new AgentOffer(o.getId(), o.getAgentId(), o.getHostname(), cpus, mem, ports, attributes,
-        new java.util.TreeSet<>(o.getExecutorIds()));
-  }
 
-  /** The task's spec from a placement: AssignedSlave, role-tagged resources, port map, roles, executor. */
-  TaskSpec spec(PodSnapshot pod, PodRequest request, Placement p) {
-    List<Resource> resources = new ArrayList<>();
-    scalars("cpus", p.cpus(), resources);
-    scalars("mem", p.memMb(), resources);
-    Map<String, List<Range>> portsByRole = new TreeMap<>();
-    List<io.k8sm.avro.PortMapping> portMap = new ArrayList<>();
-    for (PortMapping m : p.ports()) {
-      portsByRole.computeIfAbsent(m.role(), k -> new ArrayList<>()).add(new Range((long) m.hostPort(), (long) m.hostPort()));
-      Container c = pod.getContainers().get(m.containerIndex());
-      portMap.add(io.k8sm.avro.PortMapping.newBuilder()
-          .setContainerIndex(m.containerIndex())
-          .setPortIndex(m.portIndex())
-          .setContainerName(c.getName())
-          .setContainerPort(m.containerPort())
-          .setHostPort(m.hostPort())
-          .setProtocol(Protocol.valueOf(m.protocol()))
-          .setPortName(m.name() == null || m.name().isEmpty() ? null : m.name())
-          .setRole(m.role())
-          .build());
+    /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text. */
+    public static AgentOffer agentOffer(Offer o) {
+        Map<String, Double> cpus = new TreeMap<>();
+        Map<String, Double> mem = new TreeMap<>();
+        Map<String, List<PortRange>> ports = new TreeMap<>();
+        for (Resource r : o.getResources()) {
+            String role = r.getRole() == null ? "*" : r.getRole();
+            switch (r.getName()) {
+                case "cpus" -> cpus.merge(role, r.getScalar() == null ? 0.0 : r.getScalar(), Double::sum);
+                case "mem" -> mem.merge(role, r.getScalar() == null ? 0.0 : r.getScalar(), Double::sum);
+                case "ports" -> {
+                    List<PortRange> list = ports.computeIfAbsent(role, k -> new ArrayList<>());
+                    for (Range range : r.getRanges()) {
+                        long b = Math.max(0, range.getBegin());
+                        long e = Math.min(65535, range.getEnd());
+                        if (b <= e) {
+                            list.add(PortRange.of((int) b, (int) e));
+                        }
+                    }
+                }
+                default -> {}
+            }
+        }
+        List<Attribute> attributes = new ArrayList<>();
+        for (io.k8sm.avro.Attribute a : o.getAttributes()) {
+            switch (a.getType()) {
+                case TEXT -> attributes.add(Attribute.text(a.getName(), a.getText()));
+                case SCALAR ->
+                    attributes.add(Attribute.scalar(a.getName(), a.getScalar() == null ? 0.0 : a.getScalar()));
+                case SET -> attributes.add(Attribute.set(a.getName(), String.join(",", a.getSet())));
+                case RANGES -> {
+                    List<String> rs = new ArrayList<>();
+                    for (Range r : a.getRanges()) {
+                        rs.add(r.getBegin() + "-" + r.getEnd());
+                    }
+                    attributes.add(Attribute.ranges(a.getName(), String.join(",", rs)));
+                }
+                default -> {}
+            }
+        }
+        return new AgentOffer(
+                o.getId(),
+                o.getAgentId(),
+                o.getHostname(),
+                cpus,
+                mem,
+                ports,
+                attributes,
+                new java.util.TreeSet<>(o.getExecutorIds()));
     }
-    portsByRole.forEach((role, ranges) -> {
-      ranges.sort((a, b) -> Long.compare(a.getBegin(), b.getBegin()));
-      resources.add(new Resource("ports", ValueType.RANGES, null, ranges, List.of(), role, null));
-    });
-    List<Resource> executor = new ArrayList<>();
-    scalars("cpus", p.executorCpus(), executor);
-    scalars("mem", p.executorMemMb(), executor);
-    return TaskSpec.newBuilder()
-        .setAgentId(p.agentId())
-        .setAssignedSlave(p.hostname())
-        .setResources(resources)
-        .setPortMap(portMap)
-        .setRoles(request.roles())
-        .setExecutorId(config.executorId())
-        .setExecutorResources(executor)
-        .setOfferIds(p.offerIds())
-        .build();
-  }
 
-  private static void scalars(String name, List<RoleAmount> amounts, List<Resource> into) {
-    Map<String, Double> byRole = new LinkedHashMap<>();
-    for (RoleAmount a : amounts) {
-      byRole.merge(a.role(), a.amount(), Double::sum);
+    /**
+     * The task's spec from a placement: AssignedSlave, role-tagged resources, port map, roles,
+     * executor.
+     */
+    TaskSpec spec(PodSnapshot pod, PodRequest request, Placement p) {
+        List<Resource> resources = new ArrayList<>();
+        scalars("cpus", p.cpus(), resources);
+        scalars("mem", p.memMb(), resources);
+        Map<String, List<Range>> portsByRole = new TreeMap<>();
+        List<io.k8sm.avro.PortMapping> portMap = new ArrayList<>();
+        for (PortMapping m : p.ports()) {
+            portsByRole.computeIfAbsent(m.role(), k -> new ArrayList<>()).add(new Range((long) m.hostPort(), (long)
+                    m.hostPort()));
+            Container c = pod.getContainers().get(m.containerIndex());
+            portMap.add(io.k8sm.avro.PortMapping.newBuilder()
+                    .setContainerIndex(m.containerIndex())
+                    .setPortIndex(m.portIndex())
+                    .setContainerName(c.getName())
+                    .setContainerPort(m.containerPort())
+                    .setHostPort(m.hostPort())
+                    .setProtocol(Protocol.valueOf(m.protocol()))
+                    .setPortName(m.name() == null || m.name().isEmpty() ? null : m.name())
+                    .setRole(m.role())
+                    .build());
+        }
+        portsByRole.forEach((role, ranges) -> {
+            ranges.sort((a, b) -> Long.compare(a.getBegin(), b.getBegin()));
+            resources.add(new Resource("ports", ValueType.RANGES, null, ranges, List.of(), role, null));
+        });
+        List<Resource> executor = new ArrayList<>();
+        scalars("cpus", p.executorCpus(), executor);
+        scalars("mem", p.executorMemMb(), executor);
+        return TaskSpec.newBuilder()
+                .setAgentId(p.agentId())
+                .setAssignedSlave(p.hostname())
+                .setResources(resources)
+                .setPortMap(portMap)
+                .setRoles(request.roles())
+                .setExecutorId(config.executorId())
+                .setExecutorResources(executor)
+                .setOfferIds(p.offerIds())
+                .build();
     }
-    byRole.forEach((role, amount) -> into.add(new Resource(name, ValueType.SCALAR,
-        BigDecimal.valueOf(amount).doubleValue(), List.of(), List.of(), role, null)));
-  }
+
+    private static void scalars(String name, List<RoleAmount> amounts, List<Resource> into) {
+        Map<String, Double> byRole = new LinkedHashMap<>();
+        for (RoleAmount a : amounts) {
+            byRole.merge(a.role(), a.amount(), Double::sum);
+        }
+        byRole.forEach((role, amount) -> into.add(new Resource(
+                name, ValueType.SCALAR, BigDecimal.valueOf(amount).doubleValue(), List.of(), List.of(), role, null)));
+    }
 }

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One Mesos offer, reduced to what procurement needs. All maps are keyed by role and are sorted copies.
+ * One Mesos offer, reduced to what procurement needs. All maps are keyed by role and are sorted
+ * copies.
  *
  * @param offerId the offer id
  * @param agentId the agent (slave) id
@@ -21,12 +22,19 @@ import java.util.TreeSet;
  * @param attributes the agent's attributes
  * @param executorIds ids of the executors already running on the agent
  */
-public record AgentOffer(String offerId, String agentId, String hostname,
-                         Map<String, Double> cpus, Map<String, Double> memMb, Map<String, List<PortRange>> ports,
-                         List<Attribute> attributes, Set<String> executorIds) {
+public record AgentOffer(
+        String offerId,
+        String agentId,
+        String hostname,
+        Map<String, Double> cpus,
+        Map<String, Double> memMb,
+        Map<String, List<PortRange>> ports,
+        List<Attribute> attributes,
+        Set<String> executorIds) {
 
     /** Label prefix of Mesos attributes turned into node labels. */
     public static final String ATTRIBUTE_LABEL_PREFIX = "k8s.mesosphere.io/attribute-";
+
     /** The hostname label. */
     public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
 
@@ -47,7 +55,10 @@ public record AgentOffer(String offerId, String agentId, String hostname,
         executorIds = Collections.unmodifiableSet(new TreeSet<>(executorIds));
     }
 
-    /** The node labels of the offering agent: {@value #HOSTNAME_LABEL} and one per text or scalar attribute. */
+    /**
+     * The node labels of the offering agent: {@value #HOSTNAME_LABEL} and one per text or scalar
+     * attribute.
+     */
     public Map<String, String> labels() {
         TreeMap<String, String> labels = new TreeMap<>();
         for (Attribute a : attributes) {

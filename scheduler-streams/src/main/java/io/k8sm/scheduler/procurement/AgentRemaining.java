@@ -15,9 +15,15 @@ import java.util.Map;
  * @param used whether a pod was placed there in this cycle
  * @param offerIds the agent's offers in this cycle
  */
-public record AgentRemaining(String agentId, String hostname, Map<String, Double> cpus, Map<String, Double> memMb,
-                             Map<String, List<PortRange>> ports, boolean executorPresent, boolean used,
-                             List<String> offerIds) {
+public record AgentRemaining(
+        String agentId,
+        String hostname,
+        Map<String, Double> cpus,
+        Map<String, Double> memMb,
+        Map<String, List<PortRange>> ports,
+        boolean executorPresent,
+        boolean used,
+        List<String> offerIds) {
     public AgentRemaining {
         cpus = Map.copyOf(cpus);
         memMb = Map.copyOf(memMb);

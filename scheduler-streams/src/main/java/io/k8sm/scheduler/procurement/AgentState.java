@@ -4,24 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What is left on one agent in this cycle: its offers pooled, per role id. Mutable; owned by a {@link Cluster}. */
+/**
+ * What is left on one agent in this cycle: its offers pooled, per role id. Mutable; owned by a
+ * {@link Cluster}.
+ */
 final class AgentState {
     final int index;
     final String agentId;
     String hostname;
     Map<String, String> labels;
+
     /** Free cpu per role id, milli-cpus. */
     long[] cpu;
+
     /** Free mem per role id, milli-MB. */
     long[] mem;
+
     /** Free ports per role id; null when the role offered none. */
     PortSet[] ports;
+
     /** Ports ever offered per role id in this cycle (to tell "taken" from "not offered"). */
     PortSet[] offeredPorts;
+
     boolean executorPresent;
     final List<String> offerIds = new ArrayList<>();
+
     /** Whether a pod was placed here in this cycle. */
     boolean used;
+
     long totalCpu;
     long totalMem;
 

@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param value the value as text (a scalar's shortest decimal form)
  */
 public record Attribute(String name, Type type, String value) {
-    public enum Type { TEXT, SCALAR, RANGES, SET }
+    public enum Type {
+        TEXT,
+        SCALAR,
+        RANGES,
+        SET
+    }
 
     public Attribute {
         Objects.requireNonNull(name, "name");
@@ -24,7 +29,10 @@ public record Attribute(String name, Type type, String value) {
     }
 
     public static Attribute scalar(String name, double value) {
-        return new Attribute(name, Type.SCALAR, BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+        return new Attribute(
+                name,
+                Type.SCALAR,
+                BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
     }
 
     public static Attribute ranges(String name, String value) {

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The ledger of one scheduling cycle: the live offers pooled per agent, and what is left of them as
- * pods are placed. Inputs ({@link AgentOffer}) are never changed; this object is, by
- * {@link PlacementEngine#place} and {@link #addOffer}. Not thread-safe: one per stream task.
+ * pods are placed. Inputs ({@link AgentOffer}) are never changed; this object is, by {@link
+ * PlacementEngine#place} and {@link #addOffer}. Not thread-safe: one per stream task.
  *
  * <p>Agents keep the order in which their first offer was added: that is first-fit's stable order.
  */
@@ -52,8 +52,8 @@ public final class Cluster {
     }
 
     /**
-     * Adds an offer to the cycle: a new agent goes last in the stable order; an offer of a known agent is
-     * pooled with its other offers.
+     * Adds an offer to the cycle: a new agent goes last in the stable order; an offer of a known
+     * agent is pooled with its other offers.
      */
     public void addOffer(AgentOffer offer) {
         int before = agents.size();
@@ -167,10 +167,12 @@ public final class Cluster {
         if (labelPostings == null) {
             Map<String, List<Integer>> lists = new HashMap<>();
             for (AgentState a : agents) {
-                a.labels.forEach((k, v) -> lists.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(a.index));
+                a.labels.forEach((k, v) -> lists.computeIfAbsent(k + "=" + v, x -> new ArrayList<>())
+                        .add(a.index));
             }
             labelPostings = new HashMap<>();
-            lists.forEach((k, l) -> labelPostings.put(k, l.stream().mapToInt(Integer::intValue).toArray()));
+            lists.forEach((k, l) ->
+                    labelPostings.put(k, l.stream().mapToInt(Integer::intValue).toArray()));
         }
         return labelPostings.getOrDefault(key + "=" + value, new int[0]);
     }
@@ -179,7 +181,9 @@ public final class Cluster {
         return Fit.check(n, agents.get(agent), execCpu, execMem);
     }
 
-    /** Takes what the pod needs from the agent (which must fit) and says so in a {@link Placement}. */
+    /**
+     * Takes what the pod needs from the agent (which must fit) and says so in a {@link Placement}.
+     */
     Placement commit(PodNeeds n, int agentIndex) {
         AgentState a = agents.get(agentIndex);
         Fit.PortPick pick = n.hasPorts() ? Fit.pickPorts(n, a) : null;
@@ -199,9 +203,16 @@ public final class Cluster {
         if (pick != null) {
             for (int i = 0; i < n.mapHostPort.length; i++) {
                 a.ports[pick.roles[i]].remove(pick.hostPorts[i]);
-                ContainerPort cp = n.pod.containers().get(n.mapContainer[i]).ports().get(n.mapPort[i]);
-                ports.add(new PortMapping(n.mapContainer[i], n.mapPort[i], cp.containerPort(), pick.hostPorts[i],
-                        cp.protocol(), cp.name(), roleNames.get(pick.roles[i])));
+                ContainerPort cp =
+                        n.pod.containers().get(n.mapContainer[i]).ports().get(n.mapPort[i]);
+                ports.add(new PortMapping(
+                        n.mapContainer[i],
+                        n.mapPort[i],
+                        cp.containerPort(),
+                        pick.hostPorts[i],
+                        cp.protocol(),
+                        cp.name(),
+                        roleNames.get(pick.roles[i])));
             }
             ports.sort(Comparator.comparingInt(PortMapping::containerIndex).thenComparingInt(PortMapping::portIndex));
         }
@@ -212,7 +223,9 @@ public final class Cluster {
         return new Placement(n.pod.podKey(), a.agentId, a.hostname, cpus, mem, ports, exCpus, exMem, a.offerIds);
     }
 
-    /** Draws an amount across the roles in order: all it can from the first, the rest from the next. */
+    /**
+     * Draws an amount across the roles in order: all it can from the first, the rest from the next.
+     */
     private List<RoleAmount> draw(long[] free, int[] roles, long amount) {
         List<RoleAmount> taken = new ArrayList<>(1);
         long left = amount;
@@ -245,7 +258,8 @@ public final class Cluster {
         }
         List<Shortfall.Count> reasons = new ArrayList<>();
         counts.forEach((m, c) -> reasons.add(new Shortfall.Count(m.reason(), m.subject(), m.text(), c)));
-        reasons.sort(Comparator.comparingInt(Shortfall.Count::offers).reversed()
+        reasons.sort(Comparator.comparingInt(Shortfall.Count::offers)
+                .reversed()
                 .thenComparing(Shortfall.Count::reason)
                 .thenComparing(Shortfall.Count::subject)
                 .thenComparing(Shortfall.Count::text));
@@ -285,17 +299,23 @@ public final class Cluster {
                 ports.put(roleNames.get(r), l);
             }
         }
-        return Optional.of(new AgentRemaining(a.agentId, a.hostname, cpus, mem, ports, a.executorPresent, a.used,
-                a.offerIds));
+        return Optional.of(
+                new AgentRemaining(a.agentId, a.hostname, cpus, mem, ports, a.executorPresent, a.used, a.offerIds));
     }
 
     /** Offers of agents that got a pod this cycle: to be accepted, one ACCEPT per agent. */
     public List<String> usedOfferIds() {
-        return agents.stream().filter(a -> a.used).flatMap(a -> a.offerIds.stream()).toList();
+        return agents.stream()
+                .filter(a -> a.used)
+                .flatMap(a -> a.offerIds.stream())
+                .toList();
     }
 
     /** Offers of agents that got no pod this cycle: still free to hold or decline. */
     public List<String> unusedOfferIds() {
-        return agents.stream().filter(a -> !a.used).flatMap(a -> a.offerIds.stream()).toList();
+        return agents.stream()
+                .filter(a -> !a.used)
+                .flatMap(a -> a.offerIds.stream())
+                .toList();
     }
 }

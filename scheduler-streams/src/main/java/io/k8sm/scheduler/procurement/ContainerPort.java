@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param name the port's name, may be empty
  * @param containerPort the port inside the container
- * @param hostPort the wanted host port; 0 = none (pod-private in fixed mode, any free port in wildcard mode)
+ * @param hostPort the wanted host port; 0 = none (pod-private in fixed mode, any free port in
+ *     wildcard mode)
  * @param protocol TCP, UDP or SCTP
  */
 public record ContainerPort(String name, int containerPort, int hostPort, String protocol) {

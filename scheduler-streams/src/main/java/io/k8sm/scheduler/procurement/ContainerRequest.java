@@ -3,7 +3,8 @@ package io.k8sm.scheduler.procurement;
 import java.util.List;
 
 /**
- * One container of a pod, its limits already resolved (absent limits replaced by the configured defaults).
+ * One container of a pod, its limits already resolved (absent limits replaced by the configured
+ * defaults).
  *
  * @param name container name
  * @param cpus cpu limit
@@ -20,9 +21,10 @@ public record ContainerRequest(String name, double cpus, double memMb, List<Cont
     }
 
     /** A container whose absent limits ({@code null}) become the configured defaults. */
-    public static ContainerRequest withLimits(String name, Double cpuLimit, Double memLimitMb,
-                                              List<ContainerPort> ports, ProcurementConfig config) {
-        return new ContainerRequest(name,
+    public static ContainerRequest withLimits(
+            String name, Double cpuLimit, Double memLimitMb, List<ContainerPort> ports, ProcurementConfig config) {
+        return new ContainerRequest(
+                name,
                 cpuLimit == null ? config.defaultContainerCpus() : cpuLimit,
                 memLimitMb == null ? config.defaultContainerMemMb() : memLimitMb,
                 ports);

@@ -2,12 +2,10 @@ package io.k8sm.scheduler.procurement;
 
 /** The fit rules of one pod against what is left on one agent. Pure: nothing is changed. */
 final class Fit {
-    private Fit() {
-    }
+    private Fit() {}
 
     /** Why an agent does not fit. */
-    record Miss(Shortfall.Reason reason, String subject, String text) {
-    }
+    record Miss(Shortfall.Reason reason, String subject, String text) {}
 
     /**
      * Checks every rule in a fixed order (node name, node selector, role, cpu, mem, executor, ports).
@@ -30,8 +28,11 @@ final class Fit {
         }
         if (!a.hasAnyRole(n.roleIds)) {
             String roles = String.join(",", n.pod.roles());
-            return new Miss(Shortfall.Reason.ROLE, roles,
-                    n.pod.roles().isEmpty() ? "unusable: the pod has no role it may use"
+            return new Miss(
+                    Shortfall.Reason.ROLE,
+                    roles,
+                    n.pod.roles().isEmpty()
+                            ? "unusable: the pod has no role it may use"
                             : "without resources in roles [" + roles + "]");
         }
         long cpu = a.cpuIn(n.roleIds);
@@ -45,9 +46,14 @@ final class Fit {
             return new Miss(Shortfall.Reason.MEM, need, "short of mem (need " + need + " MB)");
         }
         if (!a.executorPresent && (cpu < n.cpu + execCpu || mem < n.mem + execMem)) {
-            return new Miss(Shortfall.Reason.EXECUTOR, "",
-                    "short of executor resources (cpu " + Units.format(execCpu) + ", mem "
-                            + Units.format(execMem) + " MB)");
+            return new Miss(
+                    Shortfall.Reason.EXECUTOR,
+                    "",
+                    "short of executor resources (cpu "
+                            + Units.format(execCpu)
+                            + ", mem "
+                            + Units.format(execMem)
+                            + " MB)");
         }
         if (n.hasPorts()) {
             PortPick pick = pickPorts(n, a);
@@ -69,9 +75,10 @@ final class Fit {
     }
 
     /**
-     * Fixed host ports first: each must be free in a range of one of the pod's roles (the first role, in
-     * the pod's order, that has it). Then each wildcard port takes the lowest free port not yet picked,
-     * walking the pod's roles in order and each role's ranges in ascending order, across all ranges.
+     * Fixed host ports first: each must be free in a range of one of the pod's roles (the first role,
+     * in the pod's order, that has it). Then each wildcard port takes the lowest free port not yet
+     * picked, walking the pod's roles in order and each role's ranges in ascending order, across all
+     * ranges.
      */
     static PortPick pickPorts(PodNeeds n, AgentState a) {
         int size = n.mapHostPort.length;
@@ -90,7 +97,9 @@ final class Fit {
                 for (int r : n.roleIds) {
                     offered |= a.offeredPorts[r] != null && a.offeredPorts[r].contains(port);
                 }
-                pick.miss = new Miss(Shortfall.Reason.PORTS, Integer.toString(port),
+                pick.miss = new Miss(
+                        Shortfall.Reason.PORTS,
+                        Integer.toString(port),
                         "host port " + port + (offered ? " taken" : " not offered"));
                 return pick;
             }
@@ -119,7 +128,9 @@ final class Fit {
         }
         if (next < size) {
             int wanted = size - n.fixedCount;
-            pick.miss = new Miss(Shortfall.Reason.PORTS, "*",
+            pick.miss = new Miss(
+                    Shortfall.Reason.PORTS,
+                    "*",
                     "short of free host ports (" + wanted + " wildcard port" + (wanted == 1 ? "" : "s") + ")");
         }
         return pick;

@@ -15,10 +15,17 @@ import java.util.List;
  * @param executorMemMb mem taken for our executor (empty when the agent already had it)
  * @param offerIds the offers of the agent this placement draws on (one ACCEPT per agent and cycle)
  */
-public record Placement(String podKey, String agentId, String hostname,
-                        List<RoleAmount> cpus, List<RoleAmount> memMb, List<PortMapping> ports,
-                        List<RoleAmount> executorCpus, List<RoleAmount> executorMemMb,
-                        List<String> offerIds) implements PlacementResult {
+public record Placement(
+        String podKey,
+        String agentId,
+        String hostname,
+        List<RoleAmount> cpus,
+        List<RoleAmount> memMb,
+        List<PortMapping> ports,
+        List<RoleAmount> executorCpus,
+        List<RoleAmount> executorMemMb,
+        List<String> offerIds)
+        implements PlacementResult {
     public Placement {
         cpus = List.copyOf(cpus);
         memMb = List.copyOf(memMb);

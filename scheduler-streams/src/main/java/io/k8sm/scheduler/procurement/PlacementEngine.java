@@ -9,7 +9,10 @@ import java.util.Objects;
  * ledger. Deterministic: the same offers (in the same order) and pods give the same placements.
  */
 public final class PlacementEngine {
-    /** With a node selector whose rarest label is on fewer than 1/8 of the agents, those agents are scanned directly. */
+    /**
+     * With a node selector whose rarest label is on fewer than 1/8 of the agents, those agents are
+     * scanned directly.
+     */
     private static final int SELECTOR_SCAN_FRACTION = 8;
 
     private final PlacementPolicy policy;
@@ -28,9 +31,9 @@ public final class PlacementEngine {
     }
 
     /**
-     * Places one pod: on success the cluster's ledger loses what the pod takes (and gains our executor
-     * on that agent) and the {@link Placement} says what; else a {@link Shortfall} says why, and the
-     * ledger is unchanged.
+     * Places one pod: on success the cluster's ledger loses what the pod takes (and gains our
+     * executor on that agent) and the {@link Placement} says what; else a {@link Shortfall} says why,
+     * and the ledger is unchanged.
      */
     public PlacementResult place(PodRequest pod, Cluster cluster) {
         PodNeeds n = cluster.needs(pod);

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Which fitting agent a pod goes to. Chosen by configuration. */
 public enum PlacementPolicy {
-    /** Agents in a stable order (the order their first offer entered the cluster); the first that fits. */
+    /**
+     * Agents in a stable order (the order their first offer entered the cluster); the first that
+     * fits.
+     */
     FIRST_FIT("first-fit"),
     /**
      * Best fit: the fitting agent that is left with the least free cpu+mem in the pod's roles, each

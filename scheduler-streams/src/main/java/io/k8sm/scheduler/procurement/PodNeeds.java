@@ -7,23 +7,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A {@link PodRequest} resolved against one {@link Cluster}: role ids, milli amounts, the ports to map. */
+/**
+ * A {@link PodRequest} resolved against one {@link Cluster}: role ids, milli amounts, the ports to
+ * map.
+ */
 final class PodNeeds {
     final PodRequest pod;
+
     /** Role ids the pod may draw from, in the pod's order (roles no offer carries are left out). */
     final int[] roleIds;
+
     /** The same ids sorted, as the key of the cluster's index for this role set. */
     final String roleSetKey;
+
     final int[] roleSet;
     final long cpu;
     final long mem;
+
     /** Ports to map, fixed ones first (in manifest order), then wildcard ones (hostPort 0). */
     final int[] mapContainer;
+
     final int[] mapPort;
     final int[] mapHostPort;
     final int fixedCount;
     final String[] selectorKeys;
     final String[] selectorValues;
+
     /** A pod-level error that no offer can cure (a host port asked twice), or null. */
     final Fit.Miss podError;
 
@@ -54,7 +63,9 @@ final class PodNeeds {
                 int host = ports.get(p).hostPort();
                 if (host > 0) {
                     if (!seen.add(host) && error == null) {
-                        error = new Fit.Miss(Shortfall.Reason.PORTS, Integer.toString(host),
+                        error = new Fit.Miss(
+                                Shortfall.Reason.PORTS,
+                                Integer.toString(host),
                                 "host port " + host + " requested twice by the pod");
                     }
                     fixed.add(new int[] {c, p, host});

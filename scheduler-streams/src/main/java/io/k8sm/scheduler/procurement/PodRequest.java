@@ -19,11 +19,17 @@ import java.util.TreeMap;
  * @param roles the roles the pod may draw resources from, in order; empty = no usable role
  * @param portMapping fixed or wildcard
  */
-public record PodRequest(String podKey, List<ContainerRequest> containers, String nodeName,
-                         Map<String, String> nodeSelector, List<String> roles, PortMappingMode portMapping) {
+public record PodRequest(
+        String podKey,
+        List<ContainerRequest> containers,
+        String nodeName,
+        Map<String, String> nodeSelector,
+        List<String> roles,
+        PortMappingMode portMapping) {
 
     /** Pod annotation: comma list of the roles a pod may use. */
     public static final String ROLES_ANNOTATION = "k8s.mesosphere.io/roles";
+
     /** Pod annotation: {@code fixed} or {@code wildcard}. */
     public static final String PORT_MAPPING_ANNOTATION = "k8s.mesosphere.io/portMapping";
 
@@ -37,16 +43,24 @@ public record PodRequest(String podKey, List<ContainerRequest> containers, Strin
     }
 
     /**
-     * A pod request from the pod's parts: roles from the {@value #ROLES_ANNOTATION} annotation (trimmed,
-     * de-duplicated, intersected with the framework's roles, order kept; without the annotation the
-     * default pod roles), port mapping from {@value #PORT_MAPPING_ANNOTATION} (an unknown value or none:
-     * the configured default).
+     * A pod request from the pod's parts: roles from the {@value #ROLES_ANNOTATION} annotation
+     * (trimmed, de-duplicated, intersected with the framework's roles, order kept; without the
+     * annotation the default pod roles), port mapping from {@value #PORT_MAPPING_ANNOTATION} (an
+     * unknown value or none: the configured default).
      */
-    public static PodRequest of(String podKey, List<ContainerRequest> containers, String nodeName,
-                                Map<String, String> nodeSelector, Map<String, String> annotations,
-                                ProcurementConfig config) {
+    public static PodRequest of(
+            String podKey,
+            List<ContainerRequest> containers,
+            String nodeName,
+            Map<String, String> nodeSelector,
+            Map<String, String> annotations,
+            ProcurementConfig config) {
         Map<String, String> ann = annotations == null ? Map.of() : annotations;
-        return new PodRequest(podKey, containers, nodeName, nodeSelector,
+        return new PodRequest(
+                podKey,
+                containers,
+                nodeName,
+                nodeSelector,
                 roles(ann.get(ROLES_ANNOTATION), config),
                 PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()));
     }

@@ -11,6 +11,11 @@ package io.k8sm.scheduler.procurement;
  * @param name the port's name (may be empty)
  * @param role the role of the offered port range it came from
  */
-public record PortMapping(int containerIndex, int portIndex, int containerPort, int hostPort,
-                          String protocol, String name, String role) {
-}
+public record PortMapping(
+        int containerIndex,
+        int portIndex,
+        int containerPort,
+        int hostPort,
+        String protocol,
+        String name,
+        String role) {}

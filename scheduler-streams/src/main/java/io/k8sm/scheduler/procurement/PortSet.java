@@ -3,7 +3,10 @@ package io.k8sm.scheduler.procurement;
 import java.util.Arrays;
 import java.util.List;
 
-/** Free ports of one role on one agent: sorted, disjoint, inclusive ranges. Mutable; owned by a {@link Cluster}. */
+/**
+ * Free ports of one role on one agent: sorted, disjoint, inclusive ranges. Mutable; owned by a
+ * {@link Cluster}.
+ */
 final class PortSet {
     private int[] lo;
     private int[] hi;

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Procurement settings, defaults from the original scheduler.
  *
- * @param frameworkRoles roles the framework is registered with; a pod's roles annotation is intersected with them
+ * @param frameworkRoles roles the framework is registered with; a pod's roles annotation is
+ *     intersected with them
  * @param defaultPodRoles roles of a pod without the roles annotation [{@code *}]
  * @param defaultPortMapping port mapping of a pod without the portMapping annotation [wildcard]
  * @param defaultContainerCpus cpu of a container without a cpu limit [0.25]
@@ -41,25 +42,60 @@ public record ProcurementConfig(
         requireNonNegative(executorMemMb, "executorMemMb");
     }
 
-    /** The original scheduler's defaults: roles [*], wildcard ports, 0.25 cpu / 64 MB per container, executor 0.25 / 128 MB. */
+    /**
+     * The original scheduler's defaults: roles [*], wildcard ports, 0.25 cpu / 64 MB per container,
+     * executor 0.25 / 128 MB.
+     */
     public static ProcurementConfig defaults() {
-        return new ProcurementConfig(List.of("*"), List.of("*"), PortMappingMode.WILDCARD,
-                0.25, 64, 0.25, 128, DEFAULT_EXECUTOR_ID, PlacementPolicy.FIRST_FIT);
+        return new ProcurementConfig(
+                List.of("*"),
+                List.of("*"),
+                PortMappingMode.WILDCARD,
+                0.25,
+                64,
+                0.25,
+                128,
+                DEFAULT_EXECUTOR_ID,
+                PlacementPolicy.FIRST_FIT);
     }
 
     public ProcurementConfig withPolicy(PlacementPolicy p) {
-        return new ProcurementConfig(frameworkRoles, defaultPodRoles, defaultPortMapping, defaultContainerCpus,
-                defaultContainerMemMb, executorCpus, executorMemMb, executorId, p);
+        return new ProcurementConfig(
+                frameworkRoles,
+                defaultPodRoles,
+                defaultPortMapping,
+                defaultContainerCpus,
+                defaultContainerMemMb,
+                executorCpus,
+                executorMemMb,
+                executorId,
+                p);
     }
 
     public ProcurementConfig withFrameworkRoles(List<String> roles) {
-        return new ProcurementConfig(roles, defaultPodRoles, defaultPortMapping, defaultContainerCpus,
-                defaultContainerMemMb, executorCpus, executorMemMb, executorId, policy);
+        return new ProcurementConfig(
+                roles,
+                defaultPodRoles,
+                defaultPortMapping,
+                defaultContainerCpus,
+                defaultContainerMemMb,
+                executorCpus,
+                executorMemMb,
+                executorId,
+                policy);
     }
 
     public ProcurementConfig withDefaultPortMapping(PortMappingMode mode) {
-        return new ProcurementConfig(frameworkRoles, defaultPodRoles, mode, defaultContainerCpus,
-                defaultContainerMemMb, executorCpus, executorMemMb, executorId, policy);
+        return new ProcurementConfig(
+                frameworkRoles,
+                defaultPodRoles,
+                mode,
+                defaultContainerCpus,
+                defaultContainerMemMb,
+                executorCpus,
+                executorMemMb,
+                executorId,
+                policy);
     }
 
     private static void requireNonNegative(double v, String name) {

@@ -8,11 +8,11 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>first-fit: a segment tree over the agents' stable order holding max effective cpu and mem,
- *       to find the leftmost agent with enough of both without visiting full agents;</li>
- *   <li>bin-pack: the agents in a {@link ScoreTreap} ordered by (score, index), score = effCpu * refMem + effMem * refCpu
- *       (effCpu/refCpu + effMem/refMem scaled to an exact integer); a pod needing c, m can only fit
- *       agents scoring at least c * refMem + m * refCpu, and the first fitting agent from there on
- *       is the one left with the least free normalized cpu/mem.</li>
+ *       to find the leftmost agent with enough of both without visiting full agents;
+ *   <li>bin-pack: the agents in a {@link ScoreTreap} ordered by (score, index), score = effCpu *
+ *       refMem + effMem * refCpu (effCpu/refCpu + effMem/refMem scaled to an exact integer); a pod
+ *       needing c, m can only fit agents scoring at least c * refMem + m * refCpu, and the first
+ *       fitting agent from there on is the one left with the least free normalized cpu/mem.
  * </ul>
  */
 final class RoleSetIndex {
@@ -78,7 +78,9 @@ final class RoleSetIndex {
         }
     }
 
-    /** The leftmost agent at or after {@code from} with effective cpu >= cpu and mem >= mem, or -1. */
+    /**
+     * The leftmost agent at or after {@code from} with effective cpu >= cpu and mem >= mem, or -1.
+     */
     int firstAtLeast(int from, long cpu, long mem) {
         return find(1, 0, leaves - 1, from, cpu, mem);
     }
@@ -105,9 +107,9 @@ final class RoleSetIndex {
     }
 
     /**
-     * The first agent in ascending (score, index) order, after agent {@code after} (or from the start when
-     * -1), with effective cpu >= cpu and mem >= mem; -1 when none. No agent scoring below
-     * {@code scoreOf(cpu, mem)} can have enough of both, so the search starts there.
+     * The first agent in ascending (score, index) order, after agent {@code after} (or from the start
+     * when -1), with effective cpu >= cpu and mem >= mem; -1 when none. No agent scoring below {@code
+     * scoreOf(cpu, mem)} can have enough of both, so the search starts there.
      */
     int nextByScore(int after, long cpu, long mem) {
         ensureScores();

@@ -3,11 +3,11 @@ package io.k8sm.scheduler.procurement;
 import java.util.Arrays;
 
 /**
- * The agents ordered by (score, index) in a treap whose nodes also hold the max effective cpu and mem of
- * their subtree, so that "the first agent from this score on with at least c cpu and m mem" skips whole
- * subtrees of agents that are short (after a while most agents are full of cpu but not of mem, and a
- * plain ordered scan would visit all of them for every pod). Node = agent index. Priorities come from a
- * fixed-seed generator: they shape the tree, never the answer.
+ * The agents ordered by (score, index) in a treap whose nodes also hold the max effective cpu and
+ * mem of their subtree, so that "the first agent from this score on with at least c cpu and m mem"
+ * skips whole subtrees of agents that are short (after a while most agents are full of cpu but not
+ * of mem, and a plain ordered scan would visit all of them for every pod). Node = agent index.
+ * Priorities come from a fixed-seed generator: they shape the tree, never the answer.
  */
 final class ScoreTreap {
     private static final int NIL = -1;
@@ -131,7 +131,9 @@ final class ScoreTreap {
         return t;
     }
 
-    /** The first agent in (score, index) order at or after (s, i) with cpu >= c and mem >= m, or -1. */
+    /**
+     * The first agent in (score, index) order at or after (s, i) with cpu >= c and mem >= m, or -1.
+     */
     int first(long s, int i, long c, long m) {
         return find(root, s, i, c, m);
     }

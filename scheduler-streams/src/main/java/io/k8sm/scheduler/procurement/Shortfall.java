@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Why a pod fits nowhere, aggregated over every agent's offers considered.
- * {@link #message()} is the text of the FailedScheduling event, e.g.
- * {@code 0/12 offers fit: 7 short of cpu (need 1.5), 5 host port 8080 taken}.
+ * Why a pod fits nowhere, aggregated over every agent's offers considered. {@link #message()} is
+ * the text of the FailedScheduling event, e.g. {@code 0/12 offers fit: 7 short of cpu (need 1.5), 5
+ * host port 8080 taken}.
  *
  * @param podKey the pod
  * @param offersConsidered how many (per agent pooled) offers were considered
@@ -15,14 +15,22 @@ import java.util.Objects;
 public record Shortfall(String podKey, int offersConsidered, List<Count> reasons) implements PlacementResult {
 
     /** What was short. */
-    public enum Reason { NODE_NAME, NODE_SELECTOR, ROLE, CPU, MEM, EXECUTOR, PORTS }
+    public enum Reason {
+        NODE_NAME,
+        NODE_SELECTOR,
+        ROLE,
+        CPU,
+        MEM,
+        EXECUTOR,
+        PORTS
+    }
 
     /**
      * One reason and how many offers it ruled out.
      *
      * @param reason the kind
      * @param subject what exactly: the host port, the selector label {@code key=value}, the hostname,
-     *                the cpu/mem needed; empty when nothing more specific applies
+     *     the cpu/mem needed; empty when nothing more specific applies
      * @param text the human phrase, e.g. {@code host port 8080 taken}
      * @param offers how many offers were short for this reason
      */
@@ -45,7 +53,8 @@ public record Shortfall(String podKey, int offersConsidered, List<Count> reasons
 
     /** The FailedScheduling message. */
     public String message() {
-        StringBuilder sb = new StringBuilder().append("0/").append(offersConsidered).append(" offers fit");
+        StringBuilder sb =
+                new StringBuilder().append("0/").append(offersConsidered).append(" offers fit");
         if (offersConsidered == 0) {
             return sb.append(": no offers").toString();
         }

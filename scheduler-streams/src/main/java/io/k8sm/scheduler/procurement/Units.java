@@ -4,8 +4,7 @@ import java.math.BigDecimal;
 
 /** Scalars are kept in thousandths (like Mesos' fixed-point values) so sums never drift. */
 final class Units {
-    private Units() {
-    }
+    private Units() {}
 
     static long milli(double v) {
         return Math.round(v * 1000.0);

@@ -13,78 +13,82 @@ import java.util.UUID;
 /** Task construction and the reference's naming rules, all deterministic. */
 public final class Tasks {
 
-  public static final String ANNOTATION_PREFIX = "k8s.mesosphere.io/";
-  public static final String BINDING_HOST = ANNOTATION_PREFIX + "bindingHost";
-  public static final String TASK_ID = ANNOTATION_PREFIX + "taskId";
-  public static final String SLAVE_ID = ANNOTATION_PREFIX + "slaveId";
-  public static final String OFFER_ID = ANNOTATION_PREFIX + "offerId";
-  public static final String EXECUTOR_ID = ANNOTATION_PREFIX + "executorId";
-  /** The annotations a pod must carry, all of them, to be recovered as a launched and bound task. */
-  public static final List<String> RECOVERY_ANNOTATIONS = List.of(BINDING_HOST, TASK_ID, SLAVE_ID, OFFER_ID);
-  public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+    public static final String ANNOTATION_PREFIX = "k8s.mesosphere.io/";
+    public static final String BINDING_HOST = ANNOTATION_PREFIX + "bindingHost";
+    public static final String TASK_ID = ANNOTATION_PREFIX + "taskId";
+    public static final String SLAVE_ID = ANNOTATION_PREFIX + "slaveId";
+    public static final String OFFER_ID = ANNOTATION_PREFIX + "offerId";
+    public static final String EXECUTOR_ID = ANNOTATION_PREFIX + "executorId";
 
-  private Tasks() { }
+    /**
+     * The annotations a pod must carry, all of them, to be recovered as a launched and bound task.
+     */
+    public static final List<String> RECOVERY_ANNOTATIONS = List.of(BINDING_HOST, TASK_ID, SLAVE_ID, OFFER_ID);
 
-  public static String podKey(PodSnapshot pod) {
-    return pod.getNamespace() + "/" + pod.getName();
-  }
+    public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
-  /**
-   * A task id {@code pod.<uuid>}, the uuid derived from the pod uid and a salt (the pod's resource
-   * version for a first registration, the failed task's id for a re-registration): unique per
-   * registration, identical on replay.
-   */
-  public static String taskId(String podUid, String salt) {
-    return "pod." + UUID.nameUUIDFromBytes(("k8sm-task:" + podUid + ":" + salt).getBytes(StandardCharsets.UTF_8));
-  }
+    private Tasks() {}
 
-  /** A fresh Pending task with no flags and no spec. */
-  public static RegistryTask pending(String id, PodSnapshot pod, long now) {
-    return RegistryTask.newBuilder()
-        .setId(id)
-        .setPodKey(podKey(pod))
-        .setPodUid(pod.getUid())
-        .setState(RegistryTaskState.PENDING)
-        .setFlags(new TaskFlags(false, false, false))
-        .setSpec(null)
-        .setOfferId(null)
-        .setCreateTime(Instant.ofEpochMilli(now))
-        .setUpdateTime(Instant.ofEpochMilli(now))
-        .setLastStatus(null)
-        .setAttempt(0)
-        .setPodResourceVersion(pod.getResourceVersion())
-        .build();
-  }
+    public static String podKey(PodSnapshot pod) {
+        return pod.getNamespace() + "/" + pod.getName();
+    }
 
-  /** A deep copy to change; stored values are never mutated in place. */
-  public static RegistryTask.Builder edit(RegistryTask t, long now) {
-    return RegistryTask.newBuilder(t).setUpdateTime(Instant.ofEpochMilli(now));
-  }
+    /**
+     * A task id {@code pod.<uuid>}, the uuid derived from the pod uid and a salt (the pod's resource
+     * version for a first registration, the failed task's id for a re-registration): unique per
+     * registration, identical on replay.
+     */
+    public static String taskId(String podUid, String salt) {
+        return "pod." + UUID.nameUUIDFromBytes(("k8sm-task:" + podUid + ":" + salt).getBytes(StandardCharsets.UTF_8));
+    }
 
-  public static TaskFlags flags(RegistryTask t, boolean launched, boolean bound, boolean deleted) {
-    TaskFlags f = t.getFlags();
-    return new TaskFlags(f.getLaunched() || launched, f.getBound() || bound, f.getDeleted() || deleted);
-  }
+    /** A fresh Pending task with no flags and no spec. */
+    public static RegistryTask pending(String id, PodSnapshot pod, long now) {
+        return RegistryTask.newBuilder()
+                .setId(id)
+                .setPodKey(podKey(pod))
+                .setPodUid(pod.getUid())
+                .setState(RegistryTaskState.PENDING)
+                .setFlags(new TaskFlags(false, false, false))
+                .setSpec(null)
+                .setOfferId(null)
+                .setCreateTime(Instant.ofEpochMilli(now))
+                .setUpdateTime(Instant.ofEpochMilli(now))
+                .setLastStatus(null)
+                .setAttempt(0)
+                .setPodResourceVersion(pod.getResourceVersion())
+                .build();
+    }
 
-  public static boolean launched(RegistryTask t) {
-    return t.getFlags().getLaunched();
-  }
+    /** A deep copy to change; stored values are never mutated in place. */
+    public static RegistryTask.Builder edit(RegistryTask t, long now) {
+        return RegistryTask.newBuilder(t).setUpdateTime(Instant.ofEpochMilli(now));
+    }
 
-  public static boolean bound(RegistryTask t) {
-    return t.getFlags().getBound();
-  }
+    public static TaskFlags flags(RegistryTask t, boolean launched, boolean bound, boolean deleted) {
+        TaskFlags f = t.getFlags();
+        return new TaskFlags(f.getLaunched() || launched, f.getBound() || bound, f.getDeleted() || deleted);
+    }
 
-  public static boolean deleted(RegistryTask t) {
-    return t.getFlags().getDeleted();
-  }
+    public static boolean launched(RegistryTask t) {
+        return t.getFlags().getLaunched();
+    }
 
-  public static String host(RegistryTask t) {
-    TaskSpec s = t.getSpec();
-    return s == null ? null : s.getAssignedSlave();
-  }
+    public static boolean bound(RegistryTask t) {
+        return t.getFlags().getBound();
+    }
 
-  public static String agentId(RegistryTask t) {
-    TaskSpec s = t.getSpec();
-    return s == null ? null : s.getAgentId();
-  }
+    public static boolean deleted(RegistryTask t) {
+        return t.getFlags().getDeleted();
+    }
+
+    public static String host(RegistryTask t) {
+        TaskSpec s = t.getSpec();
+        return s == null ? null : s.getAssignedSlave();
+    }
+
+    public static String agentId(RegistryTask t) {
+        TaskSpec s = t.getSpec();
+        return s == null ? null : s.getAgentId();
+    }
 }

@@ -8,75 +8,78 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A write-through copy of a store on the heap, for the stores the state machine scans on every input
- * (the live offers and the queue): {@link #all()} then costs a list copy instead of a store iteration
- * that deserializes every entry. Writes go to the store first, so the store and its changelog stay the
- * truth.
+ * A write-through copy of a store on the heap, for the stores the state machine scans on every
+ * input (the live offers and the queue): {@link #all()} then costs a list copy instead of a store
+ * iteration that deserializes every entry. Writes go to the store first, so the store and its
+ * changelog stay the truth.
  *
- * <p>The copy is loaded on first use, not at construction: Kafka Streams restores a store before the
- * first record is processed, and a restore can never be missed. Keys are ordered by code point, which
- * is the order of their UTF-8 bytes, so {@link #all()} gives the order of a Kafka Streams store.
- * Values must be immutable.
+ * <p>The copy is loaded on first use, not at construction: Kafka Streams restores a store before
+ * the first record is processed, and a restore can never be missed. Keys are ordered by code point,
+ * which is the order of their UTF-8 bytes, so {@link #all()} gives the order of a Kafka Streams
+ * store. Values must be immutable.
  */
 public final class CachedKv<V> implements Kv<String, V> {
 
-  /** Code point order = UTF-8 byte order (String.compareTo orders UTF-16 units, which differs above U+D7FF). */
-  static final Comparator<String> UTF8_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
+    /**
+     * Code point order = UTF-8 byte order (String.compareTo orders UTF-16 units, which differs above
+     * U+D7FF).
+     */
+    static final Comparator<String> UTF8_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
+
+    private final Kv<String, V> store;
+    private TreeMap<String, V> copy;
+
+    public CachedKv(Kv<String, V> store) {
+        this.store = store;
     }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
 
-  private final Kv<String, V> store;
-  private TreeMap<String, V> copy;
-
-  public CachedKv(Kv<String, V> store) {
-    this.store = store;
-  }
-
-  private TreeMap<String, V> copy() {
-    if (copy == null) {
-      TreeMap<String, V> m = new TreeMap<>(UTF8_ORDER);
-      for (Map.Entry<String, V> e : store.all()) {
-        m.put(e.getKey(), e.getValue());
-      }
-      copy = m;
+    private TreeMap<String, V> copy() {
+        if (copy == null) {
+            TreeMap<String, V> m = new TreeMap<>(UTF8_ORDER);
+            for (Map.Entry<String, V> e : store.all()) {
+                m.put(e.getKey(), e.getValue());
+            }
+            copy = m;
+        }
+        return copy;
     }
-    return copy;
-  }
 
-  @Override
-  public V get(String key) {
-    return copy().get(key);
-  }
-
-  @Override
-  public void put(String key, V value) {
-    store.put(key, value);
-    copy().put(key, value);
-  }
-
-  @Override
-  public void delete(String key) {
-    store.delete(key);
-    copy().remove(key);
-  }
-
-  @Override
-  public List<Map.Entry<String, V>> all() {
-    List<Map.Entry<String, V>> out = new ArrayList<>(copy().size());
-    for (Map.Entry<String, V> e : copy().entrySet()) {
-      out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+    @Override
+    public V get(String key) {
+        return copy().get(key);
     }
-    return out;
-  }
+
+    @Override
+    public void put(String key, V value) {
+        store.put(key, value);
+        copy().put(key, value);
+    }
+
+    @Override
+    public void delete(String key) {
+        store.delete(key);
+        copy().remove(key);
+    }
+
+    @Override
+    public List<Map.Entry<String, V>> all() {
+        List<Map.Entry<String, V>> out = new ArrayList<>(copy().size());
+        for (Map.Entry<String, V> e : copy().entrySet()) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
 }

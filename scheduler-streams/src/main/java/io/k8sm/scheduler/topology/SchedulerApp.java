@@ -8,60 +8,79 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running scheduler: the topology in a {@link KafkaStreams} instance. {@code k8sm run scheduler} uses it. */
+/**
+ * The running scheduler: the topology in a {@link KafkaStreams} instance. {@code k8sm run
+ * scheduler} uses it.
+ */
 public final class SchedulerApp implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(SchedulerApp.class);
+    private static final Logger log = LoggerFactory.getLogger(SchedulerApp.class);
 
-  private final SchedulerConfig config;
-  private final Topology topology;
-  private final KafkaStreams streams;
+    private final SchedulerConfig config;
+    private final Topology topology;
+    private final KafkaStreams streams;
 
-  /** The scheduler with the production serdes: Confluent wire format through the configured schema registry. */
-  public SchedulerApp(SchedulerConfig config) {
-    this(config, SchedulerSerdes.registry(config));
-  }
+    /**
+     * The scheduler with the production serdes: Confluent wire format through the configured schema
+     * registry.
+     */
+    public SchedulerApp(SchedulerConfig config) {
+        this(config, SchedulerSerdes.registry(config));
+    }
 
-  public SchedulerApp(SchedulerConfig config, SchedulerSerdes serdes) {
-    this.config = config;
-    this.topology = SchedulerTopology.build(config, serdes);
-    this.streams = new KafkaStreams(topology, config.streamsProperties());
-  }
+    public SchedulerApp(SchedulerConfig config, SchedulerSerdes serdes) {
+        this.config = config;
+        this.topology = SchedulerTopology.build(config, serdes);
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
+    }
 
-  public SchedulerApp start() {
-    Properties p = config.streamsProperties();
-    log.info("starting the scheduler: application.id {}, processing.guarantee {}, state dir {}, bootstrap {}, registry {},"
-            + " topics {}", p.get(StreamsConfig.APPLICATION_ID_CONFIG), p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-        stateDir(), config.bootstrapServers(), config.schemaRegistryUrl(), config.schedulerTopics());
-    streams.start();
-    return this;
-  }
+    public SchedulerApp start() {
+        Properties p = config.streamsProperties();
+        log.info(
+                "starting the scheduler: application.id {}, processing.guarantee {}, state dir {}, bootstrap {}, registry {},"
+                        + " topics {}",
+                p.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+                stateDir(),
+                config.bootstrapServers(),
+                config.schemaRegistryUrl(),
+                config.schedulerTopics());
+        streams.start();
+        return this;
+    }
 
-  /** The local state directory Kafka Streams uses (its default when {@code scheduler.state.dir} is unset). */
-  public String stateDir() {
-    Object dir = config.streamsProperties().get(StreamsConfig.STATE_DIR_CONFIG);
-    return dir != null ? dir.toString() : new StreamsConfig(config.streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG);
-  }
+    /**
+     * The local state directory Kafka Streams uses (its default when {@code scheduler.state.dir} is
+     * unset).
+     */
+    public String stateDir() {
+        Object dir = config.streamsProperties().get(StreamsConfig.STATE_DIR_CONFIG);
+        return dir != null
+                ? dir.toString()
+                : new StreamsConfig(config.streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG);
+    }
 
-  public SchedulerConfig config() {
-    return config;
-  }
+    public SchedulerConfig config() {
+        return config;
+    }
 
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
 
-  public KafkaStreams streams() {
-    return streams;
-  }
+    public KafkaStreams streams() {
+        return streams;
+    }
 
-  public Topology topology() {
-    return topology;
-  }
+    public Topology topology() {
+        return topology;
+    }
 
-  /** Stops processing and leaves the consumer group, so that another instance takes over at once. */
-  @Override
-  public void close() {
-    streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
-  }
+    /**
+     * Stops processing and leaves the consumer group, so that another instance takes over at once.
+     */
+    @Override
+    public void close() {
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+    }
 }

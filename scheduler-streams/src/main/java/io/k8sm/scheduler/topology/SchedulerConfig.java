@@ -4,7 +4,6 @@ import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterConfig;
 import io.k8sm.deadletter.DeadLetterDeserializationHandler;
 import io.k8sm.deadletter.DeadLetterProcessingHandler;
-import io.k8sm.topics.Topic;
 import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.offers.ProcurementMatcher;
@@ -12,6 +11,7 @@ import io.k8sm.scheduler.procurement.PlacementPolicy;
 import io.k8sm.scheduler.procurement.PortMappingMode;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
 import io.k8sm.scheduler.queue.Backoff;
+import io.k8sm.topics.Topic;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,155 +26,288 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The scheduler's configuration: the shared keys plus {@code scheduler.*}. */
 public final class SchedulerConfig extends K8smConfig {
 
-  public static final String APPLICATION_ID = "scheduler.application.id";
-  public static final String PROCESSING_GUARANTEE = "scheduler.processing.guarantee";
-  public static final String NUM_STANDBY_REPLICAS = "scheduler.num.standby.replicas";
-  public static final String STATE_DIR = "scheduler.state.dir";
-  public static final String STATE_STORE = "scheduler.state.store";
-  public static final String PLACEMENT_POLICY = "scheduler.placement.policy";
-  public static final String PORT_MAPPING = "scheduler.port.mapping";
-  public static final String OFFER_TTL_MS = "scheduler.offer.ttl.ms";
-  public static final String OFFER_LINGER_MS = "scheduler.offer.linger.ms";
-  public static final String OFFER_REFUSE_SECONDS = "scheduler.offer.refuse.seconds";
-  public static final String BACKOFF_INITIAL_MS = "scheduler.backoff.initial.ms";
-  public static final String BACKOFF_MAX_MS = "scheduler.backoff.max.ms";
-  public static final String RECONCILE_MIN_INTERVAL_MS = "scheduler.reconcile.min.interval.ms";
-  public static final String RECONCILE_EXPLICIT_INITIAL_MS = "scheduler.reconcile.explicit.backoff.initial.ms";
-  public static final String RECONCILE_EXPLICIT_MAX_MS = "scheduler.reconcile.explicit.backoff.max.ms";
-  public static final String RECONCILE_IMPLICIT_DELAY_MS = "scheduler.reconcile.implicit.initial.delay.ms";
-  public static final String RECONCILE_IMPLICIT_INTERVAL_MS = "scheduler.reconcile.implicit.interval.ms";
-  public static final String FRAMEWORK_ROLES = "scheduler.framework.roles";
-  public static final String DEFAULT_POD_ROLES = "scheduler.default.pod.roles";
-  public static final String EXECUTOR_ID = "scheduler.executor.id";
-  public static final String EXECUTOR_CPUS = "scheduler.executor.cpus";
-  public static final String EXECUTOR_MEM_MB = "scheduler.executor.mem.mb";
-  public static final String DEFAULT_CONTAINER_CPUS = "scheduler.default.container.cpus";
-  public static final String DEFAULT_CONTAINER_MEM_MB = "scheduler.default.container.mem.mb";
-  public static final String FINISHED_RETAINED = "scheduler.finished.retained";
+    public static final String APPLICATION_ID = "scheduler.application.id";
+    public static final String PROCESSING_GUARANTEE = "scheduler.processing.guarantee";
+    public static final String NUM_STANDBY_REPLICAS = "scheduler.num.standby.replicas";
+    public static final String STATE_DIR = "scheduler.state.dir";
+    public static final String STATE_STORE = "scheduler.state.store";
+    public static final String PLACEMENT_POLICY = "scheduler.placement.policy";
+    public static final String PORT_MAPPING = "scheduler.port.mapping";
+    public static final String OFFER_TTL_MS = "scheduler.offer.ttl.ms";
+    public static final String OFFER_LINGER_MS = "scheduler.offer.linger.ms";
+    public static final String OFFER_REFUSE_SECONDS = "scheduler.offer.refuse.seconds";
+    public static final String BACKOFF_INITIAL_MS = "scheduler.backoff.initial.ms";
+    public static final String BACKOFF_MAX_MS = "scheduler.backoff.max.ms";
+    public static final String RECONCILE_MIN_INTERVAL_MS = "scheduler.reconcile.min.interval.ms";
+    public static final String RECONCILE_EXPLICIT_INITIAL_MS = "scheduler.reconcile.explicit.backoff.initial.ms";
+    public static final String RECONCILE_EXPLICIT_MAX_MS = "scheduler.reconcile.explicit.backoff.max.ms";
+    public static final String RECONCILE_IMPLICIT_DELAY_MS = "scheduler.reconcile.implicit.initial.delay.ms";
+    public static final String RECONCILE_IMPLICIT_INTERVAL_MS = "scheduler.reconcile.implicit.interval.ms";
+    public static final String FRAMEWORK_ROLES = "scheduler.framework.roles";
+    public static final String DEFAULT_POD_ROLES = "scheduler.default.pod.roles";
+    public static final String EXECUTOR_ID = "scheduler.executor.id";
+    public static final String EXECUTOR_CPUS = "scheduler.executor.cpus";
+    public static final String EXECUTOR_MEM_MB = "scheduler.executor.mem.mb";
+    public static final String DEFAULT_CONTAINER_CPUS = "scheduler.default.container.cpus";
+    public static final String DEFAULT_CONTAINER_MEM_MB = "scheduler.default.container.mem.mb";
+    public static final String FINISHED_RETAINED = "scheduler.finished.retained";
 
-  private static final ConfigDef DEFINITION = definition();
+    private static final ConfigDef DEFINITION = definition();
 
-  public SchedulerConfig(Map<?, ?> originals) {
-    super(DEFINITION, originals);
-  }
-
-  public static ConfigDef definition() {
-    return K8smConfig.baseDefinition()
-        .define(APPLICATION_ID, Type.STRING, "k8sm-scheduler", Importance.HIGH,
-            "Kafka Streams application.id: the consumer group, and the prefix of the changelog topics.")
-        .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-            ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
-            "exactly_once_v2 (default) or at_least_once.")
-        .define(NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
-            "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas).")
-        .define(STATE_DIR, Type.STRING, null, Importance.MEDIUM,
-            "Directory of the local state stores; default: Kafka Streams' default.")
-        .define(STATE_STORE, Type.STRING, SchedulerStores.Kind.ROCKSDB.configValue(),
-            ValidString.in(SchedulerStores.Kind.ROCKSDB.configValue(), SchedulerStores.Kind.IN_MEMORY.configValue()),
-            Importance.LOW, "Local store of the scheduler's state: rocksdb (on disk; a restart restores only the"
-                + " changelog's tail) or in-memory (the whole changelog is restored on every start).")
-        .define(PLACEMENT_POLICY, Type.STRING, "first-fit", ValidString.in("first-fit", "bin-pack"),
-            Importance.MEDIUM, "How a pod chooses among fitting agents: first-fit or bin-pack.")
-        .define(PORT_MAPPING, Type.STRING, "wildcard", ValidString.in("wildcard", "fixed"), Importance.LOW,
-            "Host port mapping of pods without the k8s.mesosphere.io/portMapping annotation.")
-        .define(OFFER_TTL_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,
-            "How long an offer may be used; an unused offer is declined after this (event time).")
-        .define(OFFER_LINGER_MS, Type.LONG, 120_000L, Range.atLeast(0), Importance.LOW,
-            "How long a gone offer id is remembered (so a second delivery is not reused).")
-        .define(OFFER_REFUSE_SECONDS, Type.DOUBLE, 5.0, Range.atLeast(0), Importance.LOW,
-            "Refuse seconds sent with every Decline.")
-        .define(BACKOFF_INITIAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.MEDIUM,
-            "First scheduling backoff of a pod that found no fit; doubles per failure.")
-        .define(BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
-            "Largest scheduling backoff.")
-        .define(RECONCILE_MIN_INTERVAL_MS, Type.LONG, 15_000L, Range.atLeast(0), Importance.LOW,
-            "At least this long between two Reconcile calls (explicit or implicit).")
-        .define(RECONCILE_EXPLICIT_INITIAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
-            "First retry delay of an explicit reconciliation that is still waiting for statuses.")
-        .define(RECONCILE_EXPLICIT_MAX_MS, Type.LONG, 120_000L, Range.atLeast(1), Importance.LOW,
-            "Largest retry delay of an explicit reconciliation.")
-        .define(RECONCILE_IMPLICIT_DELAY_MS, Type.LONG, 15_000L, Range.atLeast(0), Importance.LOW,
-            "First implicit reconciliation this long after the subscription.")
-        .define(RECONCILE_IMPLICIT_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
-            "Period of implicit reconciliation.")
-        .define(FRAMEWORK_ROLES, Type.LIST, "*", Importance.MEDIUM, "The framework's Mesos roles.")
-        .define(DEFAULT_POD_ROLES, Type.LIST, "*", Importance.MEDIUM,
-            "Roles of a pod without the k8s.mesosphere.io/roles annotation.")
-        .define(EXECUTOR_ID, Type.STRING, ProcurementConfig.DEFAULT_EXECUTOR_ID, Importance.MEDIUM,
-            "The id of our executor; offers naming another executor are declined.")
-        .define(EXECUTOR_CPUS, Type.DOUBLE, 0.25, Range.atLeast(0), Importance.LOW,
-            "cpus charged for our executor on an agent that does not run it yet.")
-        .define(EXECUTOR_MEM_MB, Type.DOUBLE, 128.0, Range.atLeast(0), Importance.LOW,
-            "mem (MB) charged for our executor on an agent that does not run it yet.")
-        .define(DEFAULT_CONTAINER_CPUS, Type.DOUBLE, 0.25, Range.atLeast(0), Importance.LOW,
-            "cpus of a container without a cpu limit.")
-        .define(DEFAULT_CONTAINER_MEM_MB, Type.DOUBLE, 64.0, Range.atLeast(0), Importance.LOW,
-            "mem (MB) of a container without a memory limit.")
-        .define(FINISHED_RETAINED, Type.INT, 1024, Range.atLeast(1), Importance.LOW,
-            "How many finished tasks the registry keeps.");
-  }
-
-  /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
-  public SchedulerTopics schedulerTopics() {
-    return SchedulerTopics.from(topics());
-  }
-
-  public SchedulerSettings settings() {
-    long initial = getLong(BACKOFF_INITIAL_MS);
-    long max = getLong(BACKOFF_MAX_MS);
-    if (max < initial) {
-      throw new ConfigException(BACKOFF_MAX_MS, max, "must be >= " + BACKOFF_INITIAL_MS);
+    public SchedulerConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals);
     }
-    return new SchedulerSettings(getLong(OFFER_TTL_MS), getLong(OFFER_LINGER_MS), getDouble(OFFER_REFUSE_SECONDS),
-        new Backoff(initial, max), getString(EXECUTOR_ID), getInt(FINISHED_RETAINED),
-        getLong(RECONCILE_MIN_INTERVAL_MS), getLong(RECONCILE_EXPLICIT_INITIAL_MS), getLong(RECONCILE_EXPLICIT_MAX_MS),
-        getLong(RECONCILE_IMPLICIT_DELAY_MS), getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
-        getList(FRAMEWORK_ROLES), getList(DEFAULT_POD_ROLES));
-  }
 
-  public ProcurementConfig procurement() {
-    return new ProcurementConfig(getList(FRAMEWORK_ROLES), getList(DEFAULT_POD_ROLES),
-        PortMappingMode.parse(getString(PORT_MAPPING)).orElseThrow(),
-        getDouble(DEFAULT_CONTAINER_CPUS), getDouble(DEFAULT_CONTAINER_MEM_MB), getDouble(EXECUTOR_CPUS),
-        getDouble(EXECUTOR_MEM_MB), getString(EXECUTOR_ID), PlacementPolicy.parse(getString(PLACEMENT_POLICY)));
-  }
-
-  public SchedulerStores.Kind storeKind() {
-    return SchedulerStores.Kind.parse(getString(STATE_STORE));
-  }
-
-  public Matcher matcher() {
-    return new ProcurementMatcher(procurement());
-  }
-
-  /**
-   * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
-   * records (and a processor that throws) go to the catalogue's dead-letter topic through the shared
-   * handlers ({@link DeadLetterDeserializationHandler}, {@link DeadLetterProcessingHandler}), which
-   * encode the {@code DeadLetter} through the schema registry: the serde keys are passed along.
-   * {@code kafka.deserialization.exception.handler} / {@code kafka.processing.exception.handler}
-   * replace them.
-   */
-  public Properties streamsProperties() {
-    Properties p = kafkaProperties();
-    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        DeadLetterDeserializationHandler.class.getName());
-    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
-    p.put(DeadLetterConfig.TOPIC, topics().name(Topic.DEAD_LETTERS));
-    serdeConfig().forEach(p::putIfAbsent);
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
-    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS));
-    if (topicReplicationFactor() > 0) {
-      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor());
+    public static ConfigDef definition() {
+        return K8smConfig.baseDefinition()
+                .define(
+                        APPLICATION_ID,
+                        Type.STRING,
+                        "k8sm-scheduler",
+                        Importance.HIGH,
+                        "Kafka Streams application.id: the consumer group, and the prefix of the changelog topics.")
+                .define(
+                        PROCESSING_GUARANTEE,
+                        Type.STRING,
+                        StreamsConfig.EXACTLY_ONCE_V2,
+                        ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                        Importance.MEDIUM,
+                        "exactly_once_v2 (default) or at_least_once.")
+                .define(
+                        NUM_STANDBY_REPLICAS,
+                        Type.INT,
+                        0,
+                        Range.atLeast(0),
+                        Importance.MEDIUM,
+                        "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas).")
+                .define(
+                        STATE_DIR,
+                        Type.STRING,
+                        null,
+                        Importance.MEDIUM,
+                        "Directory of the local state stores; default: Kafka Streams' default.")
+                .define(
+                        STATE_STORE,
+                        Type.STRING,
+                        SchedulerStores.Kind.ROCKSDB.configValue(),
+                        ValidString.in(
+                                SchedulerStores.Kind.ROCKSDB.configValue(),
+                                SchedulerStores.Kind.IN_MEMORY.configValue()),
+                        Importance.LOW,
+                        "Local store of the scheduler's state: rocksdb (on disk; a restart restores only the"
+                                + " changelog's tail) or in-memory (the whole changelog is restored on every start).")
+                .define(
+                        PLACEMENT_POLICY,
+                        Type.STRING,
+                        "first-fit",
+                        ValidString.in("first-fit", "bin-pack"),
+                        Importance.MEDIUM,
+                        "How a pod chooses among fitting agents: first-fit or bin-pack.")
+                .define(
+                        PORT_MAPPING,
+                        Type.STRING,
+                        "wildcard",
+                        ValidString.in("wildcard", "fixed"),
+                        Importance.LOW,
+                        "Host port mapping of pods without the k8s.mesosphere.io/portMapping annotation.")
+                .define(
+                        OFFER_TTL_MS,
+                        Type.LONG,
+                        5_000L,
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "How long an offer may be used; an unused offer is declined after this (event time).")
+                .define(
+                        OFFER_LINGER_MS,
+                        Type.LONG,
+                        120_000L,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "How long a gone offer id is remembered (so a second delivery is not reused).")
+                .define(
+                        OFFER_REFUSE_SECONDS,
+                        Type.DOUBLE,
+                        5.0,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "Refuse seconds sent with every Decline.")
+                .define(
+                        BACKOFF_INITIAL_MS,
+                        Type.LONG,
+                        1_000L,
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "First scheduling backoff of a pod that found no fit; doubles per failure.")
+                .define(
+                        BACKOFF_MAX_MS,
+                        Type.LONG,
+                        60_000L,
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "Largest scheduling backoff.")
+                .define(
+                        RECONCILE_MIN_INTERVAL_MS,
+                        Type.LONG,
+                        15_000L,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "At least this long between two Reconcile calls (explicit or implicit).")
+                .define(
+                        RECONCILE_EXPLICIT_INITIAL_MS,
+                        Type.LONG,
+                        1_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "First retry delay of an explicit reconciliation that is still waiting for statuses.")
+                .define(
+                        RECONCILE_EXPLICIT_MAX_MS,
+                        Type.LONG,
+                        120_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "Largest retry delay of an explicit reconciliation.")
+                .define(
+                        RECONCILE_IMPLICIT_DELAY_MS,
+                        Type.LONG,
+                        15_000L,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "First implicit reconciliation this long after the subscription.")
+                .define(
+                        RECONCILE_IMPLICIT_INTERVAL_MS,
+                        Type.LONG,
+                        300_000L,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "Period of implicit reconciliation.")
+                .define(FRAMEWORK_ROLES, Type.LIST, "*", Importance.MEDIUM, "The framework's Mesos roles.")
+                .define(
+                        DEFAULT_POD_ROLES,
+                        Type.LIST,
+                        "*",
+                        Importance.MEDIUM,
+                        "Roles of a pod without the k8s.mesosphere.io/roles annotation.")
+                .define(
+                        EXECUTOR_ID,
+                        Type.STRING,
+                        ProcurementConfig.DEFAULT_EXECUTOR_ID,
+                        Importance.MEDIUM,
+                        "The id of our executor; offers naming another executor are declined.")
+                .define(
+                        EXECUTOR_CPUS,
+                        Type.DOUBLE,
+                        0.25,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "cpus charged for our executor on an agent that does not run it yet.")
+                .define(
+                        EXECUTOR_MEM_MB,
+                        Type.DOUBLE,
+                        128.0,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "mem (MB) charged for our executor on an agent that does not run it yet.")
+                .define(
+                        DEFAULT_CONTAINER_CPUS,
+                        Type.DOUBLE,
+                        0.25,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "cpus of a container without a cpu limit.")
+                .define(
+                        DEFAULT_CONTAINER_MEM_MB,
+                        Type.DOUBLE,
+                        64.0,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "mem (MB) of a container without a memory limit.")
+                .define(
+                        FINISHED_RETAINED,
+                        Type.INT,
+                        1024,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "How many finished tasks the registry keeps.");
     }
-    if (getString(STATE_DIR) != null) {
-      p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
-    }
-    return p;
-  }
 
-  static List<String> keys() {
-    return List.copyOf(DEFINITION.names());
-  }
+    /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
+    public SchedulerTopics schedulerTopics() {
+        return SchedulerTopics.from(topics());
+    }
+
+    public SchedulerSettings settings() {
+        long initial = getLong(BACKOFF_INITIAL_MS);
+        long max = getLong(BACKOFF_MAX_MS);
+        if (max < initial) {
+            throw new ConfigException(BACKOFF_MAX_MS, max, "must be >= " + BACKOFF_INITIAL_MS);
+        }
+        return new SchedulerSettings(
+                getLong(OFFER_TTL_MS),
+                getLong(OFFER_LINGER_MS),
+                getDouble(OFFER_REFUSE_SECONDS),
+                new Backoff(initial, max),
+                getString(EXECUTOR_ID),
+                getInt(FINISHED_RETAINED),
+                getLong(RECONCILE_MIN_INTERVAL_MS),
+                getLong(RECONCILE_EXPLICIT_INITIAL_MS),
+                getLong(RECONCILE_EXPLICIT_MAX_MS),
+                getLong(RECONCILE_IMPLICIT_DELAY_MS),
+                getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
+                getList(FRAMEWORK_ROLES),
+                getList(DEFAULT_POD_ROLES));
+    }
+
+    public ProcurementConfig procurement() {
+        return new ProcurementConfig(
+                getList(FRAMEWORK_ROLES),
+                getList(DEFAULT_POD_ROLES),
+                PortMappingMode.parse(getString(PORT_MAPPING)).orElseThrow(),
+                getDouble(DEFAULT_CONTAINER_CPUS),
+                getDouble(DEFAULT_CONTAINER_MEM_MB),
+                getDouble(EXECUTOR_CPUS),
+                getDouble(EXECUTOR_MEM_MB),
+                getString(EXECUTOR_ID),
+                PlacementPolicy.parse(getString(PLACEMENT_POLICY)));
+    }
+
+    public SchedulerStores.Kind storeKind() {
+        return SchedulerStores.Kind.parse(getString(STATE_STORE));
+    }
+
+    public Matcher matcher() {
+        return new ProcurementMatcher(procurement());
+    }
+
+    /**
+     * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
+     * records (and a processor that throws) go to the catalogue's dead-letter topic through the
+     * shared handlers ({@link DeadLetterDeserializationHandler}, {@link
+     * DeadLetterProcessingHandler}), which encode the {@code DeadLetter} through the schema registry:
+     * the serde keys are passed along. {@code kafka.deserialization.exception.handler} / {@code
+     * kafka.processing.exception.handler} replace them.
+     */
+    public Properties streamsProperties() {
+        Properties p = kafkaProperties();
+        p.putIfAbsent(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        p.putIfAbsent(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        p.put(DeadLetterConfig.TOPIC, topics().name(Topic.DEAD_LETTERS));
+        serdeConfig().forEach(p::putIfAbsent);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS));
+        if (topicReplicationFactor() > 0) {
+            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor());
+        }
+        if (getString(STATE_DIR) != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+        }
+        return p;
+    }
+
+    static List<String> keys() {
+        return List.copyOf(DEFINITION.names());
+    }
 }

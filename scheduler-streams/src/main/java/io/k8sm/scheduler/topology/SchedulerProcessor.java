@@ -18,71 +18,84 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor of a scheduling shard: owns the state stores, applies each input to the
- * {@link SchedulerStateMachine} and forwards its decisions with the input's timestamp.
+ * The one processor of a scheduling shard: owns the state stores, applies each input to the {@link
+ * SchedulerStateMachine} and forwards its decisions with the input's timestamp.
  *
  * <p>A {@link SchedulerOutput.Rejected} becomes a {@link SchedulerOutput.DeadLettered}: an Avro
  * {@link DeadLetter} with the input's coordinates, key, value (re-encoded in its topic's format),
- * headers and the reason; {@code failedAt} is the input's event time, so a replay writes the same bytes.
+ * headers and the reason; {@code failedAt} is the input's event time, so a replay writes the same
+ * bytes.
  */
 final class SchedulerProcessor implements Processor<String, SchedulerInput, String, SchedulerOutput> {
 
-  private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
+    private static final Logger log = LoggerFactory.getLogger(SchedulerProcessor.class);
 
-  private final SchedulerSettings settings;
-  private final Matcher matcher;
-  private final Function<SchedulerInput, byte[]> encoder;
-  private ProcessorContext<String, SchedulerOutput> context;
-  private SchedulerStateMachine machine;
+    private final SchedulerSettings settings;
+    private final Matcher matcher;
+    private final Function<SchedulerInput, byte[]> encoder;
+    private ProcessorContext<String, SchedulerOutput> context;
+    private SchedulerStateMachine machine;
 
-  /**
-   * @param encoder encodes an input's value as its topic holds it (for the dead letter's raw value)
-   */
-  SchedulerProcessor(SchedulerSettings settings, Matcher matcher, Function<SchedulerInput, byte[]> encoder) {
-    this.settings = settings;
-    this.matcher = matcher;
-    this.encoder = encoder;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, SchedulerOutput> context) {
-    this.context = context;
-    this.machine = new SchedulerStateMachine(settings, SchedulerStores.open(context), matcher);
-  }
-
-  @Override
-  public void process(Record<String, SchedulerInput> record) {
-    if (record.value() == null) {
-      return;
+    /**
+     * @param encoder encodes an input's value as its topic holds it (for the dead letter's raw value)
+     */
+    SchedulerProcessor(SchedulerSettings settings, Matcher matcher, Function<SchedulerInput, byte[]> encoder) {
+        this.settings = settings;
+        this.matcher = matcher;
+        this.encoder = encoder;
     }
-    for (SchedulerOutput o : machine.apply(record.value(), record.timestamp())) {
-      if (o instanceof SchedulerOutput.Rejected r) {
-        DeadLetter letter = deadLetter(record, r);
-        String key = DeadLetters.keyFor(letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset());
-        context.forward(new Record<String, SchedulerOutput>(key, new SchedulerOutput.DeadLettered(key, letter),
-            record.timestamp()));
-      } else {
-        context.forward(new Record<String, SchedulerOutput>(o.key(), o, record.timestamp()));
-      }
-    }
-  }
 
-  private DeadLetter deadLetter(Record<String, SchedulerInput> record, SchedulerOutput.Rejected r) {
-    RecordMetadata m = context.recordMetadata().orElse(null);
-    String topic = m == null ? r.sourceTopic() : m.topic();
-    int partition = m == null ? -1 : m.partition();
-    long offset = m == null ? -1 : m.offset();
-    byte[] value;
-    try {
-      value = encoder.apply(record.value());
-    } catch (RuntimeException e) {
-      log.warn("cannot re-encode the rejected input {} for its dead letter; the letter carries no value",
-          DeadLetters.keyFor(topic, partition, offset), e);
-      value = null;
+    @Override
+    public void init(ProcessorContext<String, SchedulerOutput> context) {
+        this.context = context;
+        this.machine = new SchedulerStateMachine(settings, SchedulerStores.open(context), matcher);
     }
-    String k = record.key() != null ? record.key() : r.key();
-    byte[] key = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-    return DeadLetters.build(topic, partition, offset, record.timestamp(), key, value, record.headers(),
-        new RuleViolation(r.reason()), context.applicationId(), Instant.ofEpochMilli(record.timestamp()));
-  }
+
+    @Override
+    public void process(Record<String, SchedulerInput> record) {
+        if (record.value() == null) {
+            return;
+        }
+        for (SchedulerOutput o : machine.apply(record.value(), record.timestamp())) {
+            if (o instanceof SchedulerOutput.Rejected r) {
+                DeadLetter letter = deadLetter(record, r);
+                String key = DeadLetters.keyFor(
+                        letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset());
+                context.forward(new Record<String, SchedulerOutput>(
+                        key, new SchedulerOutput.DeadLettered(key, letter), record.timestamp()));
+            } else {
+                context.forward(new Record<String, SchedulerOutput>(o.key(), o, record.timestamp()));
+            }
+        }
+    }
+
+    private DeadLetter deadLetter(Record<String, SchedulerInput> record, SchedulerOutput.Rejected r) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        String topic = m == null ? r.sourceTopic() : m.topic();
+        int partition = m == null ? -1 : m.partition();
+        long offset = m == null ? -1 : m.offset();
+        byte[] value;
+        try {
+            value = encoder.apply(record.value());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "cannot re-encode the rejected input {} for its dead letter; the letter carries no value",
+                    DeadLetters.keyFor(topic, partition, offset),
+                    e);
+            value = null;
+        }
+        String k = record.key() != null ? record.key() : r.key();
+        byte[] key = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+        return DeadLetters.build(
+                topic,
+                partition,
+                offset,
+                record.timestamp(),
+                key,
+                value,
+                record.headers(),
+                new RuleViolation(r.reason()),
+                context.applicationId(),
+                Instant.ofEpochMilli(record.timestamp()));
+    }
 }

@@ -3,8 +3,6 @@ package io.k8sm.scheduler.topology;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerState;
-import io.k8sm.scheduler.offers.LiveOffer;
-import io.k8sm.scheduler.queue.QueueEntry;
 import io.k8sm.scheduler.state.CachedKv;
 import io.k8sm.scheduler.state.StoreKv;
 import java.util.List;
@@ -18,90 +16,100 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The scheduler's state stores: persistent (RocksDB) and changelogged, so that a restarted or
- * failed-over instance restores the registry (with every task's AssignedSlave), the latest pods, the
- * live offers and the queue from Kafka.
+ * failed-over instance restores the registry (with every task's AssignedSlave), the latest pods,
+ * the live offers and the queue from Kafka.
  */
 public final class SchedulerStores {
 
-  public static final String TASKS = "scheduler-tasks";
-  public static final String POD_INDEX = "scheduler-pod-index";
-  public static final String FINISHED_RING = "scheduler-finished-ring";
-  public static final String PODS = "scheduler-pods";
-  public static final String OFFERS = "scheduler-offers";
-  public static final String QUEUE = "scheduler-queue";
-  public static final String RECONCILE_PENDING = "scheduler-reconcile-pending";
-  public static final String META = "scheduler-meta";
+    public static final String TASKS = "scheduler-tasks";
+    public static final String POD_INDEX = "scheduler-pod-index";
+    public static final String FINISHED_RING = "scheduler-finished-ring";
+    public static final String PODS = "scheduler-pods";
+    public static final String OFFERS = "scheduler-offers";
+    public static final String QUEUE = "scheduler-queue";
+    public static final String RECONCILE_PENDING = "scheduler-reconcile-pending";
+    public static final String META = "scheduler-meta";
 
-  public static final List<String> ALL = List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE,
-      RECONCILE_PENDING, META);
+    public static final List<String> ALL =
+            List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE, RECONCILE_PENDING, META);
 
-  private SchedulerStores() { }
+    private SchedulerStores() {}
 
-  /**
-   * Where the stores keep their data locally. Either way every store is changelogged, and the
-   * changelog is the truth: a new instance rebuilds the stores from it.
-   */
-  public enum Kind {
-    /** RocksDB on disk under the state directory: a restart on the same disk restores only the changelog's tail. */
-    ROCKSDB("rocksdb"),
-    /** On the heap: every start restores the whole changelog; no disk I/O per commit. */
-    IN_MEMORY("in-memory");
+    /**
+     * Where the stores keep their data locally. Either way every store is changelogged, and the
+     * changelog is the truth: a new instance rebuilds the stores from it.
+     */
+    public enum Kind {
+        /**
+         * RocksDB on disk under the state directory: a restart on the same disk restores only the
+         * changelog's tail.
+         */
+        ROCKSDB("rocksdb"),
+        /** On the heap: every start restores the whole changelog; no disk I/O per commit. */
+        IN_MEMORY("in-memory");
 
-    private final String configValue;
+        private final String configValue;
 
-    Kind(String configValue) {
-      this.configValue = configValue;
-    }
-
-    public String configValue() {
-      return configValue;
-    }
-
-    public static Kind parse(String value) {
-      for (Kind k : values()) {
-        if (k.configValue.equals(value)) {
-          return k;
+        Kind(String configValue) {
+            this.configValue = configValue;
         }
-      }
-      throw new IllegalArgumentException("unknown store kind '" + value + "': rocksdb or in-memory");
+
+        public String configValue() {
+            return configValue;
+        }
+
+        public static Kind parse(String value) {
+            for (Kind k : values()) {
+                if (k.configValue.equals(value)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown store kind '" + value + "': rocksdb or in-memory");
+        }
     }
-  }
 
-  public static List<StoreBuilder<?>> builders() {
-    return builders(Kind.ROCKSDB);
-  }
+    public static List<StoreBuilder<?>> builders() {
+        return builders(Kind.ROCKSDB);
+    }
 
-  public static List<StoreBuilder<?>> builders(Kind kind) {
-    return List.of(
-        store(kind, TASKS, StoreSerdes.avro(RegistryTask.class)),
-        store(kind, POD_INDEX, Serdes.String()),
-        store(kind, FINISHED_RING, Serdes.String()),
-        store(kind, PODS, StoreSerdes.avro(PodSnapshot.class)),
-        store(kind, OFFERS, StoreSerdes.liveOffer()),
-        store(kind, QUEUE, StoreSerdes.queueEntry()),
-        store(kind, RECONCILE_PENDING, Serdes.String()),
-        store(kind, META, Serdes.Long()));
-  }
+    public static List<StoreBuilder<?>> builders(Kind kind) {
+        return List.of(
+                store(kind, TASKS, StoreSerdes.avro(RegistryTask.class)),
+                store(kind, POD_INDEX, Serdes.String()),
+                store(kind, FINISHED_RING, Serdes.String()),
+                store(kind, PODS, StoreSerdes.avro(PodSnapshot.class)),
+                store(kind, OFFERS, StoreSerdes.liveOffer()),
+                store(kind, QUEUE, StoreSerdes.queueEntry()),
+                store(kind, RECONCILE_PENDING, Serdes.String()),
+                store(kind, META, Serdes.Long()));
+    }
 
-  private static <V> StoreBuilder<KeyValueStore<String, V>> store(Kind kind, String name, Serde<V> values) {
-    KeyValueBytesStoreSupplier supplier = kind == Kind.IN_MEMORY
-        ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
-    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values)
-        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
-  }
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(Kind kind, String name, Serde<V> values) {
+        KeyValueBytesStoreSupplier supplier =
+                kind == Kind.IN_MEMORY ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values)
+                .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
+    }
 
-  /**
-   * The state of the processor's shard, over the stores connected to it. The live offers and the
-   * queue, scanned on every input, are read from a write-through copy on the heap ({@link CachedKv}).
-   */
-  public static SchedulerState open(ProcessorContext<?, ?> context) {
-    return new SchedulerState(kv(context, TASKS), kv(context, POD_INDEX), kv(context, FINISHED_RING),
-        kv(context, PODS), new CachedKv<>(kv(context, OFFERS)), new CachedKv<>(kv(context, QUEUE)),
-        kv(context, RECONCILE_PENDING), kv(context, META));
-  }
+    /**
+     * The state of the processor's shard, over the stores connected to it. The live offers and the
+     * queue, scanned on every input, are read from a write-through copy on the heap ({@link
+     * CachedKv}).
+     */
+    public static SchedulerState open(ProcessorContext<?, ?> context) {
+        return new SchedulerState(
+                kv(context, TASKS),
+                kv(context, POD_INDEX),
+                kv(context, FINISHED_RING),
+                kv(context, PODS),
+                new CachedKv<>(kv(context, OFFERS)),
+                new CachedKv<>(kv(context, QUEUE)),
+                kv(context, RECONCILE_PENDING),
+                kv(context, META));
+    }
 
-  private static <V> StoreKv<String, V> kv(ProcessorContext<?, ?> context, String name) {
-    KeyValueStore<String, V> store = context.getStateStore(name);
-    return new StoreKv<>(store);
-  }
+    private static <V> StoreKv<String, V> kv(ProcessorContext<?, ?> context, String name) {
+        KeyValueStore<String, V> store = context.getStateStore(name);
+        return new StoreKv<>(store);
+    }
 }

@@ -7,25 +7,54 @@ import io.k8sm.topics.TopicCatalogue;
  * The names of the topics the scheduler reads and writes: the catalogue's short names with the
  * configured prefix ({@code k8sm.} by default).
  */
-public record SchedulerTopics(String pods, String offers, String taskStatus, String framework, String launcherEvents,
-                              String clock, String launchRequests, String mesosCalls, String taskRegistry,
-                              String schedulerEvents, String podActions, String deadLetters) {
+public record SchedulerTopics(
+        String pods,
+        String offers,
+        String taskStatus,
+        String framework,
+        String launcherEvents,
+        String clock,
+        String launchRequests,
+        String mesosCalls,
+        String taskRegistry,
+        String schedulerEvents,
+        String podActions,
+        String deadLetters) {
 
-  /** The names the catalogue gives, so per-topic overrides ({@code topics.pods.name=...}) apply. */
-  public static SchedulerTopics from(TopicCatalogue c) {
-    return new SchedulerTopics(c.name(Topic.PODS), c.name(Topic.OFFERS), c.name(Topic.TASK_STATUS),
-        c.name(Topic.FRAMEWORK), c.name(Topic.LAUNCHER_EVENTS), c.name(Topic.CLOCK), c.name(Topic.LAUNCH_REQUESTS),
-        c.name(Topic.MESOS_CALLS), c.name(Topic.TASK_REGISTRY), c.name(Topic.SCHEDULER_EVENTS),
-        c.name(Topic.POD_ACTIONS), c.name(Topic.DEAD_LETTERS));
-  }
+    /** The names the catalogue gives, so per-topic overrides ({@code topics.pods.name=...}) apply. */
+    public static SchedulerTopics from(TopicCatalogue c) {
+        return new SchedulerTopics(
+                c.name(Topic.PODS),
+                c.name(Topic.OFFERS),
+                c.name(Topic.TASK_STATUS),
+                c.name(Topic.FRAMEWORK),
+                c.name(Topic.LAUNCHER_EVENTS),
+                c.name(Topic.CLOCK),
+                c.name(Topic.LAUNCH_REQUESTS),
+                c.name(Topic.MESOS_CALLS),
+                c.name(Topic.TASK_REGISTRY),
+                c.name(Topic.SCHEDULER_EVENTS),
+                c.name(Topic.POD_ACTIONS),
+                c.name(Topic.DEAD_LETTERS));
+    }
 
-  public static SchedulerTopics withPrefix(String p) {
-    return new SchedulerTopics(p + "pods", p + "offers", p + "task-status", p + "framework", p + "launcher-events",
-        p + "clock", p + "launch-requests", p + "mesos-calls", p + "task-registry", p + "scheduler-events",
-        p + "pod-actions", p + "dead-letters");
-  }
+    public static SchedulerTopics withPrefix(String p) {
+        return new SchedulerTopics(
+                p + "pods",
+                p + "offers",
+                p + "task-status",
+                p + "framework",
+                p + "launcher-events",
+                p + "clock",
+                p + "launch-requests",
+                p + "mesos-calls",
+                p + "task-registry",
+                p + "scheduler-events",
+                p + "pod-actions",
+                p + "dead-letters");
+    }
 
-  public static SchedulerTopics defaults() {
-    return withPrefix("k8sm.");
-  }
+    public static SchedulerTopics defaults() {
+        return withPrefix("k8sm.");
+    }
 }

@@ -17,16 +17,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.mesos.Protos;
 
-/** The same offers and pods as Fenzo leases and task requests, and a Fenzo scheduler with cpu+mem bin packing. */
+/**
+ * The same offers and pods as Fenzo leases and task requests, and a Fenzo scheduler with cpu+mem
+ * bin packing.
+ */
 public final class FenzoAdapter {
-    private FenzoAdapter() {
-    }
+    private FenzoAdapter() {}
 
-    /** A fresh scheduler: cpu+mem bin packing, Fenzo's default "good enough" (it evaluates every agent). */
+    /**
+     * A fresh scheduler: cpu+mem bin packing, Fenzo's default "good enough" (it evaluates every
+     * agent).
+     */
     public static TaskScheduler scheduler() {
         return new TaskScheduler.Builder()
                 .withLeaseOfferExpirySecs(3600)
-                .withLeaseRejectAction(lease -> { })
+                .withLeaseRejectAction(lease -> {})
                 .withFitnessCalculator(BinPackingFitnessCalculators.cpuMemBinPacker)
                 .build();
     }
@@ -41,8 +46,10 @@ public final class FenzoAdapter {
                     ranges.add(new VirtualMachineLease.Range(r.begin(), r.end()));
                 }
             }
-            double cpus = o.cpus().values().stream().mapToDouble(Double::doubleValue).sum();
-            double mem = o.memMb().values().stream().mapToDouble(Double::doubleValue).sum();
+            double cpus =
+                    o.cpus().values().stream().mapToDouble(Double::doubleValue).sum();
+            double mem =
+                    o.memMb().values().stream().mapToDouble(Double::doubleValue).sum();
             out.add(new Lease(o.offerId(), o.agentId(), o.hostname(), cpus, mem, List.copyOf(ranges), now));
         }
         return out;
@@ -71,8 +78,10 @@ public final class FenzoAdapter {
         double capMem = 0;
         for (VMAssignmentResult vm : result.getResultMap().values()) {
             AgentOffer o = byHost.get(vm.getHostname());
-            capCpu += o.cpus().values().stream().mapToDouble(Double::doubleValue).sum();
-            capMem += o.memMb().values().stream().mapToDouble(Double::doubleValue).sum();
+            capCpu +=
+                    o.cpus().values().stream().mapToDouble(Double::doubleValue).sum();
+            capMem +=
+                    o.memMb().values().stream().mapToDouble(Double::doubleValue).sum();
             for (var t : vm.getTasksAssigned()) {
                 placed++;
                 usedCpu += t.getRequest().getCPUs();
@@ -82,8 +91,15 @@ public final class FenzoAdapter {
         return new Quality(placed, result.getResultMap().size(), usedCpu / capCpu, usedMem / capMem);
     }
 
-    private record Lease(String id, String vmId, String host, double cpus, double mem,
-                         List<VirtualMachineLease.Range> ranges, long offeredTime) implements VirtualMachineLease {
+    private record Lease(
+            String id,
+            String vmId,
+            String host,
+            double cpus,
+            double mem,
+            List<VirtualMachineLease.Range> ranges,
+            long offeredTime)
+            implements VirtualMachineLease {
         @Override
         public String getId() {
             return id;

@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Placement throughput: 10,000 pending pods placed in one cycle on 1,000 or 5,000 agents, by our
- * engine (first-fit, bin-pack; single thread) and by Fenzo (cpu+mem bin packer; its own thread pool of
- * one thread per core). One invocation = the whole batch; the score is per placement, so
+ * engine (first-fit, bin-pack; single thread) and by Fenzo (cpu+mem bin packer; its own thread pool
+ * of one thread per core). One invocation = the whole batch; the score is per placement, so
  * placements/s = 1 / score. Quality (agents used, utilisation) is printed at the end of each trial.
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -49,6 +49,7 @@ public class PlacementBenchmark {
     public static class World {
         @Param({"1000", "5000"})
         public int agents;
+
         List<AgentOffer> offers;
         List<PodRequest> pods;
         List<VirtualMachineLease> leases;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Placement quality: pods placed, agents used, and cpu/mem utilisation of the used agents
- * (what pods and executors took / what those agents offered).
+ * Placement quality: pods placed, agents used, and cpu/mem utilisation of the used agents (what
+ * pods and executors took / what those agents offered).
  */
 public record Quality(int placed, int agentsUsed, double cpuUtilisation, double memUtilisation) {
 
@@ -26,8 +26,12 @@ public record Quality(int placed, int agentsUsed, double cpuUtilisation, double 
             if (r instanceof Placement p) {
                 placed++;
                 double[] u = used.computeIfAbsent(p.agentId(), k -> new double[2]);
-                u[0] += p.totalCpus() + p.executorCpus().stream().mapToDouble(x -> x.amount()).sum();
-                u[1] += p.totalMemMb() + p.executorMemMb().stream().mapToDouble(x -> x.amount()).sum();
+                u[0] += p.totalCpus()
+                        + p.executorCpus().stream().mapToDouble(x -> x.amount()).sum();
+                u[1] += p.totalMemMb()
+                        + p.executorMemMb().stream()
+                                .mapToDouble(x -> x.amount())
+                                .sum();
             }
         }
         double uc = 0;
@@ -45,7 +49,8 @@ public record Quality(int placed, int agentsUsed, double cpuUtilisation, double 
 
     @Override
     public String toString() {
-        return String.format("placed %d, agents used %d, cpu utilisation %.1f%%, mem utilisation %.1f%%",
+        return String.format(
+                "placed %d, agents used %d, cpu utilisation %.1f%%, mem utilisation %.1f%%",
                 placed, agentsUsed, 100 * cpuUtilisation, 100 * memUtilisation);
     }
 }

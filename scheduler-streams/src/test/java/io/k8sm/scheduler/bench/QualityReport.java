@@ -9,10 +9,12 @@ import io.k8sm.scheduler.procurement.ProcurementConfig;
 import java.util.List;
 import java.util.Random;
 
-/** Prints placement quality of first-fit, bin-pack and Fenzo on the benchmark's workloads (one run each). */
+/**
+ * Prints placement quality of first-fit, bin-pack and Fenzo on the benchmark's workloads (one run
+ * each).
+ */
 public final class QualityReport {
-    private QualityReport() {
-    }
+    private QualityReport() {}
 
     public static void main(String[] args) {
         ProcurementConfig config = ProcurementConfig.defaults();
@@ -21,14 +23,16 @@ public final class QualityReport {
             List<PodRequest> pods = Workload.pods(new Random(43), PlacementBenchmark.PODS, false, config);
             for (PlacementPolicy p : PlacementPolicy.values()) {
                 var results = new PlacementEngine(p).placeAll(pods, Cluster.of(offers, config));
-                System.out.printf("QUALITY %-9s %5d agents, %d pods: %s%n", p.configName(), agents, pods.size(),
-                        Quality.of(results, offers));
+                System.out.printf(
+                        "QUALITY %-9s %5d agents, %d pods: %s%n",
+                        p.configName(), agents, pods.size(), Quality.of(results, offers));
             }
             var fenzo = FenzoAdapter.scheduler();
             try {
                 var r = fenzo.scheduleOnce(FenzoAdapter.tasks(pods), FenzoAdapter.leases(offers));
-                System.out.printf("QUALITY %-9s %5d agents, %d pods: %s%n", "fenzo", agents, pods.size(),
-                        FenzoAdapter.quality(r, offers));
+                System.out.printf(
+                        "QUALITY %-9s %5d agents, %d pods: %s%n",
+                        "fenzo", agents, pods.size(), FenzoAdapter.quality(r, offers));
             } finally {
                 fenzo.shutdown();
             }

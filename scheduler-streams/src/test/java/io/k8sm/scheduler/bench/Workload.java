@@ -15,18 +15,17 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Seeded synthetic workloads: heterogeneous agents (4-32 cpus, 2-4 GB per cpu, one or two port ranges,
- * rack/zone attributes, some with our executor) and pods of 1-2 containers (0.1-2 cpus, 64-2048 MB,
- * some wildcard host ports). The "rich" variant adds what only tests need: roles, node selectors,
- * node names and fixed host ports.
+ * Seeded synthetic workloads: heterogeneous agents (4-32 cpus, 2-4 GB per cpu, one or two port
+ * ranges, rack/zone attributes, some with our executor) and pods of 1-2 containers (0.1-2 cpus,
+ * 64-2048 MB, some wildcard host ports). The "rich" variant adds what only tests need: roles, node
+ * selectors, node names and fixed host ports.
  */
 public final class Workload {
     private static final double[] CPUS = {0.1, 0.25, 0.5, 1, 2};
     private static final double[] MEMS = {64, 128, 256, 512, 1024, 2048};
     private static final int[] AGENT_CPUS = {4, 8, 16, 32};
 
-    private Workload() {
-    }
+    private Workload() {}
 
     public static List<AgentOffer> offers(Random rnd, int agents, boolean rich, ProcurementConfig config) {
         List<AgentOffer> out = new ArrayList<>(agents);
@@ -52,9 +51,11 @@ public final class Workload {
                 m.put("*", mem);
             }
             p.put("*", ranges);
-            List<Attribute> attrs = List.of(Attribute.text("rack", "r" + rnd.nextInt(rich ? 10 : 40)),
+            List<Attribute> attrs = List.of(
+                    Attribute.text("rack", "r" + rnd.nextInt(rich ? 10 : 40)),
                     Attribute.scalar("zone", rnd.nextInt(3)));
-            // benchmark agents all run our executor already, so that Fenzo (which knows no executors) asks the same
+            // benchmark agents all run our executor already, so that Fenzo (which knows no executors)
+            // asks the same
             Set<String> executors = !rich || rnd.nextInt(3) == 0 ? Set.of(config.executorId()) : Set.of();
             String id = String.format("agent-%05d", i);
             out.add(new AgentOffer("offer-" + i, id, "host-" + i, c, m, p, attrs, executors));

@@ -10,8 +10,7 @@ import java.util.Set;
 final class Fixtures {
     static final ProcurementConfig CONFIG = ProcurementConfig.defaults();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static OfferBuilder offer(String agentId) {
         return new OfferBuilder(agentId);

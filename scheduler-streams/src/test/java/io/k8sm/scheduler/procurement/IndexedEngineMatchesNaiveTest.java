@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class IndexedEngineMatchesNaiveTest {
-    private static final ProcurementConfig CONFIG = ProcurementConfig.defaults()
-            .withFrameworkRoles(List.of("*", "prod"));
+    private static final ProcurementConfig CONFIG =
+            ProcurementConfig.defaults().withFrameworkRoles(List.of("*", "prod"));
 
     static List<Arguments> workloads() {
         return List.of(

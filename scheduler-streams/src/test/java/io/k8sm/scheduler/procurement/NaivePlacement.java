@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The policies by their definition, without any index: every pod checks every agent. The reference the
- * indexed {@link PlacementEngine} must agree with.
+ * The policies by their definition, without any index: every pod checks every agent. The reference
+ * the indexed {@link PlacementEngine} must agree with.
  */
 final class NaivePlacement {
     private final PlacementPolicy policy;
@@ -39,7 +39,10 @@ final class NaivePlacement {
         return out;
     }
 
-    /** Free cpu/refCpu + free mem/refMem in the pod's roles after placing it (and our executor if absent). */
+    /**
+     * Free cpu/refCpu + free mem/refMem in the pod's roles after placing it (and our executor if
+     * absent).
+     */
     private static double freeAfter(Cluster c, PodNeeds n, AgentState a) {
         double cpu = 0;
         double mem = 0;

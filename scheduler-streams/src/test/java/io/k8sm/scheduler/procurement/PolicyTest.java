@@ -18,15 +18,20 @@ import org.junit.jupiter.api.Test;
 class PolicyTest {
 
     private static List<AgentOffer> fourAgents() {
-        return List.of(offer("a").cpus(8).mem(8192).build(), offer("b").cpus(2).mem(2048).build(),
-                offer("c").cpus(4).mem(4096).build(), offer("d").cpus(1).mem(1024).build());
+        return List.of(
+                offer("a").cpus(8).mem(8192).build(),
+                offer("b").cpus(2).mem(2048).build(),
+                offer("c").cpus(4).mem(4096).build(),
+                offer("d").cpus(1).mem(1024).build());
     }
 
     @Test
     void policiesAreChosenByTheirConfigurationNames() {
         assertEquals(PlacementPolicy.FIRST_FIT, PlacementPolicy.parse("first-fit"));
         assertEquals(PlacementPolicy.BIN_PACK, PlacementPolicy.parse("bin-pack"));
-        assertEquals(PlacementPolicy.BIN_PACK, PlacementEngine.of(CONFIG.withPolicy(PlacementPolicy.BIN_PACK)).policy());
+        assertEquals(
+                PlacementPolicy.BIN_PACK,
+                PlacementEngine.of(CONFIG.withPolicy(PlacementPolicy.BIN_PACK)).policy());
         assertThrows(IllegalArgumentException.class, () -> PlacementPolicy.parse("random"));
     }
 
@@ -34,24 +39,38 @@ class PolicyTest {
     void firstFitTakesTheFirstFittingAgentInOfferOrder() {
         Cluster c = Cluster.of(fourAgents(), CONFIG);
         PlacementEngine e = new PlacementEngine(PlacementPolicy.FIRST_FIT);
-        assertEquals("a", placed(e.place(pod("ns/p").container(0.5, 64).build(), c)).agentId());
-        assertEquals("a", placed(e.place(pod("ns/q").container(6.0, 64).build(), c)).agentId());
-        assertEquals("c", placed(e.place(pod("ns/r").container(3.0, 64).build(), c)).agentId());
+        assertEquals(
+                "a", placed(e.place(pod("ns/p").container(0.5, 64).build(), c)).agentId());
+        assertEquals(
+                "a", placed(e.place(pod("ns/q").container(6.0, 64).build(), c)).agentId());
+        assertEquals(
+                "c", placed(e.place(pod("ns/r").container(3.0, 64).build(), c)).agentId());
     }
 
     @Test
     void binPackTakesTheFittingAgentLeftWithTheLeastFree() {
         Cluster c = Cluster.of(fourAgents(), CONFIG);
         PlacementEngine e = new PlacementEngine(PlacementPolicy.BIN_PACK);
-        assertEquals("d", placed(e.place(pod("ns/p").container(0.5, 64).build(), c)).agentId());
-        assertEquals("b", placed(e.place(pod("ns/q").container(1.5, 64).build(), c)).agentId());
-        assertEquals("c", placed(e.place(pod("ns/r").container(3.0, 64).build(), c)).agentId());
+        assertEquals(
+                "d", placed(e.place(pod("ns/p").container(0.5, 64).build(), c)).agentId());
+        assertEquals(
+                "b", placed(e.place(pod("ns/q").container(1.5, 64).build(), c)).agentId());
+        assertEquals(
+                "c", placed(e.place(pod("ns/r").container(3.0, 64).build(), c)).agentId());
     }
 
     @Test
     void binPackBreaksTiesByOfferOrder() {
-        Cluster c = Cluster.of(List.of(offer("x").cpus(2).mem(2048).build(), offer("y").cpus(2).mem(2048).build()), CONFIG);
-        assertEquals("x", placed(new PlacementEngine(PlacementPolicy.BIN_PACK).place(pod("ns/p").build(), c)).agentId());
+        Cluster c = Cluster.of(
+                List.of(
+                        offer("x").cpus(2).mem(2048).build(),
+                        offer("y").cpus(2).mem(2048).build()),
+                CONFIG);
+        assertEquals(
+                "x",
+                placed(new PlacementEngine(PlacementPolicy.BIN_PACK)
+                                .place(pod("ns/p").build(), c))
+                        .agentId());
     }
 
     @Test
@@ -76,7 +95,8 @@ class PolicyTest {
         Cluster c = Cluster.of(offers, CONFIG);
         List<PlacementResult> results = e.placeAll(pods, c);
         assertTrue(results.stream().allMatch(PlacementResult::placed), e.policy() + " left pods unplaced");
-        return Set.copyOf(results.stream().map(r -> ((Placement) r).agentId()).toList()).size();
+        return Set.copyOf(results.stream().map(r -> ((Placement) r).agentId()).toList())
+                .size();
     }
 
     @Test
@@ -101,8 +121,11 @@ class PolicyTest {
     @Test
     void shortfallWithoutOffersSaysSo() {
         Cluster c = Cluster.of(List.of(), CONFIG);
-        assertEquals("0/0 offers fit: no offers",
-                shortOf(new PlacementEngine(PlacementPolicy.FIRST_FIT).place(pod("ns/p").build(), c)).message());
+        assertEquals(
+                "0/0 offers fit: no offers",
+                shortOf(new PlacementEngine(PlacementPolicy.FIRST_FIT)
+                                .place(pod("ns/p").build(), c))
+                        .message());
     }
 
     @Test
@@ -121,8 +144,10 @@ class PolicyTest {
         PlacementEngine e = new PlacementEngine(PlacementPolicy.BIN_PACK);
         shortOf(e.place(pod("ns/p").container(2.0, 64).build(), c));
         c.addOffer(offer("b").cpus(4).mem(4096).build());
-        assertEquals("b", placed(e.place(pod("ns/p").container(2.0, 64).build(), c)).agentId());
+        assertEquals(
+                "b", placed(e.place(pod("ns/p").container(2.0, 64).build(), c)).agentId());
         c.addOffer(offer("a").id("offer-a2").cpus(4).build());
-        assertEquals("a", placed(e.place(pod("ns/q").container(3.0, 64).build(), c)).agentId());
+        assertEquals(
+                "a", placed(e.place(pod("ns/q").container(3.0, 64).build(), c)).agentId());
     }
 }

@@ -30,191 +30,213 @@ import java.util.Map;
 /** A small DSL of builders for the scheduler's inputs. */
 public final class Given {
 
-  private Given() { }
+    private Given() {}
 
-  public static PodBuilder pod(String key) {
-    return new PodBuilder(key);
-  }
-
-  public static OfferBuilder offer(String id, String host) {
-    return new OfferBuilder(id, host);
-  }
-
-  public static OfferEvent rescind(String offerId) {
-    return new OfferEvent(new OfferRescinded(offerId));
-  }
-
-  public static StatusBuilder status(String taskId, TaskState state) {
-    return new StatusBuilder(taskId, state);
-  }
-
-  public static FrameworkEvent subscribed() {
-    return new FrameworkEvent(new Subscribed("fw-1", 15.0, "master-1"));
-  }
-
-  public static FrameworkEvent disconnected() {
-    return new FrameworkEvent(new Disconnected("stream closed"));
-  }
-
-  public static FrameworkEvent agentLost(String agentId) {
-    return new FrameworkEvent(new AgentLost(agentId, null));
-  }
-
-  public static LauncherEvent launcher(String taskId, String podKey, LauncherEventType type, String reason) {
-    return new LauncherEvent(taskId, podKey, type, reason, null, Instant.ofEpochMilli(0));
-  }
-
-  public static ClockTick tick(long at) {
-    return new ClockTick(Instant.ofEpochMilli(at), "test");
-  }
-
-  public static final class PodBuilder {
-    private final String namespace;
-    private final String name;
-    private String uid;
-    private String rv = "1";
-    private String nodeName;
-    private Long deletion;
-    private final Map<String, String> annotations = new LinkedHashMap<>();
-    private final Map<String, String> selector = new LinkedHashMap<>();
-    private final List<Container> containers = new ArrayList<>();
-
-    PodBuilder(String key) {
-      String[] p = key.split("/", 2);
-      this.namespace = p[0];
-      this.name = p[1];
-      this.uid = "uid-" + key;
+    public static PodBuilder pod(String key) {
+        return new PodBuilder(key);
     }
 
-    public PodBuilder uid(String u) {
-      uid = u;
-      return this;
+    public static OfferBuilder offer(String id, String host) {
+        return new OfferBuilder(id, host);
     }
 
-    public PodBuilder resourceVersion(String v) {
-      rv = v;
-      return this;
+    public static OfferEvent rescind(String offerId) {
+        return new OfferEvent(new OfferRescinded(offerId));
     }
 
-    public PodBuilder nodeName(String n) {
-      nodeName = n;
-      return this;
+    public static StatusBuilder status(String taskId, TaskState state) {
+        return new StatusBuilder(taskId, state);
     }
 
-    public PodBuilder deleting() {
-      deletion = 1L;
-      return this;
+    public static FrameworkEvent subscribed() {
+        return new FrameworkEvent(new Subscribed("fw-1", 15.0, "master-1"));
     }
 
-    public PodBuilder annotation(String k, String v) {
-      annotations.put(k, v);
-      return this;
+    public static FrameworkEvent disconnected() {
+        return new FrameworkEvent(new Disconnected("stream closed"));
     }
 
-    public PodBuilder selector(String k, String v) {
-      selector.put(k, v);
-      return this;
+    public static FrameworkEvent agentLost(String agentId) {
+        return new FrameworkEvent(new AgentLost(agentId, null));
     }
 
-    public PodBuilder container(double cpu, long memMb, int... hostPorts) {
-      List<ContainerPort> ports = new ArrayList<>();
-      int i = 0;
-      for (int hp : hostPorts) {
-        ports.add(new ContainerPort("p" + i, 8080 + i++, hp, Protocol.TCP));
-      }
-      containers.add(new Container("c" + containers.size(), "busybox", cpu, memMb * 1024 * 1024, ports));
-      return this;
+    public static LauncherEvent launcher(String taskId, String podKey, LauncherEventType type, String reason) {
+        return new LauncherEvent(taskId, podKey, type, reason, null, Instant.ofEpochMilli(0));
     }
 
-    public PodSnapshot build() {
-      List<Container> cs = containers.isEmpty()
-          ? List.of(new Container("c0", "busybox", 0.5, 128L * 1024 * 1024, List.of())) : containers;
-      return PodSnapshot.newBuilder()
-          .setUid(uid).setNamespace(namespace).setName(name).setResourceVersion(rv)
-          .setSchedulerName(null).setLabels(Map.of()).setAnnotations(annotations).setNodeName(nodeName)
-          .setNodeSelector(selector).setContainers(cs).setPhase(null).setHostIP(null).setPodIP(null)
-          .setReady(false).setDeletionTimestamp(deletion == null ? null : Instant.ofEpochMilli(deletion))
-          .setManifest("{}").build();
-    }
-  }
-
-  public static final class OfferBuilder {
-    private final String id;
-    private final String host;
-    private String agent;
-    private double cpus = 4;
-    private double mem = 4096;
-    private final List<Range> ports = new ArrayList<>();
-    private final List<String> executors = new ArrayList<>();
-
-    OfferBuilder(String id, String host) {
-      this.id = id;
-      this.host = host;
-      this.agent = "agent-" + host;
+    public static ClockTick tick(long at) {
+        return new ClockTick(Instant.ofEpochMilli(at), "test");
     }
 
-    public OfferBuilder agent(String a) {
-      agent = a;
-      return this;
+    public static final class PodBuilder {
+        private final String namespace;
+        private final String name;
+        private String uid;
+        private String rv = "1";
+        private String nodeName;
+        private Long deletion;
+        private final Map<String, String> annotations = new LinkedHashMap<>();
+        private final Map<String, String> selector = new LinkedHashMap<>();
+        private final List<Container> containers = new ArrayList<>();
+
+        PodBuilder(String key) {
+            String[] p = key.split("/", 2);
+            this.namespace = p[0];
+            this.name = p[1];
+            this.uid = "uid-" + key;
+        }
+
+        public PodBuilder uid(String u) {
+            uid = u;
+            return this;
+        }
+
+        public PodBuilder resourceVersion(String v) {
+            rv = v;
+            return this;
+        }
+
+        public PodBuilder nodeName(String n) {
+            nodeName = n;
+            return this;
+        }
+
+        public PodBuilder deleting() {
+            deletion = 1L;
+            return this;
+        }
+
+        public PodBuilder annotation(String k, String v) {
+            annotations.put(k, v);
+            return this;
+        }
+
+        public PodBuilder selector(String k, String v) {
+            selector.put(k, v);
+            return this;
+        }
+
+        public PodBuilder container(double cpu, long memMb, int... hostPorts) {
+            List<ContainerPort> ports = new ArrayList<>();
+            int i = 0;
+            for (int hp : hostPorts) {
+                ports.add(new ContainerPort("p" + i, 8080 + i++, hp, Protocol.TCP));
+            }
+            containers.add(new Container("c" + containers.size(), "busybox", cpu, memMb * 1024 * 1024, ports));
+            return this;
+        }
+
+        public PodSnapshot build() {
+            List<Container> cs = containers.isEmpty()
+                    ? List.of(new Container("c0", "busybox", 0.5, 128L * 1024 * 1024, List.of()))
+                    : containers;
+            return PodSnapshot.newBuilder()
+                    .setUid(uid)
+                    .setNamespace(namespace)
+                    .setName(name)
+                    .setResourceVersion(rv)
+                    .setSchedulerName(null)
+                    .setLabels(Map.of())
+                    .setAnnotations(annotations)
+                    .setNodeName(nodeName)
+                    .setNodeSelector(selector)
+                    .setContainers(cs)
+                    .setPhase(null)
+                    .setHostIP(null)
+                    .setPodIP(null)
+                    .setReady(false)
+                    .setDeletionTimestamp(deletion == null ? null : Instant.ofEpochMilli(deletion))
+                    .setManifest("{}")
+                    .build();
+        }
     }
 
-    public OfferBuilder cpus(double c) {
-      cpus = c;
-      return this;
+    public static final class OfferBuilder {
+        private final String id;
+        private final String host;
+        private String agent;
+        private double cpus = 4;
+        private double mem = 4096;
+        private final List<Range> ports = new ArrayList<>();
+        private final List<String> executors = new ArrayList<>();
+
+        OfferBuilder(String id, String host) {
+            this.id = id;
+            this.host = host;
+            this.agent = "agent-" + host;
+        }
+
+        public OfferBuilder agent(String a) {
+            agent = a;
+            return this;
+        }
+
+        public OfferBuilder cpus(double c) {
+            cpus = c;
+            return this;
+        }
+
+        public OfferBuilder mem(double m) {
+            mem = m;
+            return this;
+        }
+
+        public OfferBuilder ports(long begin, long end) {
+            ports.add(new Range(begin, end));
+            return this;
+        }
+
+        public OfferBuilder executor(String e) {
+            executors.add(e);
+            return this;
+        }
+
+        public OfferEvent build() {
+            List<Resource> rs = new ArrayList<>();
+            rs.add(new Resource("cpus", ValueType.SCALAR, cpus, List.of(), List.of(), "*", null));
+            rs.add(new Resource("mem", ValueType.SCALAR, mem, List.of(), List.of(), "*", null));
+            if (!ports.isEmpty()) {
+                rs.add(new Resource("ports", ValueType.RANGES, null, ports, List.of(), "*", null));
+            }
+            return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, List.of(), executors, null));
+        }
     }
 
-    public OfferBuilder mem(double m) {
-      mem = m;
-      return this;
-    }
+    public static final class StatusBuilder {
+        private final TaskStatus.Builder b;
 
-    public OfferBuilder ports(long begin, long end) {
-      ports.add(new Range(begin, end));
-      return this;
-    }
+        StatusBuilder(String taskId, TaskState state) {
+            b = TaskStatus.newBuilder()
+                    .setTaskId(taskId)
+                    .setState(state)
+                    .setReason(null)
+                    .setSource(TaskStatusSource.SOURCE_EXECUTOR)
+                    .setMessage(null)
+                    .setUuid(null)
+                    .setAgentId(null)
+                    .setExecutorId(null)
+                    .setTimestamp(0.0)
+                    .setData(null)
+                    .setHealthy(null);
+        }
 
-    public OfferBuilder executor(String e) {
-      executors.add(e);
-      return this;
-    }
+        public StatusBuilder reason(String r) {
+            b.setReason(r);
+            return this;
+        }
 
-    public OfferEvent build() {
-      List<Resource> rs = new ArrayList<>();
-      rs.add(new Resource("cpus", ValueType.SCALAR, cpus, List.of(), List.of(), "*", null));
-      rs.add(new Resource("mem", ValueType.SCALAR, mem, List.of(), List.of(), "*", null));
-      if (!ports.isEmpty()) {
-        rs.add(new Resource("ports", ValueType.RANGES, null, ports, List.of(), "*", null));
-      }
-      return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, List.of(), executors, null));
-    }
-  }
+        public StatusBuilder source(TaskStatusSource s) {
+            b.setSource(s);
+            return this;
+        }
 
-  public static final class StatusBuilder {
-    private final TaskStatus.Builder b;
+        public StatusBuilder uuid(String agentId, byte... uuid) {
+            b.setAgentId(agentId).setUuid(ByteBuffer.wrap(uuid));
+            return this;
+        }
 
-    StatusBuilder(String taskId, TaskState state) {
-      b = TaskStatus.newBuilder().setTaskId(taskId).setState(state).setReason(null)
-          .setSource(TaskStatusSource.SOURCE_EXECUTOR).setMessage(null).setUuid(null).setAgentId(null)
-          .setExecutorId(null).setTimestamp(0.0).setData(null).setHealthy(null);
+        public TaskStatus build() {
+            return b.build();
+        }
     }
-
-    public StatusBuilder reason(String r) {
-      b.setReason(r);
-      return this;
-    }
-
-    public StatusBuilder source(TaskStatusSource s) {
-      b.setSource(s);
-      return this;
-    }
-
-    public StatusBuilder uuid(String agentId, byte... uuid) {
-      b.setAgentId(agentId).setUuid(ByteBuffer.wrap(uuid));
-      return this;
-    }
-
-    public TaskStatus build() {
-      return b.build();
-    }
-  }
 }

@@ -1,0 +1,172 @@
+package io.k8sm.launcher.feedback;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.k8sm.avro.AgentLost;
+import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.LauncherEventType;
+import io.k8sm.avro.Offer;
+import io.k8sm.avro.OfferEvent;
+import io.k8sm.avro.PodAction;
+import io.k8sm.avro.TaskState;
+import io.k8sm.avro.TaskStatus;
+import io.k8sm.launcher.binding.Binder;
+import io.k8sm.launcher.binding.LaunchIndex;
+import io.k8sm.launcher.binding.LaunchedTask;
+import io.k8sm.launcher.kafka.CatchUpReader;
+import io.k8sm.launcher.kafka.Outputs;
+import io.k8sm.launcher.kafka.TransactionalLoop;
+import io.k8sm.launcher.nodes.NodeRegistrar;
+import io.k8sm.launcher.status.PodActionExecutor;
+import io.k8sm.launcher.status.PodStatusWriter;
+import io.k8sm.topics.Topic;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes bridge's work on one batch of {@code task-status}, {@code pod-actions}, {@code
+ * offers} and {@code framework} records: bindings (the first STARTING or RUNNING of a task we
+ * launched → Binding → BOUND, or BIND_FAILED + Kill), pod status, pod deletions and nodes. Its
+ * outputs (launcher events, kills, dead letters) go out in the loop's transaction with the offsets.
+ */
+public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
+    private static final Logger log = LoggerFactory.getLogger(FeedbackHandler.class);
+
+    private final Outputs out;
+    private final LaunchIndex index;
+    private final CatchUpReader history;
+    private final Binder binder;
+    private final PodStatusWriter statusWriter;
+    private final PodActionExecutor actions;
+    private final NodeRegistrar nodes;
+    private final Set<String> decidedInBatch = new HashSet<>();
+    private final Set<String> endedInBatch = new HashSet<>();
+
+    public FeedbackHandler(
+            Outputs out,
+            LaunchIndex index,
+            CatchUpReader history,
+            Binder binder,
+            PodStatusWriter statusWriter,
+            PodActionExecutor actions,
+            NodeRegistrar nodes) {
+        this.out = out;
+        this.index = index;
+        this.history = history;
+        this.binder = binder;
+        this.statusWriter = statusWriter;
+        this.actions = actions;
+        this.nodes = nodes;
+    }
+
+    @Override
+    public List<ProducerRecord<String, byte[]>> handle(List<ConsumerRecord<String, byte[]>> batch)
+            throws TransactionalLoop.RetryLater {
+        decidedInBatch.clear();
+        endedInBatch.clear();
+        history.catchUp();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> raw : batch) {
+            Optional<Topic> topic = out.topics().byName(raw.topic());
+            try {
+                switch (topic.orElseThrow()) {
+                    case TASK_STATUS ->
+                        onStatus(out.codec().decode(TaskStatus.class, raw.topic(), raw.value()), records);
+                    case POD_ACTIONS -> {
+                        PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
+                        if (a != null) {
+                            actions.apply(a);
+                        }
+                    }
+                    case OFFERS -> {
+                        OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
+                        if (e != null && e.getEvent() instanceof Offer offer) {
+                            nodes.onOffer(offer);
+                        }
+                    }
+                    case FRAMEWORK -> {
+                        FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
+                        if (e != null && e.getEvent() instanceof AgentLost lost) {
+                            nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
+                        }
+                    }
+                    default -> log.warn("record from unexpected topic {} ignored", raw.topic());
+                }
+            } catch (KubernetesClientException e) {
+                throw new TransactionalLoop.RetryLater(
+                        "Kubernetes API error on " + raw.topic() + "@" + raw.offset() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                log.error(
+                        "record {}-{}@{} cannot be handled; dead-lettered: {}",
+                        raw.topic(),
+                        raw.partition(),
+                        raw.offset(),
+                        e.toString());
+                records.add(out.deadLetter(raw, e));
+            }
+        }
+        return records;
+    }
+
+    private void onStatus(TaskStatus s, List<ProducerRecord<String, byte[]>> records) {
+        if (s == null) {
+            return;
+        }
+        Optional<LaunchedTask> found = index.get(s.getTaskId());
+        if (found.isEmpty()) {
+            return; // not launched by a launcher (or long gone)
+        }
+        LaunchedTask task = found.get();
+        boolean reached = s.getState() == TaskState.TASK_STARTING || s.getState() == TaskState.TASK_RUNNING;
+        if (reached && !index.bindingDecided(task.taskId()) && decidedInBatch.add(task.taskId())) {
+            Binder.Outcome o = binder.bind(task);
+            if (o instanceof Binder.Outcome.Bound b) {
+                log.info("pod {} bound to {} (task {}): {}", task.podKey(), b.node(), task.taskId(), b.detail());
+                records.add(out.event(task.taskId(), task.podKey(), LauncherEventType.BOUND, b.detail(), b.node()));
+            } else if (o instanceof Binder.Outcome.Failed f) {
+                log.warn("pod {} not bound (task {}): {}; killing the task", task.podKey(), task.taskId(), f.reason());
+                records.add(out.event(
+                        task.taskId(), task.podKey(), LauncherEventType.BIND_FAILED, f.reason(), task.bindingHost()));
+                records.add(out.kill(task.taskId(), task.agentId(), "bind-failed"));
+                endedInBatch.add(task.taskId());
+                return;
+            }
+        }
+        statusWriter.apply(task, s);
+        if (isTerminal(s.getState())) {
+            endedInBatch.add(task.taskId());
+        }
+    }
+
+    static boolean isTerminal(TaskState s) {
+        return switch (s) {
+            case TASK_FINISHED,
+                    TASK_FAILED,
+                    TASK_KILLED,
+                    TASK_ERROR,
+                    TASK_LOST,
+                    TASK_DROPPED,
+                    TASK_GONE,
+                    TASK_GONE_BY_OPERATOR -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void committed() {
+        decidedInBatch.forEach(index::markBindingDecided);
+        endedInBatch.forEach(index::forget);
+    }
+
+    @Override
+    public void aborted() {
+        decidedInBatch.clear();
+        endedInBatch.clear();
+    }
+}

@@ -1,0 +1,63 @@
+package io.k8sm.offeringest.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the event side learnt and the call side needs: the role each recent offer was allocated to
+ * (MULTI_ROLE frameworks must repeat it in the resources they launch with), and each agent's
+ * hostname (for AgentLost). Bounded (least recently added entries go first) and thread-safe.
+ */
+public final class AllocationRoles {
+    private static final int MAX = 50_000;
+
+    private final List<String> frameworkRoles;
+    private final Map<String, String> byOffer = lru();
+    private final Map<String, String> hostByAgent = lru();
+
+    /**
+     * @param frameworkRoles the roles the framework subscribed with; the first is the fallback
+     */
+    public AllocationRoles(List<String> frameworkRoles) {
+        this.frameworkRoles = List.copyOf(frameworkRoles);
+    }
+
+    private static Map<String, String> lru() {
+        return new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > MAX;
+            }
+        };
+    }
+
+    public synchronized void offer(String offerId, String agentId, String hostname, String allocationRole) {
+        if (allocationRole != null) {
+            byOffer.put(offerId, allocationRole);
+        }
+        hostByAgent.put(agentId, hostname);
+    }
+
+    public synchronized Optional<String> hostname(String agentId) {
+        return Optional.ofNullable(hostByAgent.get(agentId));
+    }
+
+    /**
+     * The allocation role for a launch on these offers with a resource of role {@code resourceRole}:
+     * the offer's known allocation role, else the reservation role, else the framework's first role.
+     */
+    public synchronized String allocationRole(List<String> offerIds, String resourceRole) {
+        for (String id : offerIds) {
+            String r = byOffer.get(id);
+            if (r != null) {
+                return r;
+            }
+        }
+        if (resourceRole != null && !"*".equals(resourceRole)) {
+            return resourceRole;
+        }
+        return frameworkRoles.isEmpty() ? "*" : frameworkRoles.get(0);
+    }
+}

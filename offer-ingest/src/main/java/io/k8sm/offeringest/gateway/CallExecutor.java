@@ -1,0 +1,207 @@
+package io.k8sm.offeringest.gateway;
+
+import io.k8sm.avro.CallRejected;
+import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.MesosCall;
+import io.k8sm.deadletter.DeadLetterPublisher;
+import io.k8sm.deadletter.SafeRecordLoop;
+import io.k8sm.offeringest.mesos.MesosCallException;
+import io.k8sm.offeringest.mesos.NotSubscribedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The call half of the bridge: consumes {@code mesos-calls} (group {@code k8sm-offer-ingest}),
+ * converts each {@link MesosCall} to the protobuf call and sends it to the master, one at a time,
+ * in order.
+ *
+ * <ul>
+ *   <li>Offsets are committed after the calls of a poll were sent (or rejected): at-least-once. A
+ *       crash before the commit sends the calls again, which Mesos makes harmless: an ACCEPT of a
+ *       used offer launches nothing (the master answers TASK_LOST / TASK_DROPPED,
+ *       REASON_INVALID_OFFERS), a second DECLINE or ACKNOWLEDGE is ignored, KILL / RECONCILE /
+ *       REVIVE / SUPPRESS are idempotent.
+ *   <li>A call the master refuses (4xx / 5xx) or that cannot reach it becomes a {@code
+ *       CallRejected} event on {@code framework} (written and confirmed before the offset is
+ *       committed); so does a record that cannot be converted.
+ *   <li>Without a subscription the call waits (the consumer is rewound and polls again) until the
+ *       client has subscribed again: nothing is skipped.
+ *   <li>An unreadable record goes to {@code dead-letters} ({@link SafeRecordLoop}) and the loop
+ *       goes on.
+ * </ul>
+ */
+public final class CallExecutor implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CallExecutor.class);
+    private static final Duration WAIT_FOR_SUBSCRIPTION = Duration.ofSeconds(10);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final SafeRecordLoop<String, MesosCall> loop;
+    private final CallTranslator translator;
+    private final MesosCalls mesos;
+    private final EventPublisher events;
+    private final String topic;
+    private final Duration poll;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile Thread thread;
+
+    public CallExecutor(
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            Deserializer<MesosCall> values,
+            DeadLetterPublisher deadLetters,
+            CallTranslator translator,
+            MesosCalls mesos,
+            EventPublisher events,
+            Duration poll) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.translator = translator;
+        this.mesos = mesos;
+        this.events = events;
+        this.poll = poll;
+        this.loop = new SafeRecordLoop<>(
+                consumer, new StringDeserializer(), values, deadLetters, EventPublisher.APPLICATION, this::execute);
+    }
+
+    /** Starts the loop on its own thread. */
+    public CallExecutor start() {
+        Thread t = new Thread(this, "offer-ingest-calls");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return this;
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(topic));
+        try {
+            while (running) {
+                try {
+                    SafeRecordLoop.Batch b = loop.pollOnce(poll);
+                    if (b.handled() + b.deadLettered() > 0) {
+                        consumer.commitSync();
+                    }
+                } catch (SafeRecordLoop.HandlerException e) {
+                    // rewound to the failed call: it is tried again after a pause
+                    LOG.info("{}; retrying", e.getMessage());
+                    pause();
+                } catch (WakeupException e) {
+                    if (running) {
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.warn("call loop failed ({}); retrying", e.toString());
+                    pause();
+                }
+            }
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the calls consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void execute(ConsumerRecord<String, MesosCall> record) throws Exception {
+        MesosCall value = record.value();
+        if (value == null) {
+            return; // a tombstone: nothing to do
+        }
+        Call.Type type = CallTranslator.type(value);
+        Call call;
+        try {
+            call = translator.toProtobuf(value);
+        } catch (IllegalArgumentException e) {
+            reject(value, type, null, "cannot convert the call: " + e.getMessage());
+            return;
+        }
+        awaitSubscription();
+        try {
+            mesos.call(call);
+            sent.incrementAndGet();
+            LOG.debug("sent {} {}", type, value.getCallId());
+        } catch (NotSubscribedException e) {
+            throw e; // rewound and retried once subscribed again
+        } catch (MesosCallException e) {
+            reject(value, type, e.status() < 0 ? null : e.status(), e.body() == null ? e.getMessage() : e.body());
+        }
+    }
+
+    private void awaitSubscription() {
+        long deadline = System.nanoTime() + WAIT_FOR_SUBSCRIPTION.toNanos();
+        while (!mesos.isSubscribed()) {
+            if (!running || System.nanoTime() > deadline) {
+                throw new NotSubscribedException(Call.Type.UNKNOWN);
+            }
+            pause();
+        }
+    }
+
+    private void reject(MesosCall value, Call.Type type, Integer status, String reason) throws Exception {
+        rejected.incrementAndGet();
+        LOG.warn(
+                "call {} ({}) rejected: {} {}",
+                value.getCallId(),
+                type,
+                status == null ? "no answer" : "HTTP " + status,
+                reason);
+        events.sendAndWait(
+                events.frameworkTopic(),
+                events.frameworkKey(),
+                new FrameworkEvent(CallRejected.newBuilder()
+                        .setCallId(value.getCallId())
+                        .setCallType(type.name())
+                        .setHttpStatus(status)
+                        .setReason(reason == null ? "" : reason)
+                        .build()),
+                Duration.ofSeconds(30));
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    public long callsSent() {
+        return sent.get();
+    }
+
+    public long callsRejected() {
+        return rejected.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
