@@ -9,7 +9,7 @@ import io.k8sm.scheduler.state.MapKv;
 
 /**
  * All the state of one scheduling shard. In the topology each field is a persistent, changelogged
- * state store (see {@link io.k8sm.scheduler.topology.SchedulerStores}); in pure tests, sorted maps.
+ * state store (see {@code topology.SchedulerStores}); in pure tests, sorted maps.
  *
  * @param tasks the task registry: task id → task
  * @param podIndex the registry's second index: pod key → task id
@@ -42,10 +42,5 @@ public record SchedulerState(
                 new MapKv<>(),
                 new MapKv<>(),
                 new MapKv<>());
-    }
-
-    long meta(String key, long dflt) {
-        Long v = meta.get(key);
-        return v == null ? dflt : v;
     }
 }

@@ -2,7 +2,7 @@ package io.k8sm.scheduler.registry;
 
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.RegistryTaskState;
-import io.k8sm.scheduler.SchedulerOutput;
+import io.k8sm.scheduler.outputs.SchedulerOutput;
 import io.k8sm.scheduler.state.Kv;
 import java.util.ArrayList;
 import java.util.List;

@@ -65,7 +65,27 @@ public final class Tasks {
         return RegistryTask.newBuilder(t).setUpdateTime(Instant.ofEpochMilli(now));
     }
 
-    public static TaskFlags flags(RegistryTask t, boolean launched, boolean bound, boolean deleted) {
+    /** The task's flags with {@code launched} set (the others kept). */
+    public static TaskFlags markLaunched(RegistryTask t) {
+        return flags(t, true, false, false);
+    }
+
+    /** The task's flags with {@code bound} set (the others kept). */
+    public static TaskFlags markBound(RegistryTask t) {
+        return flags(t, false, true, false);
+    }
+
+    /** The task's flags with {@code launched} and {@code bound} set (the others kept). */
+    public static TaskFlags markLaunchedAndBound(RegistryTask t) {
+        return flags(t, true, true, false);
+    }
+
+    /** The task's flags with {@code deleted} set (the others kept). */
+    public static TaskFlags markDeleted(RegistryTask t) {
+        return flags(t, false, false, true);
+    }
+
+    private static TaskFlags flags(RegistryTask t, boolean launched, boolean bound, boolean deleted) {
         TaskFlags f = t.getFlags();
         return new TaskFlags(f.getLaunched() || launched, f.getBound() || bound, f.getDeleted() || deleted);
     }

@@ -2,11 +2,11 @@ package io.k8sm.scheduler.topology;
 
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.deadletter.DeadLetters;
-import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.SchedulerInput;
-import io.k8sm.scheduler.SchedulerOutput;
-import io.k8sm.scheduler.SchedulerSettings;
 import io.k8sm.scheduler.SchedulerStateMachine;
+import io.k8sm.scheduler.matching.Matcher;
+import io.k8sm.scheduler.outputs.SchedulerOutput;
+import io.k8sm.scheduler.settings.SchedulerSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.Function;

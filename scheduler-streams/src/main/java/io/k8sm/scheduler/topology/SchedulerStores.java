@@ -4,7 +4,6 @@ import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerState;
 import io.k8sm.scheduler.state.CachedKv;
-import io.k8sm.scheduler.state.StoreKv;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,8 +1,8 @@
 package io.k8sm.scheduler.replay;
 
-import io.k8sm.scheduler.SchedulerSettings;
-import io.k8sm.scheduler.offers.ProcurementMatcher;
+import io.k8sm.scheduler.matching.ProcurementMatcher;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
+import io.k8sm.scheduler.settings.SchedulerSettings;
 import io.k8sm.scheduler.topology.SchedulerSerdes;
 import io.k8sm.scheduler.topology.SchedulerStores;
 import io.k8sm.scheduler.topology.SchedulerTopics;

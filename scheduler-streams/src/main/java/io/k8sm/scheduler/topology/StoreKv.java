@@ -1,5 +1,6 @@
-package io.k8sm.scheduler.state;
+package io.k8sm.scheduler.topology;
 
+import io.k8sm.scheduler.state.Kv;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.k8sm.scheduler;
+package io.k8sm.scheduler.outputs;
 
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.LaunchRequest;

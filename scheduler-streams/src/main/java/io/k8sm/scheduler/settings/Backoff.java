@@ -1,4 +1,4 @@
-package io.k8sm.scheduler.queue;
+package io.k8sm.scheduler.settings;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;

@@ -1,4 +1,4 @@
-package io.k8sm.scheduler;
+package io.k8sm.scheduler.matching;
 
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.PodSnapshot;
@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Matching queued pods to live offers. The state machine knows no fit logic: it hands the pods (in
  * queue order) and the live offers (in arrival order) to a matcher and applies the answer. The
- * production matcher is {@link io.k8sm.scheduler.offers.ProcurementMatcher} over the procurement
+ * production matcher is {@link ProcurementMatcher} over the procurement
  * package.
  */
 public interface Matcher {

@@ -1,11 +1,10 @@
-package io.k8sm.scheduler;
+package io.k8sm.scheduler.settings;
 
-import io.k8sm.scheduler.queue.Backoff;
 import java.util.List;
 
 /**
- * The knobs of the state machine as plain values (no Kafka types), built from {@link
- * io.k8sm.scheduler.topology.SchedulerConfig} or directly in tests.
+ * The knobs of the state machine as plain values (no Kafka types), built from {@code
+ * topology.SchedulerConfig} or directly in tests.
  *
  * @param offerTtlMs how long a live offer may be matched before it is declined
  * @param offerLingerMs how long a gone offer id is remembered

@@ -1,4 +1,4 @@
-package io.k8sm.scheduler.offers;
+package io.k8sm.scheduler.matching;
 
 import io.k8sm.avro.Container;
 import io.k8sm.avro.Offer;
@@ -8,7 +8,6 @@ import io.k8sm.avro.Range;
 import io.k8sm.avro.Resource;
 import io.k8sm.avro.TaskSpec;
 import io.k8sm.avro.ValueType;
-import io.k8sm.scheduler.Matcher;
 import io.k8sm.scheduler.procurement.AgentOffer;
 import io.k8sm.scheduler.procurement.Attribute;
 import io.k8sm.scheduler.procurement.Cluster;

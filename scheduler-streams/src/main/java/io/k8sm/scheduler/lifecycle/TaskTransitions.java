@@ -1,0 +1,246 @@
+package io.k8sm.scheduler.lifecycle;
+
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.BECOME_RUNNING;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.DELETE_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FINISH;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FLAG_DELETED_AND_KILL;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FORGET_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.IGNORE_ECHO;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.KILL_FAILED_LAUNCH;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.KILL_UNKNOWN;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.KILL_UNREGISTERED;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_BOUND;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_LAUNCHED;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_STARTED;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.RECONCILE_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.REMOVE;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.ROLL_BACK;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.UNREGISTER;
+
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.avro.RegistryTaskState;
+import io.k8sm.avro.TaskState;
+import io.k8sm.avro.TaskStatus;
+import io.k8sm.scheduler.registry.Tasks;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The task state machine of {@code shared/design/K8SM-REFERENCE.md} ("Transitions"), with the
+ * seed's fixes, as one table: per task state ({@link From}) and event, the first row whose guard
+ * holds says the state the task ends in and the side effects, in order. {@link TaskLifecycle}
+ * looks every launcher event, Mesos status and pod deletion up here and executes the effects; a
+ * pair with no row does nothing. Modelled on Apache Aurora's {@code TaskStateMachine}.
+ */
+public final class TaskTransitions {
+
+    /** The task's state in the registry; NONE for a task id the registry does not know. */
+    public enum From {
+        NONE,
+        PENDING,
+        RUNNING,
+        FINISHED;
+
+        public static From of(RegistryTask t) {
+            if (t == null) {
+                return NONE;
+            }
+            return switch (t.getState()) {
+                case PENDING -> PENDING;
+                case RUNNING -> RUNNING;
+                case FINISHED -> FINISHED;
+            };
+        }
+    }
+
+    /** What happened to the task. */
+    public enum Event {
+        /** The task's pod was deleted, is being deleted, or was replaced by a pod of another uid. */
+        POD_DELETED,
+        /** Launcher: the launch call was written. */
+        LAUNCHED,
+        /** Launcher: the Binding exists. */
+        BOUND,
+        /** Launcher: BIND_FAILED or LAUNCH_REJECTED. */
+        LAUNCH_FAILED,
+        /** TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE, TASK_UNKNOWN. */
+        QUIET_STATUS,
+        TASK_STARTING,
+        TASK_RUNNING,
+        TASK_FINISHED,
+        /** TASK_FAILED, KILLED, LOST, ERROR, DROPPED, GONE, GONE_BY_OPERATOR. */
+        TASK_ENDED;
+
+        public static Event of(TaskState s) {
+            return switch (s) {
+                case TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE, TASK_UNKNOWN -> QUIET_STATUS;
+                case TASK_STARTING -> TASK_STARTING;
+                case TASK_RUNNING -> TASK_RUNNING;
+                case TASK_FINISHED -> TASK_FINISHED;
+                case TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
+                    TASK_ENDED;
+            };
+        }
+    }
+
+    /** The state the task is in after the row: unchanged, another one, or removed from the registry. */
+    public enum To {
+        SAME,
+        RUNNING,
+        FINISHED,
+        REMOVED
+    }
+
+    /** A condition on the task (and the status, for status events) that selects a row. */
+    public enum Guard {
+        ALWAYS,
+        LAUNCHED,
+        NOT_LAUNCHED,
+        NOT_BOUND,
+        BOUND,
+        DELETED,
+        HAS_SPEC,
+        /** offer-ingest replayed an ACCEPT and Mesos refused it, for a task that already started. */
+        ECHO_OF_A_REPLAYED_ACCEPT,
+        /** TASK_LOST, DROPPED, GONE, GONE_BY_OPERATOR or KILLED. */
+        LOST_OR_KILLED;
+
+        boolean test(RegistryTask t, TaskStatus s) {
+            return switch (this) {
+                case ALWAYS -> true;
+                case LAUNCHED -> Tasks.launched(t);
+                case NOT_LAUNCHED -> !Tasks.launched(t);
+                case NOT_BOUND -> !Tasks.bound(t);
+                case BOUND -> Tasks.bound(t);
+                case DELETED -> Tasks.deleted(t);
+                case HAS_SPEC -> t.getSpec() != null;
+                case ECHO_OF_A_REPLAYED_ACCEPT -> echoOfAReplayedAccept(t, s);
+                case LOST_OR_KILLED ->
+                    switch (s.getState()) {
+                        case TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_KILLED -> true;
+                        default -> false;
+                    };
+            };
+        }
+    }
+
+    /** The side effects, executed in the row's order by {@link TaskLifecycle}. */
+    public enum Effect {
+        /** Forget the pod key → task link and the pod's queue entry. */
+        FORGET_POD,
+        /** Flag {@code deleted} and unregister the task (it never reached Mesos). */
+        UNREGISTER,
+        /** Flag {@code deleted} and kill the Mesos task; its TASK_KILLED removes it. */
+        FLAG_DELETED_AND_KILL,
+        /** Flag {@code launched}: the offer is used up. */
+        MARK_LAUNCHED,
+        /** Flag {@code bound} (the launcher created the Binding). */
+        MARK_BOUND,
+        /** Kill the Mesos task of a failed launch or binding; its TASK_KILLED reconciles the pod. */
+        KILL_FAILED_LAUNCH,
+        /** Clear the spec, decline the offer, requeue the pod with backoff. */
+        ROLL_BACK,
+        /** Flag {@code launched} and {@code bound}: the executor sends STARTING after the Binding. */
+        MARK_STARTED,
+        /** Pending → Running, flag {@code launched}. */
+        BECOME_RUNNING,
+        /** → Finished, kept in the ring of the last finished tasks. */
+        FINISH,
+        /** Remove the task from the registry. */
+        REMOVE,
+        /** The task ended before its pod was bound: reconcile against the latest pod. */
+        RECONCILE_POD,
+        /** Delete the pod with grace 0 so that its controller recreates it. */
+        DELETE_POD,
+        /** The status answers a replayed ACCEPT, not the task: logged only. */
+        IGNORE_ECHO,
+        /** A launch was written for a task no longer registered: kill it. */
+        KILL_UNREGISTERED,
+        /** STARTING/RUNNING of a task the registry does not know: kill it, and a dead letter. */
+        KILL_UNKNOWN
+    }
+
+    public record Rule(Set<From> from, Event event, Guard guard, To to, List<Effect> effects) {
+        public Rule {
+            from = Set.copyOf(from);
+            effects = List.copyOf(effects);
+        }
+
+        boolean matches(From f, Event e, RegistryTask t, TaskStatus s) {
+            return from.contains(f) && event == e && (guard == Guard.ALWAYS || guard.test(t, s));
+        }
+    }
+
+    private static final Set<From> PENDING = EnumSet.of(From.PENDING);
+    private static final Set<From> LIVE = EnumSet.of(From.PENDING, From.RUNNING);
+    private static final Set<From> KNOWN = EnumSet.of(From.PENDING, From.RUNNING, From.FINISHED);
+    private static final Set<From> NONE = EnumSet.of(From.NONE);
+
+    /** The table. Within a state and event, the first row whose guard holds applies. */
+    public static final List<Rule> RULES = List.of(
+            // the pod of the task is gone or going
+            row(EnumSet.of(From.FINISHED), Event.POD_DELETED, Guard.ALWAYS, To.SAME, FORGET_POD),
+            row(PENDING, Event.POD_DELETED, Guard.NOT_LAUNCHED, To.REMOVED, FORGET_POD, UNREGISTER),
+            row(LIVE, Event.POD_DELETED, Guard.DELETED, To.SAME, FORGET_POD),
+            row(LIVE, Event.POD_DELETED, Guard.ALWAYS, To.SAME, FORGET_POD, FLAG_DELETED_AND_KILL),
+            // the launcher
+            row(NONE, Event.LAUNCHED, Guard.ALWAYS, To.SAME, KILL_UNREGISTERED),
+            row(KNOWN, Event.LAUNCHED, Guard.NOT_LAUNCHED, To.SAME, MARK_LAUNCHED),
+            row(KNOWN, Event.BOUND, Guard.NOT_BOUND, To.SAME, MARK_BOUND),
+            row(PENDING, Event.LAUNCH_FAILED, Guard.LAUNCHED, To.SAME, KILL_FAILED_LAUNCH),
+            row(PENDING, Event.LAUNCH_FAILED, Guard.HAS_SPEC, To.SAME, ROLL_BACK),
+            row(
+                    EnumSet.of(From.RUNNING, From.FINISHED),
+                    Event.LAUNCH_FAILED,
+                    Guard.ALWAYS,
+                    To.SAME,
+                    KILL_FAILED_LAUNCH),
+            // Mesos task status (QUIET_STATUS: nothing, in every state)
+            row(NONE, Event.TASK_STARTING, Guard.ALWAYS, To.SAME, KILL_UNKNOWN),
+            row(NONE, Event.TASK_RUNNING, Guard.ALWAYS, To.SAME, KILL_UNKNOWN),
+            row(PENDING, Event.TASK_STARTING, Guard.NOT_BOUND, To.SAME, MARK_STARTED),
+            row(PENDING, Event.TASK_RUNNING, Guard.ALWAYS, To.RUNNING, BECOME_RUNNING),
+            row(LIVE, Event.TASK_FINISHED, Guard.ALWAYS, To.FINISHED, FINISH),
+            row(KNOWN, Event.TASK_ENDED, Guard.ECHO_OF_A_REPLAYED_ACCEPT, To.SAME, IGNORE_ECHO),
+            row(LIVE, Event.TASK_ENDED, Guard.DELETED, To.REMOVED, REMOVE),
+            row(LIVE, Event.TASK_ENDED, Guard.NOT_BOUND, To.REMOVED, REMOVE, RECONCILE_POD),
+            row(LIVE, Event.TASK_ENDED, Guard.LOST_OR_KILLED, To.REMOVED, REMOVE, DELETE_POD),
+            row(LIVE, Event.TASK_ENDED, Guard.ALWAYS, To.REMOVED, REMOVE));
+
+    /** What a pair not in the table does: nothing. */
+    static final Rule NOTHING = new Rule(EnumSet.allOf(From.class), null, Guard.ALWAYS, To.SAME, List.of());
+
+    private TaskTransitions() {}
+
+    /** The row that applies to the task (null for an unknown task) on the event. */
+    public static Rule next(RegistryTask task, Event event, TaskStatus status) {
+        From from = From.of(task);
+        for (Rule r : RULES) {
+            if (r.matches(from, event, task, status)) {
+                return r;
+            }
+        }
+        return NOTHING;
+    }
+
+    private static Rule row(Set<From> from, Event event, Guard guard, To to, Effect... effects) {
+        return new Rule(from, event, guard, to, List.of(effects));
+    }
+
+    /**
+     * offer-ingest executes calls at least once; Mesos answers an ACCEPT of offers already used with
+     * TASK_LOST/TASK_DROPPED, reason REASON_INVALID_OFFERS, from the master. For a task that has
+     * already reported STARTING or RUNNING that answer is about the replayed call, not the task.
+     */
+    static boolean echoOfAReplayedAccept(RegistryTask task, TaskStatus s) {
+        boolean invalidOffers = "REASON_INVALID_OFFERS".equals(s.getReason())
+                && (s.getState() == TaskState.TASK_LOST || s.getState() == TaskState.TASK_DROPPED);
+        boolean progressed = task.getState() == RegistryTaskState.RUNNING
+                || Tasks.bound(task)
+                || (task.getLastStatus() != null
+                        && (task.getLastStatus().getState() == TaskState.TASK_STARTING
+                                || task.getLastStatus().getState() == TaskState.TASK_RUNNING));
+        return invalidOffers && progressed;
+    }
+}

@@ -1,0 +1,229 @@
+package io.k8sm.scheduler.queue;
+
+import io.k8sm.avro.Offer;
+import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.avro.RegistryTaskState;
+import io.k8sm.avro.SchedulerEventType;
+import io.k8sm.avro.TaskSpec;
+import io.k8sm.scheduler.matching.Matcher;
+import io.k8sm.scheduler.offers.LiveOffer;
+import io.k8sm.scheduler.offers.OfferBook;
+import io.k8sm.scheduler.outputs.Decisions;
+import io.k8sm.scheduler.registry.TaskRegistry;
+import io.k8sm.scheduler.registry.Tasks;
+import io.k8sm.scheduler.settings.SchedulerSettings;
+import io.k8sm.scheduler.state.Kv;
+import io.k8sm.scheduler.state.Meta;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue of pods waiting for an offer and the scheduling round: due pods in FIFO order placed on
+ * the live offers, launches requested, failures backed off; and the roll back of a task whose
+ * placement did not hold (its offer went stale, the launch or the binding failed before the launch).
+ */
+public final class SchedulingRound {
+
+    private static final Logger log = LoggerFactory.getLogger(SchedulingRound.class);
+    static final String QUEUE_SEQ = "seq.queue";
+
+    private final Kv<String, QueueEntry> queue;
+    private final Kv<String, PodSnapshot> pods;
+    private final Kv<String, Long> meta;
+    private final TaskRegistry registry;
+    private final OfferBook offers;
+    private final Matcher matcher;
+    private final Decisions out;
+    private final SchedulerSettings settings;
+
+    public SchedulingRound(
+            Kv<String, QueueEntry> queue,
+            Kv<String, PodSnapshot> pods,
+            Kv<String, Long> meta,
+            TaskRegistry registry,
+            OfferBook offers,
+            Matcher matcher,
+            Decisions out,
+            SchedulerSettings settings) {
+        this.queue = queue;
+        this.pods = pods;
+        this.meta = meta;
+        this.registry = registry;
+        this.offers = offers;
+        this.matcher = matcher;
+        this.out = out;
+        this.settings = settings;
+    }
+
+    /** Queues the pod at the end of the FIFO, due at once. */
+    public void enqueue(String podKey, long now) {
+        enqueue(podKey, now, 0, now);
+    }
+
+    private void enqueue(String podKey, long now, int failures, long nextAttemptAt) {
+        long seq = Meta.get(meta, QUEUE_SEQ, 0L) + 1;
+        meta.put(QUEUE_SEQ, seq);
+        queue.put(podKey, new QueueEntry(podKey, seq, now, nextAttemptAt, failures, false, ""));
+    }
+
+    public void dequeue(String podKey) {
+        queue.delete(podKey);
+    }
+
+    /** Rolls back every not yet launched task that holds the offer (the offer is stale). */
+    public void rollBackHolders(String offerId, long now, String why) {
+        for (RegistryTask t : registry.all()) {
+            if (holds(t, offerId) && t.getState() == RegistryTaskState.PENDING && !Tasks.launched(t)) {
+                rollBack(t, now, why, false);
+            }
+        }
+    }
+
+    static boolean holds(RegistryTask t, String offerId) {
+        return offerId.equals(t.getOfferId())
+                || (t.getOfferId() != null
+                        && t.getSpec() != null
+                        && t.getSpec().getOfferIds().contains(offerId));
+    }
+
+    /**
+     * Launch or binding failed before the launch, or the offer went stale: release the offer, clear
+     * the spec and queue the pod again with backoff.
+     */
+    public void rollBack(RegistryTask task, long now, String why, boolean declineOffer) {
+        List<String> offerIds =
+                task.getSpec() == null ? List.of() : task.getSpec().getOfferIds();
+        RegistryTask t = Tasks.edit(task, now).setSpec(null).setOfferId(null).build();
+        registry.store(t);
+        if (declineOffer && !offerIds.isEmpty()) {
+            out.decline(offerIds);
+        }
+        QueueEntry prev = queue.get(task.getPodKey());
+        int failures = (prev == null ? 0 : prev.failures()) + 1;
+        long next = now + settings.backoff().delayMs(task.getPodKey(), failures);
+        enqueue(task.getPodKey(), now, failures, next);
+        log.info("pod {}: task {} rolled back ({}); next attempt at {}", task.getPodKey(), task.getId(), why, next);
+        out.event(task.getPodKey(), task.getId(), SchedulerEventType.REQUEUED, why, Tasks.host(task), now);
+    }
+
+    /**
+     * One scheduling round: the due pods (and, when an offer just arrived, the pods that found no fit
+     * before) in FIFO order against the live offers in arrival order.
+     */
+    public void schedule(long now, boolean newOffer) {
+        List<QueueEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, QueueEntry> e : queue.all()) {
+            QueueEntry q = e.getValue();
+            if (q.dueAt(now) || (newOffer && q.noFit())) {
+                entries.add(q);
+            }
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        entries.sort(Comparator.comparingLong(QueueEntry::seq));
+        List<PodSnapshot> due = new ArrayList<>();
+        Map<String, QueueEntry> byPod = new HashMap<>();
+        for (QueueEntry q : entries) {
+            PodSnapshot pod = pods.get(q.podKey());
+            RegistryTask t = registry.byPod(q.podKey());
+            if (pod == null
+                    || t == null
+                    || t.getState() != RegistryTaskState.PENDING
+                    || t.getSpec() != null
+                    || Tasks.launched(t)) {
+                queue.delete(q.podKey()); // stale entry
+                continue;
+            }
+            due.add(pod);
+            byPod.put(q.podKey(), q);
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<String, LiveOffer> offersById = new HashMap<>();
+        List<Offer> live = new ArrayList<>();
+        for (LiveOffer lo : offers.live()) {
+            live.add(lo.offer());
+            offersById.put(lo.id(), lo);
+        }
+        Matcher.Result result = matcher.match(due, live);
+        Set<String> used = new LinkedHashSet<>();
+        Set<String> placed = new HashSet<>();
+        for (Matcher.Placed p : result.placed()) {
+            QueueEntry q = byPod.get(p.podKey());
+            if (q == null || !offersById.keySet().containsAll(p.offerIds()) || placed.contains(p.podKey())) {
+                log.error("matcher placed unknown pod {} or offers {}; ignored", p.podKey(), p.offerIds());
+                continue;
+            }
+            launch(p, pods.get(p.podKey()), now);
+            placed.add(p.podKey());
+            used.addAll(p.offerIds());
+        }
+        for (String offerId : used) {
+            offers.used(offersById.get(offerId), now);
+        }
+        for (PodSnapshot pod : due) {
+            String podKey = Tasks.podKey(pod);
+            QueueEntry q = byPod.get(podKey);
+            if (placed.contains(podKey) || !q.dueAt(now)) {
+                continue; // placed, or woken by an offer that does not fit it either: keep its backoff
+            }
+            String shortfall =
+                    result.shortfalls().getOrDefault(podKey, live.isEmpty() ? "no offers available" : "no offer fits");
+            int failures = q.failures() + 1;
+            long next = now + settings.backoff().delayMs(podKey, failures);
+            queue.put(podKey, new QueueEntry(podKey, q.seq(), q.enqueuedAt(), next, failures, true, shortfall));
+            RegistryTask t = registry.byPod(podKey);
+            log.info(
+                    "pod {} task {}: failed scheduling ({}); attempt {} next at {}",
+                    podKey,
+                    t.getId(),
+                    shortfall,
+                    failures,
+                    next);
+            out.event(podKey, t.getId(), SchedulerEventType.FAILED_SCHEDULING, shortfall, null, now);
+        }
+    }
+
+    /**
+     * An offer fits: the task takes the offer and its spec (with AssignedSlave); a launch is
+     * requested.
+     */
+    private void launch(Matcher.Placed p, PodSnapshot pod, long now) {
+        RegistryTask task = registry.byPod(p.podKey());
+        TaskSpec spec = TaskSpec.newBuilder(p.spec()).setOfferIds(p.offerIds()).build();
+        String offerId = p.offerIds().get(0);
+        RegistryTask t = Tasks.edit(task, now)
+                .setSpec(spec)
+                .setOfferId(offerId)
+                .setAttempt(task.getAttempt() + 1)
+                .setPodResourceVersion(pod.getResourceVersion())
+                .build();
+        registry.store(t);
+        queue.delete(p.podKey());
+        out.launch(t, pod);
+        log.info(
+                "pod {} task {} scheduled on {} (offers {})",
+                p.podKey(),
+                t.getId(),
+                spec.getAssignedSlave(),
+                p.offerIds());
+        out.event(
+                p.podKey(),
+                t.getId(),
+                SchedulerEventType.SCHEDULED,
+                "offer " + String.join(",", p.offerIds()) + " on " + spec.getAssignedSlave(),
+                spec.getAssignedSlave(),
+                now);
+    }
+}

@@ -1,0 +1,121 @@
+package io.k8sm.scheduler.reconciliation;
+
+import io.k8sm.avro.ReconcileTask;
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.avro.RegistryTaskState;
+import io.k8sm.scheduler.outputs.Decisions;
+import io.k8sm.scheduler.registry.TaskRegistry;
+import io.k8sm.scheduler.registry.Tasks;
+import io.k8sm.scheduler.settings.SchedulerSettings;
+import io.k8sm.scheduler.state.Kv;
+import io.k8sm.scheduler.state.Meta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciliation with Mesos: on (re)subscription every launched task is reconciled explicitly, with
+ * backoff until each has answered with a status; then implicitly at an interval; at most one
+ * Reconcile per minimum interval, and none while disconnected.
+ */
+public final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    static final String CONNECTED = "framework.connected";
+    static final String LAST_RECONCILE = "reconcile.last";
+    static final String EXPLICIT_NEXT = "reconcile.explicit.next";
+    static final String EXPLICIT_DELAY = "reconcile.explicit.delay";
+    static final String IMPLICIT_NEXT = "reconcile.implicit.next";
+
+    private final Kv<String, String> pending;
+    private final Kv<String, Long> meta;
+    private final TaskRegistry registry;
+    private final Decisions out;
+    private final SchedulerSettings settings;
+
+    public Reconciler(
+            Kv<String, String> pending,
+            Kv<String, Long> meta,
+            TaskRegistry registry,
+            Decisions out,
+            SchedulerSettings settings) {
+        this.pending = pending;
+        this.meta = meta;
+        this.registry = registry;
+        this.out = out;
+        this.settings = settings;
+    }
+
+    /** Subscribed: connected; an explicit reconciliation starts; the implicit one is scheduled once. */
+    public void subscribed(long now) {
+        meta.put(CONNECTED, 1L);
+        startExplicitReconcile(now);
+        if (Meta.get(meta, IMPLICIT_NEXT, 0L) == 0L) {
+            meta.put(IMPLICIT_NEXT, now + settings.implicitReconcileInitialDelayMs());
+        }
+    }
+
+    public void disconnected() {
+        meta.put(CONNECTED, 0L);
+    }
+
+    /** A status of the task arrived: an explicit reconciliation no longer waits for it. */
+    public void heardFrom(String taskId) {
+        pending.delete(taskId);
+    }
+
+    /**
+     * On (re)subscription: every launched task is to be reconciled explicitly; replaces a running
+     * one.
+     */
+    private void startExplicitReconcile(long now) {
+        for (Map.Entry<String, String> e : pending.all()) {
+            pending.delete(e.getKey());
+        }
+        for (RegistryTask t : registry.all()) {
+            if (t.getState() != RegistryTaskState.FINISHED && Tasks.launched(t)) {
+                String agent = Tasks.agentId(t);
+                pending.put(t.getId(), agent == null ? "" : agent);
+            }
+        }
+        meta.put(EXPLICIT_NEXT, now);
+        meta.put(EXPLICIT_DELAY, settings.explicitReconcileInitialMs());
+    }
+
+    /**
+     * Explicit reconciliation (with backoff until every task answered), then implicit; rate-limited.
+     */
+    public void reconcile(long now) {
+        if (Meta.get(meta, CONNECTED, 0L) != 1L) {
+            return;
+        }
+        long last = Meta.get(meta, LAST_RECONCILE, Long.MIN_VALUE / 2);
+        if (now < last + settings.reconcileMinIntervalMs()) {
+            return;
+        }
+        List<Map.Entry<String, String>> waiting = pending.all();
+        if (!waiting.isEmpty() && now >= Meta.get(meta, EXPLICIT_NEXT, 0L)) {
+            List<ReconcileTask> tasks = new ArrayList<>();
+            for (Map.Entry<String, String> e : waiting) {
+                tasks.add(new ReconcileTask(e.getKey(), e.getValue().isEmpty() ? null : e.getValue()));
+            }
+            out.reconcile(tasks);
+            long delay = Meta.get(meta, EXPLICIT_DELAY, settings.explicitReconcileInitialMs());
+            meta.put(EXPLICIT_NEXT, now + Math.max(delay, settings.reconcileMinIntervalMs()));
+            meta.put(EXPLICIT_DELAY, Math.min(delay * 2, settings.explicitReconcileMaxMs()));
+            meta.put(LAST_RECONCILE, now);
+            log.info("explicit reconciliation of {} tasks", tasks.size());
+            return;
+        }
+        long implicitNext = Meta.get(meta, IMPLICIT_NEXT, 0L);
+        if (implicitNext != 0L && now >= implicitNext) {
+            out.reconcile(List.of());
+            meta.put(IMPLICIT_NEXT, now + settings.implicitReconcileIntervalMs());
+            meta.put(LAST_RECONCILE, now);
+            log.info("implicit reconciliation");
+        }
+    }
+}
