@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.k8sm.contract.PodAnnotations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -275,7 +276,7 @@ public final class EndpointsReconciler {
 
     /** The endpoint port of one service port on one pod, or null with a problem recorded. */
     private static PortSpec resolve(Pod pod, ServicePort sp, EndpointsMode mode, List<Problem> problems) {
-        String protocol = HostPortAnnotations.normalize(sp.getProtocol());
+        String protocol = PodAnnotations.normalizeProtocol(sp.getProtocol());
         IntOrString target = sp.getTargetPort();
         String portLabel = sp.getName() == null || sp.getName().isEmpty() ? String.valueOf(sp.getPort()) : sp.getName();
         String targetName = null;
@@ -324,20 +325,20 @@ public final class EndpointsReconciler {
         List<String> tried = new ArrayList<>(2);
         if (targetName != null) {
             // The container port's protocol decides the annotation; the service port's is the fallback.
-            String proto = named != null ? HostPortAnnotations.normalize(named.getProtocol()) : protocol;
-            tried.add(HostPortAnnotations.byName(proto, targetName));
+            String proto = named != null ? PodAnnotations.normalizeProtocol(named.getProtocol()) : protocol;
+            tried.add(PodAnnotations.portName(proto, targetName));
             if (named != null && named.getContainerPort() != null) {
-                tried.add(HostPortAnnotations.byNumber(proto, named.getContainerPort()));
+                tried.add(PodAnnotations.port(proto, named.getContainerPort()));
             }
         } else {
-            tried.add(HostPortAnnotations.byNumber(protocol, targetNumber));
+            tried.add(PodAnnotations.port(protocol, targetNumber));
         }
         for (String annotation : tried) {
             String value = annotations.get(annotation);
             if (value == null) {
                 continue;
             }
-            int hostPort = HostPortAnnotations.parseHostPort(value);
+            int hostPort = PodAnnotations.parseHostPort(value);
             if (hostPort < 0) {
                 problems.add(problem(
                         Problem.MALFORMED_ANNOTATION,
@@ -388,7 +389,7 @@ public final class EndpointsReconciler {
             }
             for (ContainerPort p : c.getPorts()) {
                 if (name.equals(p.getName())) {
-                    if (HostPortAnnotations.normalize(p.getProtocol()).equals(protocol)) {
+                    if (PodAnnotations.normalizeProtocol(p.getProtocol()).equals(protocol)) {
                         return p;
                     }
                     any = any == null ? p : any;

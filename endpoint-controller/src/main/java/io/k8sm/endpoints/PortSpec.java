@@ -1,5 +1,6 @@
 package io.k8sm.endpoints;
 
+import io.k8sm.contract.PodAnnotations;
 import java.util.Comparator;
 import java.util.Objects;
 
@@ -13,6 +14,6 @@ public record PortSpec(String name, int port, String protocol, String appProtoco
 
     public PortSpec {
         name = name == null ? "" : name;
-        protocol = HostPortAnnotations.normalize(protocol);
+        protocol = PodAnnotations.normalizeProtocol(protocol);
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.k8sm.contract.PodAnnotations;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -180,10 +181,7 @@ class EndpointsReconcilerTest {
     void malformedAnnotationIsAProblem() {
         Service s = service("svc", APP, port("http", 80, 8080, "TCP"));
         Desired d = hostport(
-                s,
-                pod("p1")
-                        .annotate(HostPortAnnotations.byNumber("TCP", 8080), "31x")
-                        .build());
+                s, pod("p1").annotate(PodAnnotations.port("TCP", 8080), "31x").build());
         assertTrue(d.endpoints().subsets().isEmpty());
         assertEquals(Problem.MALFORMED_ANNOTATION, d.problems().get(0).reason());
         assertTrue(d.problems().get(0).message().contains("31x"));

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.k8sm.contract.PodAnnotations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,11 +87,11 @@ final class Fixtures {
         }
 
         TestPod hostPort(String proto, int containerPort, int hostPort) {
-            return annotate(HostPortAnnotations.byNumber(proto, containerPort), String.valueOf(hostPort));
+            return annotate(PodAnnotations.port(proto, containerPort), String.valueOf(hostPort));
         }
 
         TestPod namedHostPort(String proto, String portName, int hostPort) {
-            return annotate(HostPortAnnotations.byName(proto, portName), String.valueOf(hostPort));
+            return annotate(PodAnnotations.portName(proto, portName), String.valueOf(hostPort));
         }
 
         TestPod containerPort(String portName, int port, String proto) {

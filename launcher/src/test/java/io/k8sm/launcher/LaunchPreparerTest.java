@@ -14,7 +14,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.k8sm.avro.ExecutorType;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.PodSnapshot;
-import io.k8sm.launcher.prepare.Annotations;
+import io.k8sm.contract.PodAnnotations;
+import io.k8sm.contract.TaskLabels;
 import io.k8sm.launcher.prepare.LaunchPreparer;
 import io.k8sm.launcher.prepare.LaunchRejectedException;
 import io.k8sm.launcher.prepare.PreparedLaunch;
@@ -34,11 +35,11 @@ class LaunchPreparerTest {
     void bindingHostIsTheTasksAssignedSlaveAndTheRecoveryAnnotationsAreWritten() throws Exception {
         PreparedLaunch p = prepare(request("pod.1", pod("web-1", "uid-1")));
         Map<String, String> a = p.pod().getAnnotations();
-        assertEquals("host-1", a.get(Annotations.BINDING_HOST));
-        assertEquals("pod.1", a.get(Annotations.TASK_ID));
-        assertEquals("agent-1", a.get(Annotations.SLAVE_ID));
-        assertEquals("offer-1", a.get(Annotations.OFFER_ID));
-        assertEquals("k8sm-executor", a.get(Annotations.EXECUTOR_ID));
+        assertEquals("host-1", a.get(PodAnnotations.BINDING_HOST));
+        assertEquals("pod.1", a.get(PodAnnotations.TASK_ID));
+        assertEquals("agent-1", a.get(PodAnnotations.SLAVE_ID));
+        assertEquals("offer-1", a.get(PodAnnotations.OFFER_ID));
+        assertEquals("k8sm-executor", a.get(PodAnnotations.EXECUTOR_ID));
         assertEquals("blue", a.get("team"), "the pod's own annotations stay");
         assertEquals("host-1", p.bindingHost());
     }
@@ -67,7 +68,7 @@ class LaunchPreparerTest {
         assertEquals(
                 31001,
                 manifest.getSpec().getContainers().get(0).getPorts().get(1).getHostPort());
-        assertEquals("host-1", manifest.getMetadata().getAnnotations().get(Annotations.BINDING_HOST));
+        assertEquals("host-1", manifest.getMetadata().getAnnotations().get(PodAnnotations.BINDING_HOST));
         assertEquals(p.manifest(), p.pod().getManifest());
     }
 
@@ -85,7 +86,7 @@ class LaunchPreparerTest {
         assertEquals(
                 p.manifest(),
                 StandardCharsets.UTF_8.decode(p.launch().getData().duplicate()).toString());
-        assertEquals("web-1", p.launch().getLabels().get(LaunchPreparer.LABEL_NAME));
+        assertEquals("web-1", p.launch().getLabels().get(TaskLabels.NAME));
     }
 
     @Test

@@ -28,8 +28,8 @@ import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.ValueType;
+import io.k8sm.contract.PodAnnotations;
 import io.k8sm.launcher.kafka.Codec;
-import io.k8sm.launcher.prepare.Annotations;
 import io.k8sm.sandbox.junit.KafkaWorld;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
 import io.k8sm.topics.Topic;
@@ -323,8 +323,8 @@ class LauncherTest {
                 "pod bound to host-1",
                 () -> "host-1".equals(get("web-1").getSpec().getNodeName()));
         Pod bound = get("web-1");
-        assertEquals("host-1", bound.getMetadata().getAnnotations().get(Annotations.BINDING_HOST));
-        assertEquals("pod.1", bound.getMetadata().getAnnotations().get(Annotations.TASK_ID));
+        assertEquals("host-1", bound.getMetadata().getAnnotations().get(PodAnnotations.BINDING_HOST));
+        assertEquals("pod.1", bound.getMetadata().getAnnotations().get(PodAnnotations.TASK_ID));
         assertEquals("31000", bound.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_8080"));
     }
 

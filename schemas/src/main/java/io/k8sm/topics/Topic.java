@@ -2,10 +2,15 @@ package io.k8sm.topics;
 
 import static io.k8sm.topics.CleanupPolicy.COMPACT;
 import static io.k8sm.topics.CleanupPolicy.DELETE;
+import static io.k8sm.topics.Component.LAUNCHER;
+import static io.k8sm.topics.Component.OFFER_INGEST;
+import static io.k8sm.topics.Component.SCHEDULER;
+import static io.k8sm.topics.Component.TAP;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -13,7 +18,9 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every topic of k8sm: its logical name (the deployed name is {@link TopicCatalogue#name(Topic)}),
- * its key, its Avro value class and its default settings. Keys are plain strings on every topic.
+ * its key, its Avro value class, its default settings and who writes and reads it in production
+ * ({@link #writers()}, {@link #readers()}; the README's table is generated from them by {@link
+ * TopicDocs}). Keys are plain strings on every topic.
  *
  * <p>Default partitions: the topics the scheduler topology reads must be co-partitioned and the
  * original scheduler is one logical brain (FIFO queue, first come first served offers), so they
@@ -28,7 +35,9 @@ public enum Topic {
             1,
             COMPACT,
             null,
-            "Kubernetes pod snapshots from the launcher's pod watch; tombstone on delete."),
+            "Kubernetes pod snapshots from the launcher's pod watch; tombstone on delete.",
+            List.of(LAUNCHER),
+            List.of(SCHEDULER)),
     OFFERS(
             "offers",
             "scheduling shard",
@@ -36,7 +45,9 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(7),
-            "Mesos offers and rescinds, as offer-ingest received them."),
+            "Mesos offers and rescinds, as offer-ingest received them.",
+            List.of(OFFER_INGEST),
+            List.of(SCHEDULER, LAUNCHER)),
     TASK_STATUS(
             "task-status",
             "task id",
@@ -44,7 +55,9 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(7),
-            "Mesos task status updates."),
+            "Mesos task status updates.",
+            List.of(OFFER_INGEST),
+            List.of(SCHEDULER, LAUNCHER)),
     FRAMEWORK(
             "framework",
             "framework name",
@@ -52,7 +65,9 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(7),
-            "Subscription, heartbeat, agent/executor loss, master errors and rejected calls."),
+            "Subscription, heartbeat, agent/executor loss, master errors and rejected calls.",
+            List.of(OFFER_INGEST),
+            List.of(SCHEDULER, LAUNCHER)),
     FRAMEWORK_ID(
             "framework-id",
             "framework name",
@@ -60,7 +75,9 @@ public enum Topic {
             1,
             COMPACT,
             null,
-            "The framework id to reuse on re-subscription."),
+            "The framework id to reuse on re-subscription.",
+            List.of(OFFER_INGEST),
+            List.of(OFFER_INGEST)),
     LAUNCH_REQUESTS(
             "launch-requests",
             "task id",
@@ -68,7 +85,9 @@ public enum Topic {
             3,
             DELETE,
             Duration.ofDays(7),
-            "A registry task matched to an offer, with its pod snapshot, for the launcher."),
+            "A registry task matched to an offer, with its pod snapshot, for the launcher.",
+            List.of(SCHEDULER),
+            List.of(LAUNCHER)),
     LAUNCHER_EVENTS(
             "launcher-events",
             "task id",
@@ -76,7 +95,9 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(7),
-            "Launched / bound / bind-failed / launch-rejected, from the launcher to the scheduler."),
+            "Launched / bound / bind-failed / launch-rejected, from the launcher to the scheduler.",
+            List.of(LAUNCHER),
+            List.of(SCHEDULER, LAUNCHER)),
     MESOS_CALLS(
             "mesos-calls",
             "call id",
@@ -84,7 +105,9 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(7),
-            "Calls to the Mesos master (accept, decline, kill, reconcile, acknowledge, revive, suppress)."),
+            "Calls to the Mesos master (accept, decline, kill, reconcile, acknowledge, revive, suppress).",
+            List.of(SCHEDULER, LAUNCHER),
+            List.of(OFFER_INGEST, LAUNCHER)),
     TASK_REGISTRY(
             "task-registry",
             "task id",
@@ -92,7 +115,9 @@ public enum Topic {
             1,
             COMPACT,
             null,
-            "The task registry entry after each change; tombstone when a task is removed."),
+            "The task registry entry after each change; tombstone when a task is removed.",
+            List.of(SCHEDULER),
+            List.of(TAP)),
     SCHEDULER_EVENTS(
             "scheduler-events",
             "namespace/name",
@@ -100,7 +125,9 @@ public enum Topic {
             3,
             DELETE,
             Duration.ofDays(7),
-            "What the scheduler decided about each pod, for people and the tap."),
+            "What the scheduler decided about each pod, for people and the tap.",
+            List.of(SCHEDULER),
+            List.of(TAP)),
     POD_ACTIONS(
             "pod-actions",
             "namespace/name",
@@ -108,7 +135,9 @@ public enum Topic {
             3,
             DELETE,
             Duration.ofDays(7),
-            "Actions on Kubernetes pods (delete) requested by the scheduler, carried out by the launcher."),
+            "Actions on Kubernetes pods (delete) requested by the scheduler, carried out by the launcher.",
+            List.of(SCHEDULER),
+            List.of(LAUNCHER)),
     NODES(
             "nodes",
             "node name",
@@ -116,7 +145,10 @@ public enum Topic {
             1,
             COMPACT,
             null,
-            "Kubernetes node snapshots from the launcher's node watch; tombstone on delete."),
+            "The Kubernetes nodes the launcher registered for Mesos agents, from its node watch, for people;"
+                    + " tombstone on delete.",
+            List.of(LAUNCHER),
+            List.of(TAP)),
     CLOCK(
             "clock",
             "source",
@@ -124,7 +156,10 @@ public enum Topic {
             1,
             DELETE,
             Duration.ofDays(1),
-            "Clock ticks: time as an input, for deterministic replay."),
+            "Time as an input: offer-ingest ticks at a fixed period, so the scheduler's time advances while"
+                    + " the master is silent, and replays deterministically.",
+            List.of(OFFER_INGEST),
+            List.of(SCHEDULER)),
     DEAD_LETTERS(
             "dead-letters",
             "source coordinates",
@@ -132,7 +167,9 @@ public enum Topic {
             3,
             DELETE,
             Duration.ofDays(30),
-            "Records that could not be read or processed: raw bytes, source coordinates and the reason.");
+            "Records that could not be read or processed: raw bytes, source coordinates and the reason.",
+            List.of(SCHEDULER, LAUNCHER, OFFER_INGEST),
+            List.of(TAP));
 
     private final String logicalName;
     private final String key;
@@ -141,6 +178,8 @@ public enum Topic {
     private final CleanupPolicy cleanupPolicy;
     private final Duration retention;
     private final String description;
+    private final List<Component> writers;
+    private final List<Component> readers;
 
     Topic(
             String logicalName,
@@ -149,7 +188,9 @@ public enum Topic {
             int defaultPartitions,
             CleanupPolicy cleanupPolicy,
             Duration retention,
-            String description) {
+            String description,
+            List<Component> writers,
+            List<Component> readers) {
         this.logicalName = logicalName;
         this.key = key;
         this.valueClassName = valueClassName;
@@ -157,6 +198,8 @@ public enum Topic {
         this.cleanupPolicy = cleanupPolicy;
         this.retention = retention;
         this.description = description;
+        this.writers = writers;
+        this.readers = readers;
     }
 
     /** The name without prefix, e.g. {@code task-status}. */
@@ -192,6 +235,16 @@ public enum Topic {
     /** One line saying what the topic carries. */
     public String description() {
         return description;
+    }
+
+    /** The components that write the topic in production. */
+    public List<Component> writers() {
+        return writers;
+    }
+
+    /** The components that read the topic in production. */
+    public List<Component> readers() {
+        return readers;
     }
 
     /**

@@ -8,8 +8,9 @@ import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.LauncherEventType;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.avro.TaskLaunch;
+import io.k8sm.contract.PodAnnotations;
+import io.k8sm.contract.TaskLabels;
 import io.k8sm.launcher.kafka.Codec;
-import io.k8sm.launcher.prepare.Annotations;
 import io.k8sm.launcher.prepare.LaunchPreparer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -70,8 +71,8 @@ public final class LaunchIndex {
 
     private void add(TaskLaunch t) {
         Map<String, String> labels = t.getLabels();
-        String ns = labels.get(LaunchPreparer.LABEL_NAMESPACE);
-        String name = labels.get(LaunchPreparer.LABEL_NAME);
+        String ns = labels.get(TaskLabels.NAMESPACE);
+        String name = labels.get(TaskLabels.NAME);
         if (ns == null || name == null) {
             return; // not a launcher launch
         }
@@ -85,7 +86,7 @@ public final class LaunchIndex {
                             Pod.class);
             if (pod.getMetadata().getAnnotations() != null) {
                 pod.getMetadata().getAnnotations().forEach((k, v) -> {
-                    if (k.startsWith(Annotations.PREFIX)) {
+                    if (k.startsWith(PodAnnotations.PREFIX)) {
                         ours.put(k, v);
                     }
                 });
@@ -96,7 +97,7 @@ public final class LaunchIndex {
                     t.getTaskId(),
                     e.toString());
         }
-        String host = ours.get(Annotations.BINDING_HOST);
+        String host = ours.get(PodAnnotations.BINDING_HOST);
         if (host == null) {
             log.warn(
                     "task {} of pod {}/{} has no bindingHost annotation; it will not be bound",
@@ -108,13 +109,7 @@ public final class LaunchIndex {
         launched.put(
                 t.getTaskId(),
                 new LaunchedTask(
-                        t.getTaskId(),
-                        ns,
-                        name,
-                        labels.getOrDefault(LaunchPreparer.LABEL_UID, ""),
-                        t.getAgentId(),
-                        host,
-                        ours));
+                        t.getTaskId(), ns, name, labels.getOrDefault(TaskLabels.UID, ""), t.getAgentId(), host, ours));
     }
 
     public Optional<LaunchedTask> get(String taskId) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.avro.Attribute;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.ValueType;
+import io.k8sm.contract.NodeLabels;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,9 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRegistrar {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
-    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
-    public static final String ATTRIBUTE_PREFIX = "k8s.mesosphere.io/attribute-";
-    public static final String AGENT_ID_ANNOTATION = "k8s.mesosphere.io/agentId";
 
     private final KubernetesClient client;
 
@@ -49,13 +47,13 @@ public final class NodeRegistrar {
     /** Pure: the labels a node gets from an offer. */
     public static Map<String, String> labels(Offer offer) {
         Map<String, String> labels = new TreeMap<>();
-        labels.put(HOSTNAME_LABEL, labelValue(offer.getHostname()));
+        labels.put(NodeLabels.HOSTNAME, labelValue(offer.getHostname()));
         for (Attribute a : offer.getAttributes()) {
             String value = a.getType() == ValueType.TEXT
                     ? a.getText()
                     : a.getType() == ValueType.SCALAR && a.getScalar() != null ? scalar(a.getScalar()) : null;
             if (value != null) {
-                labels.put(ATTRIBUTE_PREFIX + labelName(a.getName()), labelValue(value));
+                labels.put(NodeLabels.attribute(labelName(a.getName())), labelValue(value));
             }
         }
         return labels;
@@ -106,7 +104,7 @@ public final class NodeRegistrar {
                             .withNewMetadata()
                             .withName(host)
                             .withLabels(want.labels())
-                            .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId())
+                            .addToAnnotations(NodeLabels.AGENT_ID, want.agentId())
                             .endMetadata()
                             .build())
                     .create();
@@ -118,13 +116,13 @@ public final class NodeRegistrar {
                                 ? Map.of()
                                 : n.getMetadata().getLabels());
                 labels.keySet()
-                        .removeIf(k ->
-                                k.startsWith(ATTRIBUTE_PREFIX) && !want.labels().containsKey(k));
+                        .removeIf(
+                                k -> NodeLabels.isAttribute(k) && !want.labels().containsKey(k));
                 labels.putAll(want.labels());
                 return new NodeBuilder(n)
                         .editMetadata()
                         .withLabels(labels)
-                        .addToAnnotations(AGENT_ID_ANNOTATION, want.agentId())
+                        .addToAnnotations(NodeLabels.AGENT_ID, want.agentId())
                         .endMetadata()
                         .build();
             });
@@ -140,7 +138,7 @@ public final class NodeRegistrar {
         if (host == null) {
             host = client.nodes().list().getItems().stream()
                     .filter(n -> n.getMetadata().getAnnotations() != null
-                            && agentId.equals(n.getMetadata().getAnnotations().get(AGENT_ID_ANNOTATION)))
+                            && agentId.equals(n.getMetadata().getAnnotations().get(NodeLabels.AGENT_ID)))
                     .map(n -> n.getMetadata().getName())
                     .findFirst()
                     .orElse(null);

@@ -15,6 +15,8 @@ import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.Resource;
 import io.k8sm.avro.TaskLaunch;
 import io.k8sm.avro.TaskSpec;
+import io.k8sm.contract.PodAnnotations;
+import io.k8sm.contract.TaskLabels;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,15 +36,6 @@ import java.util.Objects;
  * manifest; see the module README for why not a LAUNCH_GROUP.
  */
 public final class LaunchPreparer {
-
-    /**
-     * Task labels: the pod's namespace, name and uid, so that a launch read back from mesos-calls
-     * names its pod.
-     */
-    public static final String LABEL_NAMESPACE = Annotations.PREFIX + "namespace";
-
-    public static final String LABEL_NAME = Annotations.PREFIX + "name";
-    public static final String LABEL_UID = Annotations.PREFIX + "uid";
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
@@ -107,11 +100,11 @@ public final class LaunchPreparer {
         List<Container> containers = manifest.getSpec().getContainers();
 
         Map<String, String> added = new LinkedHashMap<>();
-        added.put(Annotations.BINDING_HOST, spec.getAssignedSlave());
-        added.put(Annotations.TASK_ID, taskId);
-        added.put(Annotations.SLAVE_ID, spec.getAgentId());
-        added.put(Annotations.OFFER_ID, blank(task.getOfferId()) ? offerIds.get(0) : task.getOfferId());
-        added.put(Annotations.EXECUTOR_ID, spec.getExecutorId());
+        added.put(PodAnnotations.BINDING_HOST, spec.getAssignedSlave());
+        added.put(PodAnnotations.TASK_ID, taskId);
+        added.put(PodAnnotations.SLAVE_ID, spec.getAgentId());
+        added.put(PodAnnotations.OFFER_ID, blank(task.getOfferId()) ? offerIds.get(0) : task.getOfferId());
+        added.put(PodAnnotations.EXECUTOR_ID, spec.getExecutorId());
 
         // Host ports: validated against the manifest, written into the manifest's copy and the new
         // snapshot.
@@ -133,10 +126,10 @@ public final class LaunchPreparer {
                     .computeIfAbsent(m.getContainerIndex(), k -> new HashMap<>())
                     .put(m.getPortIndex(), m.getHostPort());
             Protocol proto = m.getProtocol() == null ? Protocol.TCP : m.getProtocol();
-            added.put(Annotations.port(proto, m.getContainerPort()), Integer.toString(m.getHostPort()));
+            added.put(PodAnnotations.port(proto, m.getContainerPort()), Integer.toString(m.getHostPort()));
             String name = !blank(m.getPortName()) ? m.getPortName() : port.getName();
             if (!blank(name)) {
-                added.put(Annotations.portName(proto, name), Integer.toString(m.getHostPort()));
+                added.put(PodAnnotations.portName(proto, name), Integer.toString(m.getHostPort()));
             }
         }
 
@@ -187,9 +180,9 @@ public final class LaunchPreparer {
                         .build())
                 .build();
         Map<String, String> labels = new HashMap<>();
-        labels.put(LABEL_NAMESPACE, snapshot.getNamespace());
-        labels.put(LABEL_NAME, snapshot.getName());
-        labels.put(LABEL_UID, snapshot.getUid());
+        labels.put(TaskLabels.NAMESPACE, snapshot.getNamespace());
+        labels.put(TaskLabels.NAME, snapshot.getName());
+        labels.put(TaskLabels.UID, snapshot.getUid());
         TaskLaunch launch = TaskLaunch.newBuilder()
                 .setTaskId(taskId)
                 .setName(snapshot.getName() + "." + snapshot.getNamespace() + ".pod")

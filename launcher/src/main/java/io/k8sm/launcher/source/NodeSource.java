@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8sm.avro.NodeSnapshot;
-import io.k8sm.launcher.nodes.NodeRegistrar;
+import io.k8sm.contract.NodeLabels;
 import java.time.Duration;
 import java.util.HashMap;
 
@@ -42,7 +42,7 @@ public final class NodeSource implements AutoCloseable {
         }
         return NodeSnapshot.newBuilder()
                 .setName(node.getMetadata().getName())
-                .setAgentId(annotations == null ? null : annotations.get(NodeRegistrar.AGENT_ID_ANNOTATION))
+                .setAgentId(annotations == null ? null : annotations.get(NodeLabels.AGENT_ID))
                 .setLabels(labels)
                 .setReady(ready)
                 .build();

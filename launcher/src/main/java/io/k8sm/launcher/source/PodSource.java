@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.k8sm.launcher.prepare.Annotations;
+import io.k8sm.contract.PodAnnotations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -49,7 +49,7 @@ public final class PodSource implements AutoCloseable {
         boolean unbound = pod.getSpec() == null
                 || pod.getSpec().getNodeName() == null
                 || pod.getSpec().getNodeName().isBlank();
-        return (ours && unbound) || Annotations.anyOurs(pod.getMetadata().getAnnotations());
+        return (ours && unbound) || PodAnnotations.anyOurs(pod.getMetadata().getAnnotations());
     }
 
     public void start() {

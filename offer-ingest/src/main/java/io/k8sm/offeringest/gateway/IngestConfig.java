@@ -42,6 +42,7 @@ public final class IngestConfig {
     public static final String SHARD = "ingest.offers.shard";
     public static final String CALLS_GROUP = "ingest.calls.group";
     public static final String CALLS_POLL = "ingest.calls.poll.ms";
+    public static final String CLOCK_TICK = "ingest.clock.tick.ms";
 
     /** The consumer group of the call executor. */
     public static final String DEFAULT_CALLS_GROUP = "k8sm-offer-ingest";
@@ -192,7 +193,15 @@ public final class IngestConfig {
                         500L,
                         ConfigDef.Range.atLeast(1),
                         Importance.LOW,
-                        "Poll timeout of the call executor, in milliseconds.");
+                        "Poll timeout of the call executor, in milliseconds.")
+                .define(
+                        CLOCK_TICK,
+                        Type.LONG,
+                        1000L,
+                        ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "Period of the ClockTick records on the clock topic, in milliseconds, so that the scheduler's"
+                                + " time advances while the master is silent; 0 writes none.");
     }
 
     private static ConfigDef.Validator nonEmpty(String form) {
@@ -280,6 +289,11 @@ public final class IngestConfig {
 
     public Duration callsPoll() {
         return Duration.ofMillis(base.getLong(CALLS_POLL));
+    }
+
+    /** How often a ClockTick is written; zero for never. */
+    public Duration clockTick() {
+        return Duration.ofMillis(base.getLong(CLOCK_TICK));
     }
 
     /**

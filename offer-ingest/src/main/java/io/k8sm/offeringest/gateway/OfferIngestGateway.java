@@ -13,6 +13,7 @@ import io.k8sm.serde.AvroSerializer;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * offer-ingest as a whole: reads the stored framework id, subscribes to the Mesos master, writes
- * its events to Kafka ({@link EventPublisher}) and executes the calls of {@code mesos-calls}
- * ({@link CallExecutor}). {@link #close()} stops it gracefully.
+ * its events to Kafka ({@link EventPublisher}), executes the calls of {@code mesos-calls}
+ * ({@link CallExecutor}) and ticks the {@code clock} ({@link ClockTicker}). {@link #close()} stops it gracefully.
  */
 public final class OfferIngestGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OfferIngestGateway.class);
@@ -41,6 +42,7 @@ public final class OfferIngestGateway implements AutoCloseable {
     private final EventPublisher events;
     private final MesosSchedulerClient client;
     private final CallExecutor calls;
+    private final ClockTicker ticker;
     private final Optional<String> storedFrameworkId;
 
     private OfferIngestGateway(Builder b) {
@@ -89,6 +91,13 @@ public final class OfferIngestGateway implements AutoCloseable {
                 mesos,
                 events,
                 cfg.callsPoll());
+        this.ticker = new ClockTicker(
+                producer,
+                new AvroSerializer<>(registry, false, autoRegister, useLatest),
+                topics.name(Topic.CLOCK),
+                "offer-ingest:" + cfg.frameworkName(),
+                cfg.clockTick(),
+                Clock.systemUTC());
     }
 
     public static Builder builder(IngestConfig config) {
@@ -99,6 +108,7 @@ public final class OfferIngestGateway implements AutoCloseable {
     public OfferIngestGateway start() {
         client.start();
         calls.start();
+        ticker.start();
         LOG.info(
                 "offer-ingest started ({})",
                 storedFrameworkId.map(id -> "failing over framework " + id).orElse("new framework"));
@@ -128,6 +138,7 @@ public final class OfferIngestGateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        ticker.close();
         calls.close();
         try {
             producer.flush();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.k8sm.avro.Accept;
 import io.k8sm.avro.AgentLost;
 import io.k8sm.avro.CallRejected;
+import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.Decline;
 import io.k8sm.avro.Disconnected;
@@ -292,6 +293,20 @@ class OfferIngestBridgeTest {
                                 && o.getExecutorIds().contains("exec-pod.exec"))
                 .value());
         assertEquals("agent-1", next.getAgentId());
+    }
+
+    @Test
+    void theGatewayTicksTheClockAtItsPeriodKeyedByItsSource() throws Exception {
+        MesosMasterSimulator sim = sim();
+        Map<String, Object> m = new HashMap<>(config(sim).base().originals());
+        m.put(IngestConfig.CLOCK_TICK, "50");
+        gateway(OfferIngestGateway.builder(IngestConfig.fromMap(m)));
+        TopicReader<ClockTick> clock = reader(Topic.CLOCK, ClockTick.class);
+        var first = clock.awaitValue("a tick", t -> true);
+        var later = clock.awaitValue(
+                "a later tick", t -> t.getTimestamp().isAfter(first.value().getTimestamp()));
+        assertEquals("offer-ingest:" + frameworkName, first.key());
+        assertEquals("offer-ingest:" + frameworkName, later.value().getSource());
     }
 
     @Test

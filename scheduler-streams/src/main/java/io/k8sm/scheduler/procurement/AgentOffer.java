@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.procurement;
 
+import io.k8sm.contract.NodeLabels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,10 +34,10 @@ public record AgentOffer(
         Set<String> executorIds) {
 
     /** Label prefix of Mesos attributes turned into node labels. */
-    public static final String ATTRIBUTE_LABEL_PREFIX = "k8s.mesosphere.io/attribute-";
+    public static final String ATTRIBUTE_LABEL_PREFIX = NodeLabels.ATTRIBUTE_PREFIX;
 
     /** The hostname label. */
-    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+    public static final String HOSTNAME_LABEL = NodeLabels.HOSTNAME;
 
     public AgentOffer {
         Objects.requireNonNull(offerId, "offerId");

@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.procurement;
 
+import io.k8sm.contract.PodAnnotations;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -28,10 +29,10 @@ public record PodRequest(
         PortMappingMode portMapping) {
 
     /** Pod annotation: comma list of the roles a pod may use. */
-    public static final String ROLES_ANNOTATION = "k8s.mesosphere.io/roles";
+    public static final String ROLES_ANNOTATION = PodAnnotations.ROLES;
 
     /** Pod annotation: {@code fixed} or {@code wildcard}. */
-    public static final String PORT_MAPPING_ANNOTATION = "k8s.mesosphere.io/portMapping";
+    public static final String PORT_MAPPING_ANNOTATION = PodAnnotations.PORT_MAPPING;
 
     public PodRequest {
         Objects.requireNonNull(podKey, "podKey");

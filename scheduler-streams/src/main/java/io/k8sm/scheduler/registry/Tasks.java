@@ -5,6 +5,7 @@ import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.RegistryTaskState;
 import io.k8sm.avro.TaskFlags;
 import io.k8sm.avro.TaskSpec;
+import io.k8sm.contract.PodAnnotations;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -13,12 +14,13 @@ import java.util.UUID;
 /** Task construction and the reference's naming rules, all deterministic. */
 public final class Tasks {
 
-    public static final String ANNOTATION_PREFIX = "k8s.mesosphere.io/";
-    public static final String BINDING_HOST = ANNOTATION_PREFIX + "bindingHost";
-    public static final String TASK_ID = ANNOTATION_PREFIX + "taskId";
-    public static final String SLAVE_ID = ANNOTATION_PREFIX + "slaveId";
-    public static final String OFFER_ID = ANNOTATION_PREFIX + "offerId";
-    public static final String EXECUTOR_ID = ANNOTATION_PREFIX + "executorId";
+    // the pod contract, defined once in schemas (io.k8sm.contract.PodAnnotations)
+    public static final String ANNOTATION_PREFIX = PodAnnotations.PREFIX;
+    public static final String BINDING_HOST = PodAnnotations.BINDING_HOST;
+    public static final String TASK_ID = PodAnnotations.TASK_ID;
+    public static final String SLAVE_ID = PodAnnotations.SLAVE_ID;
+    public static final String OFFER_ID = PodAnnotations.OFFER_ID;
+    public static final String EXECUTOR_ID = PodAnnotations.EXECUTOR_ID;
 
     /**
      * The annotations a pod must carry, all of them, to be recovered as a launched and bound task.

@@ -1,0 +1,29 @@
+package io.k8sm.contract;
+
+/**
+ * The labels and annotations of the Kubernetes node the launcher registers for each Mesos agent,
+ * which the scheduler matches pod node selectors against.
+ */
+public final class NodeLabels {
+
+    /** The well-known Kubernetes hostname label: the agent's hostname. */
+    public static final String HOSTNAME = "kubernetes.io/hostname";
+
+    /** Prefix of the labels made from the agent's text and scalar Mesos attributes. */
+    public static final String ATTRIBUTE_PREFIX = PodAnnotations.PREFIX + "attribute-";
+
+    /** Node annotation: the Mesos agent id the node was registered for. */
+    public static final String AGENT_ID = PodAnnotations.PREFIX + "agentId";
+
+    private NodeLabels() {}
+
+    /** {@code k8s.mesosphere.io/attribute-<name>}. */
+    public static String attribute(String name) {
+        return ATTRIBUTE_PREFIX + name;
+    }
+
+    /** True when the label is one made from a Mesos attribute. */
+    public static boolean isAttribute(String label) {
+        return label != null && label.startsWith(ATTRIBUTE_PREFIX);
+    }
+}
