@@ -5,6 +5,7 @@ import static io.k8sm.endpoints.Fixtures.pod;
 import static io.k8sm.endpoints.Fixtures.port;
 import static io.k8sm.endpoints.Fixtures.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -312,6 +313,17 @@ class EndpointControllerServiceTest {
         }
         assertEquals(List.of(), writeRequests);
         assertNotNull(ep);
+    }
+
+    @Test
+    void healthyFromStartUntilClose() {
+        EndpointControllerService c = new EndpointControllerService(client, EndpointControllerConfig.defaults());
+        assertFalse(c.isHealthy(), "not started yet");
+        controller = c;
+        c.start();
+        assertTrue(c.isHealthy(), "informers running and workers alive");
+        c.close();
+        assertFalse(c.isHealthy(), "closed");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.k8sm.scheduler.testing.Given.pod;
 import static io.k8sm.scheduler.testing.Given.status;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k8sm.avro.DeadLetter;
@@ -183,6 +184,9 @@ class SchedulerOnRealBrokerTest {
             assertEquals("host-a", ev.getHost(), "AssignedSlave came back from the changelog");
             assertTrue(ev.getMessage().contains(taskId));
             assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertTrue(app.isHealthy(), "a running Streams client is healthy");
+            app.close();
+            assertFalse(app.isHealthy(), "a closed one is not");
         }
     }
 
