@@ -3,7 +3,7 @@
  * services whose pods run on Mesos agents and are reached through host ports.
  *
  * <p>The desired state of one service is a pure function ({@link
- * io.k8sm.endpoints.EndpointsReconciler}); {@link io.k8sm.endpoints.EndpointController} feeds it
+ * io.k8sm.endpoints.EndpointsReconciler}); {@link io.k8sm.endpoints.EndpointControllerService} feeds it
  * from informers and writes the difference.
  */
 package io.k8sm.endpoints;

@@ -51,6 +51,14 @@ public class ConnectionOptions {
 
     /** The sources, for commands that want to show where each value came from. */
     public ConfigSources sources(Map<String, String> env) {
+        return sources(env, Map.of());
+    }
+
+    /**
+     * The sources with a command's own flags on top (key → value, null when the flag is absent):
+     * they win over {@code -D} and the connection flags.
+     */
+    public ConfigSources sources(Map<String, String> env, Map<String, String> commandFlags) {
         ConfigSources s = new ConfigSources();
         Path file = configFile;
         if (file == null && env.get(ConfigSources.CONFIG_FILE_ENV) != null) {
@@ -64,6 +72,7 @@ public class ConnectionOptions {
         putIfSet(flags, K8smConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         putIfSet(flags, K8smConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         putIfSet(flags, K8smConfig.TOPIC_PREFIX, topicPrefix);
+        commandFlags.forEach((k, v) -> putIfSet(flags, k, v));
         return s.flags(flags);
     }
 

@@ -3,17 +3,18 @@ package io.k8sm.app.demo;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterConfig;
-import io.k8sm.endpoints.EndpointController;
-import io.k8sm.endpoints.EndpointsConfig;
-import io.k8sm.launcher.Launcher;
+import io.k8sm.endpoints.EndpointControllerConfig;
+import io.k8sm.endpoints.EndpointControllerService;
 import io.k8sm.launcher.LauncherConfig;
-import io.k8sm.offeringest.gateway.IngestConfig;
-import io.k8sm.offeringest.gateway.OfferIngestGateway;
+import io.k8sm.launcher.LauncherService;
+import io.k8sm.offeringest.OfferIngestConfig;
+import io.k8sm.offeringest.OfferIngestService;
 import io.k8sm.sandbox.kube.EmbeddedKubernetes;
 import io.k8sm.sandbox.mesos.MesosMasterSimulator;
 import io.k8sm.sandbox.mesos.SimulatedAgent;
-import io.k8sm.scheduler.topology.SchedulerApp;
 import io.k8sm.scheduler.topology.SchedulerConfig;
+import io.k8sm.scheduler.topology.SchedulerService;
+import io.k8sm.service.K8smService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,10 +84,10 @@ public final class Pipeline implements AutoCloseable {
     private final KubernetesClient client;
     private final Map<String, String> settings;
     private final boolean ownsWorld;
-    private SchedulerApp scheduler;
-    private OfferIngestGateway ingest;
-    private Launcher launcher;
-    private EndpointController endpoints;
+    private SchedulerService scheduler;
+    private OfferIngestService ingest;
+    private LauncherService launcher;
+    private EndpointControllerService endpoints;
 
     private Pipeline(
             DemoWorld world,
@@ -155,7 +156,7 @@ public final class Pipeline implements AutoCloseable {
         settings.put(K8smConfig.BOOTSTRAP_SERVERS, world.config().bootstrapServers());
         settings.put(K8smConfig.SCHEMA_REGISTRY_URL, world.config().schemaRegistryUrl());
         settings.put(K8smConfig.TOPIC_REPLICATION_FACTOR, "1");
-        settings.put(IngestConfig.MASTER, mesos.schedulerUri().toString());
+        settings.put(OfferIngestConfig.MASTER, mesos.schedulerUri().toString());
         settings.put(
                 SchedulerConfig.STATE_DIR, o.stateDir().resolve("scheduler").toString());
         settings.put(SchedulerConfig.OFFER_REFUSE_SECONDS, "1");
@@ -182,7 +183,7 @@ public final class Pipeline implements AutoCloseable {
     public synchronized void startScheduler(Map<String, String> overrides) {
         Map<String, String> s = new LinkedHashMap<>(settings);
         s.putAll(overrides);
-        scheduler = new SchedulerApp(new SchedulerConfig(s)).start();
+        scheduler = started(new SchedulerService(SchedulerConfig.fromMap(s)));
         LOG.info("scheduler started (state dir {})", scheduler.stateDir());
     }
 
@@ -197,8 +198,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public synchronized void startLauncher() {
-        launcher = new Launcher(client, LauncherConfig.fromMap(settings));
-        launcher.start();
+        launcher = started(new LauncherService(client, LauncherConfig.fromMap(settings)));
     }
 
     public synchronized void stopLauncher() {
@@ -207,17 +207,16 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public synchronized void startIngest() {
-        ingest = OfferIngestGateway.builder(new IngestConfig(new K8smConfig(IngestConfig.definition(), settings)))
-                .start();
+        ingest = started(
+                OfferIngestService.builder(OfferIngestConfig.fromMap(settings)).build());
     }
 
     public synchronized void startEndpoints() {
-        endpoints = new EndpointController(client, EndpointsConfig.fromMap(settings));
-        endpoints.start();
+        endpoints = started(new EndpointControllerService(client, EndpointControllerConfig.fromMap(settings)));
     }
 
     /** The running scheduler, e.g. for interactive queries of its stores; null while stopped. */
-    public synchronized SchedulerApp scheduler() {
+    public synchronized SchedulerService scheduler() {
         return scheduler;
     }
 
@@ -238,10 +237,18 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public boolean healthy() {
-        return scheduler != null
-                && scheduler.state().isRunningOrRebalancing()
-                && launcher != null
-                && launcher.isHealthy();
+        return scheduler != null && scheduler.isHealthy() && launcher != null && launcher.isHealthy();
+    }
+
+    /** Starts a service the way {@code k8sm run} does: through its front door; closes it if the start fails. */
+    private static <S extends K8smService> S started(S service) {
+        try {
+            service.start();
+        } catch (RuntimeException | Error e) {
+            service.close();
+            throw e;
+        }
+        return service;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,10 +1,10 @@
 package io.k8sm.app.run;
 
-import io.k8sm.app.cli.ConnectionOptions;
-import io.k8sm.config.K8smConfig;
-import io.k8sm.endpoints.EndpointController;
-import io.k8sm.endpoints.EndpointsConfig;
-import java.util.concurrent.Callable;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.k8sm.endpoints.EndpointControllerConfig;
+import io.k8sm.endpoints.EndpointControllerService;
+import io.k8sm.service.K8smService;
+import java.util.Deque;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,23 +18,19 @@ import picocli.CommandLine.Mixin;
             "Settings: endpoints.mode=hostport|vanilla (default hostport), endpoints.resync.seconds (300),"
                     + " endpoints.namespace (all), endpoints.workers (2); give them with -D, a file or K8SM_ENDPOINTS_*."
         })
-public class RunEndpointController implements Callable<Integer> {
-
-    @Mixin
-    ConnectionOptions connection;
+public class RunEndpointController extends RunService<EndpointControllerConfig> {
 
     @Mixin
     KubernetesOptions kubernetes;
 
+    public RunEndpointController() {
+        super("endpoint-controller", EndpointControllerConfig::definition, EndpointControllerConfig::from);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        EndpointsConfig config = EndpointsConfig.from(connection
-                .sources(System.getenv())
-                .build(values -> new K8smConfig(EndpointsConfig.definition(), values)));
-        return kubernetes.runUntilShutdown("endpoint-controller", client -> {
-            EndpointController controller = new EndpointController(client, config);
-            controller.start();
-            return controller;
-        });
+    protected K8smService create(EndpointControllerConfig config, Deque<AutoCloseable> closeAfter) {
+        KubernetesClient client = kubernetes.client();
+        closeAfter.push(client);
+        return new EndpointControllerService(client, config);
     }
 }

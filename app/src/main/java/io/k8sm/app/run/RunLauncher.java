@@ -1,10 +1,10 @@
 package io.k8sm.app.run;
 
-import io.k8sm.app.cli.ConnectionOptions;
-import io.k8sm.config.K8smConfig;
-import io.k8sm.launcher.Launcher;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.launcher.LauncherConfig;
-import java.util.concurrent.Callable;
+import io.k8sm.launcher.LauncherService;
+import io.k8sm.service.K8smService;
+import java.util.Deque;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,23 +19,19 @@ import picocli.CommandLine.Mixin;
                     + " launcher.executor.command, launcher.bind.attempts (3), launcher.bind.backoff.ms (200),"
                     + " launcher.resync.seconds (300), launcher.poll.ms (500); give them with -D, a file or K8SM_LAUNCHER_*."
         })
-public class RunLauncher implements Callable<Integer> {
-
-    @Mixin
-    ConnectionOptions connection;
+public class RunLauncher extends RunService<LauncherConfig> {
 
     @Mixin
     KubernetesOptions kubernetes;
 
+    public RunLauncher() {
+        super("launcher", LauncherConfig::definition, LauncherConfig::from);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        LauncherConfig config = LauncherConfig.from(connection
-                .sources(System.getenv())
-                .build(values -> new K8smConfig(LauncherConfig.definition(), values)));
-        return kubernetes.runUntilShutdown("launcher", client -> {
-            Launcher launcher = new Launcher(client, config);
-            launcher.start();
-            return launcher;
-        });
+    protected K8smService create(LauncherConfig config, Deque<AutoCloseable> closeAfter) {
+        KubernetesClient client = kubernetes.client();
+        closeAfter.push(client);
+        return new LauncherService(client, config);
     }
 }

@@ -1,17 +1,13 @@
 package io.k8sm.app.run;
 
-import io.k8sm.app.cli.ConnectionOptions;
-import io.k8sm.config.ConfigSources;
-import io.k8sm.config.K8smConfig;
-import io.k8sm.offeringest.gateway.IngestConfig;
-import io.k8sm.offeringest.gateway.OfferIngestGateway;
+import io.k8sm.offeringest.OfferIngestConfig;
+import io.k8sm.offeringest.OfferIngestService;
+import io.k8sm.service.K8smService;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code k8sm run offer-ingest}: the Mesos side on its own. */
@@ -27,10 +23,7 @@ import picocli.CommandLine.Option;
                     + " mesos.failover.timeout.seconds, mesos.encoding, mesos.tls.truststore.*, ingest.offers.shard (0),"
                     + " ingest.calls.group (k8sm-offer-ingest); see offer-ingest/README.md."
         })
-public class RunOfferIngest implements Callable<Integer> {
-
-    @Mixin
-    ConnectionOptions connection;
+public class RunOfferIngest extends RunService<OfferIngestConfig> {
 
     @Option(
             names = "--mesos-master",
@@ -51,28 +44,22 @@ public class RunOfferIngest implements Callable<Integer> {
     @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Framework principal (mesos.principal).")
     String principal;
 
-    @Override
-    public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        putIfSet(flags, IngestConfig.MASTER, master);
-        putIfSet(flags, IngestConfig.FRAMEWORK_NAME, frameworkName);
-        putIfSet(flags, IngestConfig.ROLES, roles == null ? null : String.join(",", roles));
-        putIfSet(flags, IngestConfig.PRINCIPAL, principal);
-        ConfigSources sources = connection.sources(System.getenv()).flags(flags);
-        K8smConfig base = sources.build(values -> new K8smConfig(IngestConfig.definition(), values));
-        IngestConfig config;
-        try {
-            config = new IngestConfig(base);
-        } catch (ConfigException e) {
-            throw sources.withOrigin(e);
-        }
-        OfferIngestGateway gateway = OfferIngestGateway.builder(config).start();
-        return ServiceRunner.runUntilShutdown("offer-ingest", gateway);
+    public RunOfferIngest() {
+        super("offer-ingest", OfferIngestConfig::definition, OfferIngestConfig::from);
     }
 
-    private static void putIfSet(Map<String, String> m, String key, String value) {
-        if (value != null) {
-            m.put(key, value);
-        }
+    @Override
+    protected Map<String, String> flags() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put(OfferIngestConfig.MASTER, master);
+        flags.put(OfferIngestConfig.FRAMEWORK_NAME, frameworkName);
+        flags.put(OfferIngestConfig.ROLES, roles == null ? null : String.join(",", roles));
+        flags.put(OfferIngestConfig.PRINCIPAL, principal);
+        return flags;
+    }
+
+    @Override
+    protected K8smService create(OfferIngestConfig config, Deque<AutoCloseable> closeAfter) {
+        return OfferIngestService.builder(config).build();
     }
 }

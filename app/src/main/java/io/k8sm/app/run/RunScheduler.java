@@ -1,15 +1,14 @@
 package io.k8sm.app.run;
 
-import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.deadletter.DeadLetterConfig;
-import io.k8sm.scheduler.topology.SchedulerApp;
 import io.k8sm.scheduler.topology.SchedulerConfig;
-import java.util.concurrent.Callable;
+import io.k8sm.scheduler.topology.SchedulerService;
+import io.k8sm.service.K8smService;
+import java.util.Deque;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code k8sm run scheduler}: the Kafka Streams scheduler on its own. */
 @Command(
@@ -55,18 +54,18 @@ import picocli.CommandLine.Mixin;
             "  scheduler.finished.retained=1024",
             "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
         })
-public class RunScheduler implements Callable<Integer> {
+public class RunScheduler extends RunService<SchedulerConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunScheduler.class);
 
-    @Mixin
-    ConnectionOptions connection;
+    public RunScheduler() {
+        super("scheduler", SchedulerConfig::definition, SchedulerConfig::from);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        SchedulerConfig config = connection.sources(System.getenv()).build(SchedulerConfig::new);
-        SchedulerApp app = new SchedulerApp(config);
-        app.streams().setStateListener((next, previous) -> {
+    protected K8smService create(SchedulerConfig config, Deque<AutoCloseable> closeAfter) {
+        SchedulerService scheduler = new SchedulerService(config);
+        scheduler.streams().setStateListener((next, previous) -> {
             if (next == KafkaStreams.State.ERROR) {
                 LOG.error("the scheduler's Kafka Streams client failed ({} -> {}); exiting with 1", previous, next);
                 // Not on the Streams thread that reports the failure: closing waits for that
@@ -74,13 +73,11 @@ public class RunScheduler implements Callable<Integer> {
                 new Thread(() -> System.exit(1), "k8sm-scheduler-exit").start();
             }
         });
-        app.start(); // logs the application id, state dir, brokers, registry and topics
-        return ServiceRunner.runUntilShutdown("scheduler", () -> {
-            try {
-                app.close();
-            } finally {
-                DeadLetterConfig.closeSharedPublishers();
-            }
-        });
+        return scheduler; // start() logs the application id, state dir, brokers, registry and topics
+    }
+
+    @Override
+    protected void stopped() {
+        DeadLetterConfig.closeSharedPublishers();
     }
 }

@@ -1,5 +1,6 @@
 package io.k8sm.launcher.kafka;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +27,12 @@ public final class CatchUpReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
+    private final Clock clock;
 
-    public CatchUpReader(Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler) {
+    /** {@code clock} measures the catch-up deadline. */
+    public CatchUpReader(
+            Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler, Clock clock) {
+        this.clock = clock;
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,9 +60,9 @@ public final class CatchUpReader implements AutoCloseable {
      */
     public void catchUp() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        Instant deadline = Instant.now().plus(DEADLINE);
+        Instant deadline = clock.instant().plus(DEADLINE);
         while (!caughtUp(end)) {
-            if (Instant.now().isAfter(deadline)) {
+            if (clock.instant().isAfter(deadline)) {
                 throw new KafkaException("could not catch up with " + end + " within " + DEADLINE.toSeconds() + " s");
             }
             consumer.poll(Duration.ofMillis(100)).forEach(handler);

@@ -12,7 +12,7 @@ import io.k8sm.avro.Offer;
 import io.k8sm.avro.ValueType;
 import io.k8sm.contract.NodeLabels;
 import java.net.URI;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,7 @@ public final class NodeRegistrar {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
 
     private final KubernetesClient client;
+    private final Clock clock;
 
     /** hostname → what was last written, so a stream of offers does not rewrite an unchanged node. */
     private final Map<String, Desired> applied = new ConcurrentHashMap<>();
@@ -40,8 +41,10 @@ public final class NodeRegistrar {
 
     record Desired(Map<String, String> labels, String agentId, String ip, boolean ready) {}
 
-    public NodeRegistrar(KubernetesClient client) {
+    /** {@code clock} stamps the Ready condition's heartbeat and transition times. */
+    public NodeRegistrar(KubernetesClient client, Clock clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     /** Pure: the labels a node gets from an offer. */
@@ -153,7 +156,7 @@ public final class NodeRegistrar {
     }
 
     private void setReady(String host, boolean ready, String reason, String message, String ip) {
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         client.nodes().withName(host).editStatus(n -> {
             NodeStatus st = n.getStatus() == null ? new NodeStatus() : n.getStatus();
             List<NodeCondition> conditions = new ArrayList<>();

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.launcher.binding.LaunchedTask;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -28,9 +28,12 @@ public final class PodStatusWriter {
     public record Desired(String phase, boolean ready, String reason, String message) {}
 
     private final KubernetesClient client;
+    private final Clock clock;
 
-    public PodStatusWriter(KubernetesClient client) {
+    /** {@code clock} stamps the conditions' lastTransitionTime. */
+    public PodStatusWriter(KubernetesClient client, Clock clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     /** Pure: what the pod's status should become for a task status. */
@@ -74,7 +77,7 @@ public final class PodStatusWriter {
                 return;
             }
             String hostIP = hostIP(task.bindingHost());
-            String now = Instant.now().toString();
+            String now = clock.instant().toString();
             client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
                 PodStatus st = p.getStatus() == null ? new PodStatus() : p.getStatus();
                 st.setPhase(d.phase());

@@ -183,6 +183,12 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         }
     }
 
+    /** True while the loop's thread is alive and not asked to stop. */
+    public boolean isRunning() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
+    }
+
     public long callsSent() {
         return sent.get();
     }

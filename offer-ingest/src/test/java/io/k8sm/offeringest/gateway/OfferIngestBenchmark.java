@@ -2,6 +2,8 @@ package io.k8sm.offeringest.gateway;
 
 import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterPublisher;
+import io.k8sm.offeringest.OfferIngestConfig;
+import io.k8sm.offeringest.OfferIngestService;
 import io.k8sm.sandbox.kafka.EmbeddedKafka;
 import io.k8sm.sandbox.schemaregistry.EmbeddedSchemaRegistry;
 import io.k8sm.schemaregistry.SchemaRegistryClient;
@@ -38,13 +40,13 @@ public final class OfferIngestBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedSchemaRegistry reg = EmbeddedSchemaRegistry.start(kafka.bootstrapServers())) {
             K8smConfig base = new K8smConfig(
-                    IngestConfig.definition(),
+                    OfferIngestConfig.definition(),
                     Map.of(
                             "bootstrap.servers",
                             kafka.bootstrapServers(),
                             "schema.registry.url",
                             reg.url(),
-                            IngestConfig.MASTER,
+                            OfferIngestConfig.MASTER,
                             "http://localhost:5050"));
             TopicCatalogue topics = base.topics();
             try (Admin admin = kafka.admin()) {
@@ -60,7 +62,7 @@ public final class OfferIngestBenchmark {
             }
             try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(base.serdeConfig());
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                            OfferIngestGateway.producerProperties(base),
+                            OfferIngestService.producerProperties(base),
                             new ByteArraySerializer(),
                             new ByteArraySerializer());
                     DeadLetterPublisher dead =

@@ -36,6 +36,8 @@ import io.k8sm.avro.TaskLaunch;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.ValueType;
+import io.k8sm.offeringest.OfferIngestConfig;
+import io.k8sm.offeringest.OfferIngestService;
 import io.k8sm.offeringest.mesos.MesosCallException;
 import io.k8sm.offeringest.mesos.MesosClientConfig;
 import io.k8sm.offeringest.mesos.MesosEventListener;
@@ -125,26 +127,30 @@ class OfferIngestBridgeTest {
         return sim(b -> b.agents(2));
     }
 
-    private IngestConfig config(MesosMasterSimulator sim) {
+    private OfferIngestConfig config(MesosMasterSimulator sim) {
+        return OfferIngestConfig.fromMap(settings(sim));
+    }
+
+    private Map<String, Object> settings(MesosMasterSimulator sim) {
         Map<String, Object> m = new HashMap<>();
         m.put("bootstrap.servers", world.bootstrapServers());
         m.put("schema.registry.url", world.registryUrl());
         m.put("topics.prefix", prefix);
-        m.put(IngestConfig.MASTER, sim.schedulerUri().toString());
-        m.put(IngestConfig.FRAMEWORK_NAME, frameworkName);
-        m.put(IngestConfig.BACKOFF_INITIAL, "20");
-        m.put(IngestConfig.BACKOFF_MAX, "200");
-        m.put(IngestConfig.CALLS_GROUP, "calls-" + prefix);
-        m.put(IngestConfig.CALLS_POLL, "100");
-        return IngestConfig.fromMap(m);
+        m.put(OfferIngestConfig.MASTER, sim.schedulerUri().toString());
+        m.put(OfferIngestConfig.FRAMEWORK_NAME, frameworkName);
+        m.put(OfferIngestConfig.BACKOFF_INITIAL, "20");
+        m.put(OfferIngestConfig.BACKOFF_MAX, "200");
+        m.put(OfferIngestConfig.CALLS_GROUP, "calls-" + prefix);
+        m.put(OfferIngestConfig.CALLS_POLL, "100");
+        return m;
     }
 
-    private OfferIngestGateway gateway(MesosMasterSimulator sim) {
-        return gateway(OfferIngestGateway.builder(config(sim)));
+    private OfferIngestService gateway(MesosMasterSimulator sim) {
+        return gateway(OfferIngestService.builder(config(sim)));
     }
 
-    private OfferIngestGateway gateway(OfferIngestGateway.Builder b) {
-        OfferIngestGateway g = b.build();
+    private OfferIngestService gateway(OfferIngestService.Builder b) {
+        OfferIngestService g = b.build();
         toClose.add(g);
         g.start();
         await("subscribed", g.client()::isSubscribed);
@@ -298,9 +304,9 @@ class OfferIngestBridgeTest {
     @Test
     void theGatewayTicksTheClockAtItsPeriodKeyedByItsSource() throws Exception {
         MesosMasterSimulator sim = sim();
-        Map<String, Object> m = new HashMap<>(config(sim).base().originals());
-        m.put(IngestConfig.CLOCK_TICK, "50");
-        gateway(OfferIngestGateway.builder(IngestConfig.fromMap(m)));
+        Map<String, Object> m = settings(sim);
+        m.put(OfferIngestConfig.CLOCK_TICK, "50");
+        gateway(OfferIngestService.builder(OfferIngestConfig.fromMap(m)));
         TopicReader<ClockTick> clock = reader(Topic.CLOCK, ClockTick.class);
         var first = clock.awaitValue("a tick", t -> true);
         var later = clock.awaitValue(
@@ -325,7 +331,7 @@ class OfferIngestBridgeTest {
     @Test
     void roundTripOfferToLaunchCallToRunningTaskToStatusRecords() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         launchOne(offers, statuses, "pod.round-trip");
@@ -346,7 +352,7 @@ class OfferIngestBridgeTest {
     void updateWhoseKafkaWriteFailsIsNotAcknowledgedAndLandsWhenMesosSendsItAgain() throws Exception {
         MesosMasterSimulator sim = sim(b -> b.agents(1).emitStagingUpdate(false));
         FailingProducer failing = new FailingProducer(topics.name(Topic.TASK_STATUS), 1);
-        OfferIngestGateway g = gateway(OfferIngestGateway.builder(config(sim)).producer(failing::wrap));
+        OfferIngestService g = gateway(OfferIngestService.builder(config(sim)).producer(failing::wrap));
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         launchOne(offers, statuses, "pod.crash");
@@ -367,7 +373,7 @@ class OfferIngestBridgeTest {
     void lostAcknowledgementMeansTheUpdateIsRedeliveredAndWrittenTwiceNeverLost() throws Exception {
         MesosMasterSimulator sim = sim(b -> b.agents(1).emitStagingUpdate(false));
         AtomicInteger dropped = new AtomicInteger();
-        gateway(OfferIngestGateway.builder(config(sim)).acknowledger(client -> s -> {
+        gateway(OfferIngestService.builder(config(sim)).acknowledger(client -> s -> {
             if (s.getState() == Protos.TaskState.TASK_STARTING && dropped.getAndIncrement() == 0) {
                 throw new MesosCallException(Call.Type.ACKNOWLEDGE, -1, "injected: connection reset", null);
             }
@@ -390,7 +396,7 @@ class OfferIngestBridgeTest {
     void masterGeneratedUpdatesWithoutUuidAreWrittenButNotAcknowledged() throws Exception {
         MesosMasterSimulator sim = sim();
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        gateway(OfferIngestGateway.builder(config(sim)).acknowledger(client -> s -> {
+        gateway(OfferIngestService.builder(config(sim)).acknowledger(client -> s -> {
             asked.add(s.getTaskId().getValue() + "/" + s.getState());
             return client.acknowledge(s);
         }));
@@ -435,7 +441,7 @@ class OfferIngestBridgeTest {
     @Test
     void droppedStreamIsADisconnectAndTheGatewayResubscribesWithTheSameFrameworkId() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<FrameworkEvent> framework = reader(Topic.FRAMEWORK, FrameworkEvent.class);
         String fid = sim.frameworkId().orElseThrow();
         sim.dropStream();
@@ -454,7 +460,7 @@ class OfferIngestBridgeTest {
     @Test
     void restartedGatewayReadsTheFrameworkIdFromTheCompactedTopicAndFailsOverKeepingTasks() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway first = gateway(sim);
+        OfferIngestService first = gateway(sim);
         assertEquals(Optional.empty(), first.storedFrameworkId());
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
@@ -464,7 +470,7 @@ class OfferIngestBridgeTest {
                 .awaitValue("the stored id", v -> v.getFrameworkId().equals(fid));
         first.close();
 
-        OfferIngestGateway second = gateway(sim);
+        OfferIngestService second = gateway(sim);
         assertEquals(Optional.of(fid), second.storedFrameworkId());
         assertEquals(fid, sim.frameworkId().orElseThrow(), "same framework: a failover, not a new registration");
         assertEquals(
@@ -500,7 +506,7 @@ class OfferIngestBridgeTest {
     @Test
     void badInputFromMesosIsDeadLetteredAndTheSubscriptionKept() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<DeadLetter> dead = reader(Topic.DEAD_LETTERS, DeadLetter.class);
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         awaitOffer(offers, "agent-1");
@@ -520,7 +526,7 @@ class OfferIngestBridgeTest {
     @Test
     void malformedFrameIsDeadLetteredAndTheGatewayResubscribes() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<DeadLetter> dead = reader(Topic.DEAD_LETTERS, DeadLetter.class);
         sim.sendRaw("12x\n".getBytes(StandardCharsets.US_ASCII));
         DeadLetter letter = dead.awaitValue("the malformed frame", d -> true).value();
@@ -583,7 +589,7 @@ class OfferIngestBridgeTest {
     @Test
     void declineWithFilterKeepsTheAgentBackWhileAnotherIsOfferedAgain() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         Offer o1 = awaitOffer(offers, "agent-1");
         Offer o2 = awaitOffer(offers, "agent-2");
@@ -641,7 +647,7 @@ class OfferIngestBridgeTest {
     @Test
     void suppressStopsOffersAndReviveBringsThemBack() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(sim);
+        OfferIngestService g = gateway(sim);
         TopicReader<OfferEvent> offers = reader(Topic.OFFERS, OfferEvent.class);
         Offer o1 = awaitOffer(offers, "agent-1");
         Offer o2 = awaitOffer(offers, "agent-2");
@@ -665,7 +671,7 @@ class OfferIngestBridgeTest {
         MesosMasterSimulator sim = sim(b -> b.agents(1).emitStagingUpdate(false));
         AtomicInteger bridgeAcks = new AtomicInteger();
         // the bridge acknowledges nothing itself here: the ACKNOWLEDGE must come from mesos-calls
-        gateway(OfferIngestGateway.builder(config(sim)).acknowledger(client -> s -> {
+        gateway(OfferIngestService.builder(config(sim)).acknowledger(client -> s -> {
             bridgeAcks.incrementAndGet();
             return false;
         }));
@@ -690,7 +696,7 @@ class OfferIngestBridgeTest {
     @Test
     void rejectedCallBecomesCallRejectedWithStatusAndBodyAndTheGatewayGoesOn() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway g = gateway(OfferIngestGateway.builder(config(sim)).calls(real -> new MesosCalls() {
+        OfferIngestService g = gateway(OfferIngestService.builder(config(sim)).calls(real -> new MesosCalls() {
             @Override
             public void call(Call c) {
                 if (c.getType() == Call.Type.KILL
@@ -746,13 +752,13 @@ class OfferIngestBridgeTest {
     @Test
     void executedCallsAreCommittedSoARestartDoesNotSendThemAgain() throws Exception {
         MesosMasterSimulator sim = sim();
-        OfferIngestGateway first = gateway(sim);
+        OfferIngestService first = gateway(sim);
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         call(call("kill-a", new Kill("pod.a", null)));
         statuses.awaitValue("the kill answered", s -> status(s, "pod.a", TaskState.TASK_LOST));
         await("kill-a committed", () -> committedOffset("calls-" + prefix) >= 1);
         first.close();
-        OfferIngestGateway second = gateway(sim);
+        OfferIngestService second = gateway(sim);
         call(call("kill-b", new Kill("pod.b", null)));
         statuses.awaitValue("the next kill answered", s -> status(s, "pod.b", TaskState.TASK_LOST));
         assertEquals(1, second.calls().callsSent(), "kill-a was committed by the first gateway");

@@ -14,6 +14,7 @@ import io.k8sm.scheduler.settings.SchedulerSettings;
 import io.k8sm.topics.Topic;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -23,8 +24,29 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** The scheduler's configuration: the shared keys plus {@code scheduler.*}. */
-public final class SchedulerConfig extends K8smConfig {
+/**
+ * The scheduler's configuration: the shared keys plus {@code scheduler.*}. Built with {@link
+ * #from(K8smConfig)} from a configuration of {@link #definition()}, or {@link #fromMap(Map)}.
+ *
+ * @param kafka the shared configuration (bootstrap servers, registry, topic catalogue, {@code
+ *     kafka.*})
+ * @param applicationId the Kafka Streams application.id (consumer group, changelog prefix)
+ * @param processingGuarantee exactly_once_v2 or at_least_once
+ * @param numStandbyReplicas hot standbys of the state stores
+ * @param stateDir the local state directory, or empty for Kafka Streams' default
+ * @param storeKind rocksdb or in-memory stores
+ * @param settings what the state machine decides with (offer TTL, backoff, reconciliation, roles)
+ * @param procurement how placement matches pods to offers
+ */
+public record SchedulerConfig(
+        K8smConfig kafka,
+        String applicationId,
+        String processingGuarantee,
+        int numStandbyReplicas,
+        Optional<String> stateDir,
+        SchedulerStores.Kind storeKind,
+        SchedulerSettings settings,
+        ProcurementConfig procurement) {
 
     public static final String APPLICATION_ID = "scheduler.application.id";
     public static final String PROCESSING_GUARANTEE = "scheduler.processing.guarantee";
@@ -54,10 +76,54 @@ public final class SchedulerConfig extends K8smConfig {
 
     private static final ConfigDef DEFINITION = definition();
 
-    public SchedulerConfig(Map<?, ?> originals) {
-        super(DEFINITION, originals);
+    /** Reads the settings from a configuration built with {@link #definition()}. */
+    public static SchedulerConfig from(K8smConfig c) {
+        long initial = c.getLong(BACKOFF_INITIAL_MS);
+        long max = c.getLong(BACKOFF_MAX_MS);
+        if (max < initial) {
+            throw new ConfigException(BACKOFF_MAX_MS, max, "must be >= " + BACKOFF_INITIAL_MS);
+        }
+        SchedulerSettings settings = new SchedulerSettings(
+                c.getLong(OFFER_TTL_MS),
+                c.getLong(OFFER_LINGER_MS),
+                c.getDouble(OFFER_REFUSE_SECONDS),
+                new Backoff(initial, max),
+                c.getString(EXECUTOR_ID),
+                c.getInt(FINISHED_RETAINED),
+                c.getLong(RECONCILE_MIN_INTERVAL_MS),
+                c.getLong(RECONCILE_EXPLICIT_INITIAL_MS),
+                c.getLong(RECONCILE_EXPLICIT_MAX_MS),
+                c.getLong(RECONCILE_IMPLICIT_DELAY_MS),
+                c.getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
+                c.getList(FRAMEWORK_ROLES),
+                c.getList(DEFAULT_POD_ROLES));
+        ProcurementConfig procurement = new ProcurementConfig(
+                c.getList(FRAMEWORK_ROLES),
+                c.getList(DEFAULT_POD_ROLES),
+                PortMappingMode.parse(c.getString(PORT_MAPPING)).orElseThrow(),
+                c.getDouble(DEFAULT_CONTAINER_CPUS),
+                c.getDouble(DEFAULT_CONTAINER_MEM_MB),
+                c.getDouble(EXECUTOR_CPUS),
+                c.getDouble(EXECUTOR_MEM_MB),
+                c.getString(EXECUTOR_ID),
+                PlacementPolicy.parse(c.getString(PLACEMENT_POLICY)));
+        return new SchedulerConfig(
+                c,
+                c.getString(APPLICATION_ID),
+                c.getString(PROCESSING_GUARANTEE),
+                c.getInt(NUM_STANDBY_REPLICAS),
+                Optional.ofNullable(c.getString(STATE_DIR)),
+                SchedulerStores.Kind.parse(c.getString(STATE_STORE)),
+                settings,
+                procurement);
     }
 
+    /** Parses raw key/values (file, environment, flags) with the full definition. */
+    public static SchedulerConfig fromMap(Map<String, ?> values) {
+        return from(new K8smConfig(DEFINITION, values));
+    }
+
+    /** The shared definition plus the scheduler's keys. */
     public static ConfigDef definition() {
         return K8smConfig.baseDefinition()
                 .define(
@@ -232,50 +298,11 @@ public final class SchedulerConfig extends K8smConfig {
 
     /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
     public SchedulerTopics schedulerTopics() {
-        return SchedulerTopics.from(topics());
-    }
-
-    public SchedulerSettings settings() {
-        long initial = getLong(BACKOFF_INITIAL_MS);
-        long max = getLong(BACKOFF_MAX_MS);
-        if (max < initial) {
-            throw new ConfigException(BACKOFF_MAX_MS, max, "must be >= " + BACKOFF_INITIAL_MS);
-        }
-        return new SchedulerSettings(
-                getLong(OFFER_TTL_MS),
-                getLong(OFFER_LINGER_MS),
-                getDouble(OFFER_REFUSE_SECONDS),
-                new Backoff(initial, max),
-                getString(EXECUTOR_ID),
-                getInt(FINISHED_RETAINED),
-                getLong(RECONCILE_MIN_INTERVAL_MS),
-                getLong(RECONCILE_EXPLICIT_INITIAL_MS),
-                getLong(RECONCILE_EXPLICIT_MAX_MS),
-                getLong(RECONCILE_IMPLICIT_DELAY_MS),
-                getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
-                getList(FRAMEWORK_ROLES),
-                getList(DEFAULT_POD_ROLES));
-    }
-
-    public ProcurementConfig procurement() {
-        return new ProcurementConfig(
-                getList(FRAMEWORK_ROLES),
-                getList(DEFAULT_POD_ROLES),
-                PortMappingMode.parse(getString(PORT_MAPPING)).orElseThrow(),
-                getDouble(DEFAULT_CONTAINER_CPUS),
-                getDouble(DEFAULT_CONTAINER_MEM_MB),
-                getDouble(EXECUTOR_CPUS),
-                getDouble(EXECUTOR_MEM_MB),
-                getString(EXECUTOR_ID),
-                PlacementPolicy.parse(getString(PLACEMENT_POLICY)));
-    }
-
-    public SchedulerStores.Kind storeKind() {
-        return SchedulerStores.Kind.parse(getString(STATE_STORE));
+        return SchedulerTopics.from(kafka.topics());
     }
 
     public Matcher matcher() {
-        return new ProcurementMatcher(procurement());
+        return new ProcurementMatcher(procurement);
     }
 
     /**
@@ -287,23 +314,21 @@ public final class SchedulerConfig extends K8smConfig {
      * kafka.processing.exception.handler} replace them.
      */
     public Properties streamsProperties() {
-        Properties p = kafkaProperties();
+        Properties p = kafka.kafkaProperties();
         p.putIfAbsent(
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
         p.putIfAbsent(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
-        p.put(DeadLetterConfig.TOPIC, topics().name(Topic.DEAD_LETTERS));
-        serdeConfig().forEach(p::putIfAbsent);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS));
-        if (topicReplicationFactor() > 0) {
-            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor());
+        p.put(DeadLetterConfig.TOPIC, kafka.topics().name(Topic.DEAD_LETTERS));
+        kafka.serdeConfig().forEach(p::putIfAbsent);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, numStandbyReplicas);
+        if (kafka.topicReplicationFactor() > 0) {
+            p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplicationFactor());
         }
-        if (getString(STATE_DIR) != null) {
-            p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
-        }
+        stateDir.ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d));
         return p;
     }
 

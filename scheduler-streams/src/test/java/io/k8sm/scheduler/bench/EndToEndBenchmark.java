@@ -13,9 +13,9 @@ import io.k8sm.avro.ValueType;
 import io.k8sm.sandbox.kafka.EmbeddedKafka;
 import io.k8sm.sandbox.schemaregistry.EmbeddedSchemaRegistry;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
-import io.k8sm.scheduler.topology.SchedulerApp;
 import io.k8sm.scheduler.topology.SchedulerConfig;
 import io.k8sm.scheduler.topology.SchedulerSerdes;
+import io.k8sm.scheduler.topology.SchedulerService;
 import io.k8sm.scheduler.topology.SchedulerTopics;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
@@ -122,19 +122,20 @@ public final class EndToEndBenchmark {
             cfg.put(SchedulerConfig.STATE_DIR, stateDir.toString());
             cfg.put(SchedulerConfig.PLACEMENT_POLICY, policy);
             cfg.put(SchedulerConfig.OFFER_TTL_MS, String.valueOf(TimeUnit.HOURS.toMillis(1))); // offers outlive the run
-            SchedulerConfig config = new SchedulerConfig(cfg);
+            SchedulerConfig config = SchedulerConfig.fromMap(cfg);
             SchedulerTopics topics = config.schedulerTopics();
-            createTopics(kafka, config.topics(), topics);
-            SchedulerSerdes serdes = SchedulerSerdes.registry(config);
+            createTopics(kafka, config.kafka().topics(), topics);
+            SchedulerSerdes serdes = SchedulerSerdes.registry(config.kafka());
 
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             pp.put(ProducerConfig.ACKS_CONFIG, "all");
             pp.put(ProducerConfig.LINGER_MS_CONFIG, "2");
             Random rnd = new Random(42);
-            try (SchedulerApp app = new SchedulerApp(config, serdes).start();
+            try (SchedulerService app = new SchedulerService(config, serdes);
                     KafkaProducer<String, byte[]> producer =
                             new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                app.start();
                 awaitRunning(app);
                 for (int a = 0; a < agentCount; a++) {
                     producer.send(new ProducerRecord<>(
@@ -300,7 +301,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static void awaitRunning(SchedulerApp app) throws InterruptedException {
+    private static void awaitRunning(SchedulerService app) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (app.state() != KafkaStreams.State.RUNNING) {
             if (System.nanoTime() > deadline) {

@@ -5,6 +5,7 @@ import static io.k8sm.scheduler.testing.Given.pod;
 import static io.k8sm.scheduler.testing.Given.status;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.k8sm.avro.DeadLetter;
@@ -77,11 +78,11 @@ class SchedulerOnRealBrokerTest {
             // short.
             cfg.put("kafka.session.timeout.ms", "6000");
             cfg.put("kafka.heartbeat.interval.ms", "1000");
-            config = new SchedulerConfig(cfg);
+            config = SchedulerConfig.fromMap(cfg);
             topics = config.schedulerTopics();
-            serdes = SchedulerSerdes.registry(config);
+            serdes = SchedulerSerdes.registry(config.kafka());
             try (org.apache.kafka.clients.admin.Admin admin = world.admin()) {
-                admin.createTopics(config.topics().all((short) 1))
+                admin.createTopics(config.kafka().topics().all((short) 1))
                         .all()
                         .get(); // the catalogue's partitions and policies
             } catch (Exception e) {
@@ -89,8 +90,10 @@ class SchedulerOnRealBrokerTest {
             }
         }
 
-        SchedulerApp start() {
-            return new SchedulerApp(config).start(); // the production constructor: registry serdes
+        SchedulerService start() {
+            SchedulerService app = new SchedulerService(config); // the production constructor: registry serdes
+            app.start();
+            return app;
         }
 
         <T extends SpecificRecord> void send(String topic, String key, T value, Class<T> type) {
@@ -107,7 +110,7 @@ class SchedulerOnRealBrokerTest {
         <T extends SpecificRecord> T await(String topic, Class<T> type, Predicate<T> wanted) {
             return awaitRecord(
                             topic,
-                            AvroSerde.specific(type, config.serdeConfig(), false)
+                            AvroSerde.specific(type, config.kafka().serdeConfig(), false)
                                     .deserializer(),
                             r -> wanted.test(r.value()))
                     .value();
@@ -162,7 +165,7 @@ class SchedulerOnRealBrokerTest {
         Rig rig = new Rig(world, "sched-restart");
         SchedulerTopics t = rig.topics;
         String taskId;
-        try (SchedulerApp app = rig.start()) {
+        try (SchedulerService app = rig.start()) {
             rig.send(t.pods(), "ns/a", pod("ns/a").build(), PodSnapshot.class);
             rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
             LaunchRequest launch = rig.await(t.launchRequests(), LaunchRequest.class, l -> true);
@@ -170,7 +173,7 @@ class SchedulerOnRealBrokerTest {
             taskId = launch.getTaskId();
         }
         deleteRecursively(stateDir); // the next instance can only restore from the changelog
-        try (SchedulerApp app = rig.start()) {
+        try (SchedulerService app = rig.start()) {
             rig.send(
                     t.taskStatus(),
                     taskId,
@@ -181,6 +184,9 @@ class SchedulerOnRealBrokerTest {
             assertEquals("host-a", ev.getHost(), "AssignedSlave came back from the changelog");
             assertTrue(ev.getMessage().contains(taskId));
             assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertTrue(app.isHealthy(), "a running Streams client is healthy");
+            app.close();
+            assertFalse(app.isHealthy(), "a closed one is not");
         }
     }
 
@@ -188,7 +194,7 @@ class SchedulerOnRealBrokerTest {
     void everyOutputIsInTheConfluentWireFormatOfTheRegistry(KafkaWorld world) throws Exception {
         Rig rig = new Rig(world, "sched-wire");
         SchedulerTopics t = rig.topics;
-        try (SchedulerApp app = rig.start()) {
+        try (SchedulerService app = rig.start()) {
             rig.send(t.pods(), "ns/a", pod("ns/a").build(), PodSnapshot.class);
             rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
             ConsumerRecord<String, byte[]> raw =
@@ -197,7 +203,8 @@ class SchedulerOnRealBrokerTest {
             int schemaId = ByteBuffer.wrap(raw.value(), 1, 4).getInt();
             assertEquals(
                     LaunchRequest.getClassSchema(),
-                    io.k8sm.schemaregistry.SchemaRegistryClients.fromConfig(rig.config.serdeConfig())
+                    io.k8sm.schemaregistry.SchemaRegistryClients.fromConfig(
+                                    rig.config.kafka().serdeConfig())
                             .getById(schemaId),
                     "the schema id names the LaunchRequest schema in the registry");
         }
@@ -209,7 +216,7 @@ class SchedulerOnRealBrokerTest {
         Rig rig = new Rig(world, "sched-corrupt");
         SchedulerTopics t = rig.topics;
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-        try (SchedulerApp app = rig.start()) {
+        try (SchedulerService app = rig.start()) {
             rig.send(t.offers(), "shard-0", offer("o1", "host-a").build(), OfferEvent.class);
             rig.sendRaw(t.pods(), "ns/broken", garbage);
             rig.send(t.pods(), "ns/next", pod("ns/next").build(), PodSnapshot.class);
@@ -219,7 +226,7 @@ class SchedulerOnRealBrokerTest {
 
             ConsumerRecord<String, DeadLetter> dead = rig.awaitRecord(
                     t.deadLetters(),
-                    AvroSerde.specific(DeadLetter.class, rig.config.serdeConfig(), false)
+                    AvroSerde.specific(DeadLetter.class, rig.config.kafka().serdeConfig(), false)
                             .deserializer(),
                     r -> true);
             DeadLetter d = dead.value();

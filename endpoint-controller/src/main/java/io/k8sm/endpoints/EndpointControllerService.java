@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.k8sm.service.K8smService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,14 +38,14 @@ import org.slf4j.LoggerFactory;
  * EndpointsReconciler#desired} (pure), {@link Plan#between} (pure), then {@link EndpointsWriter}
  * for the difference only. A pod change reaches its services through a {@link
  * ServiceSelectorIndex}. All services are reconciled on start and every {@link
- * EndpointsConfig#resync()}.
+ * EndpointControllerConfig#resync()}.
  *
- * <p>Usage: {@code try (var c = new EndpointController(client, config)) { c.start(); ... }}. The
+ * <p>Usage: {@code try (var c = new EndpointControllerService(client, config)) { c.start(); ... }}. The
  * client stays the caller's: {@link #close()} stops the controller, not the client.
  */
-public final class EndpointController implements AutoCloseable {
+public final class EndpointControllerService implements K8smService {
 
-    private static final Logger log = LoggerFactory.getLogger(EndpointController.class);
+    private static final Logger log = LoggerFactory.getLogger(EndpointControllerService.class);
     static final String POD_LABEL_INDEX = "k8sm-pod-label-pairs";
     static final String SLICE_SERVICE_INDEX = "k8sm-slice-service";
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
@@ -54,7 +55,7 @@ public final class EndpointController implements AutoCloseable {
     public record Stats(long reconciles, long writes, long conflicts, long events, long failures) {}
 
     private final KubernetesClient client;
-    private final EndpointsConfig config;
+    private final EndpointControllerConfig config;
     private final WorkQueue queue = new WorkQueue();
     private final ServiceSelectorIndex selectorIndex = new ServiceSelectorIndex();
     private final EndpointsWriter writer;
@@ -72,11 +73,11 @@ public final class EndpointController implements AutoCloseable {
     private boolean started;
     private volatile boolean closed;
 
-    public EndpointController(KubernetesClient client, EndpointsConfig config) {
+    public EndpointControllerService(KubernetesClient client, EndpointControllerConfig config) {
         this(client, config, Clock.systemUTC());
     }
 
-    EndpointController(KubernetesClient client, EndpointsConfig config, Clock clock) {
+    EndpointControllerService(KubernetesClient client, EndpointControllerConfig config, Clock clock) {
         this.client = client;
         this.config = config;
         this.writer = new EndpointsWriter(client);
@@ -89,9 +90,10 @@ public final class EndpointController implements AutoCloseable {
      *
      * @throws IllegalStateException when called twice, after close, or when the caches do not fill
      */
+    @Override
     public synchronized void start() {
         if (started || closed) {
-            throw new IllegalStateException("an EndpointController starts once");
+            throw new IllegalStateException("an EndpointControllerService starts once");
         }
         started = true;
         String where = config.namespace().map(n -> "namespace " + n).orElse("all namespaces");
@@ -116,7 +118,7 @@ public final class EndpointController implements AutoCloseable {
             return svc == null ? List.of() : List.of(svc);
         }));
 
-        services.addEventHandler(handler(
+        services.addEventHandler(new UpsertDeleteHandler<>(
                 s -> {
                     selectorIndex.put(s);
                     queue.add(ServiceSelectorIndex.key(s));
@@ -144,8 +146,8 @@ public final class EndpointController implements AutoCloseable {
             }
         });
         // Our own objects changed or vanished behind our back: reconcile their service.
-        endpoints.addEventHandler(handler(e -> queue.add(key(e)), e -> queue.add(key(e))));
-        slices.addEventHandler(handler(s -> enqueueSliceService(s), s -> enqueueSliceService(s)));
+        endpoints.addEventHandler(new UpsertDeleteHandler<>(e -> queue.add(key(e)), e -> queue.add(key(e))));
+        slices.addEventHandler(new UpsertDeleteHandler<>(this::enqueueSliceService, this::enqueueSliceService));
 
         try {
             CompletableFuture.allOf(
@@ -187,7 +189,7 @@ public final class EndpointController implements AutoCloseable {
         Set<String> keys = new LinkedHashSet<>(services.getIndexer().listKeys());
         endpoints.getStore().list().forEach(e -> keys.add(key(e)));
         slices.getStore().list().stream()
-                .map(EndpointController::sliceService)
+                .map(EndpointControllerService::sliceService)
                 .filter(java.util.Objects::nonNull)
                 .forEach(keys::add);
         log.debug("resync: {} services queued", keys.size());
@@ -201,6 +203,17 @@ public final class EndpointController implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(reconciles.sum(), writer.writes.sum(), writer.conflicts.sum(), events.sum(), failures.sum());
+    }
+
+    /** Started, not closed, every informer running and every worker alive. */
+    @Override
+    public synchronized boolean isHealthy() {
+        if (!started || closed || workers.size() < config.workers()) {
+            return false;
+        }
+        return workers.stream().allMatch(Thread::isAlive)
+                && java.util.stream.Stream.of(services, pods, endpoints, slices)
+                        .allMatch(SharedIndexInformer::isRunning);
     }
 
     /** Nothing queued and nothing being reconciled. */
@@ -354,26 +367,6 @@ public final class EndpointController implements AutoCloseable {
 
     private static String key(HasMetadata o) {
         return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
-    }
-
-    private static <T> ResourceEventHandler<T> handler(
-            java.util.function.Consumer<T> upsert, java.util.function.Consumer<T> delete) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                upsert.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T before, T after) {
-                upsert.accept(after);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean finalStateUnknown) {
-                delete.accept(obj);
-            }
-        };
     }
 
     private void stopInformers() {

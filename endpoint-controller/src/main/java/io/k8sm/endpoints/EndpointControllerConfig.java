@@ -17,14 +17,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param workers how many services are reconciled at once (one service is never reconciled twice at
  *     once)
  */
-public record EndpointsConfig(EndpointsMode mode, Duration resync, Optional<String> namespace, int workers) {
+public record EndpointControllerConfig(EndpointsMode mode, Duration resync, Optional<String> namespace, int workers) {
 
     public static final String MODE = "endpoints.mode";
     public static final String RESYNC_SECONDS = "endpoints.resync.seconds";
     public static final String NAMESPACE = "endpoints.namespace";
     public static final String WORKERS = "endpoints.workers";
 
-    public EndpointsConfig {
+    public EndpointControllerConfig {
         if (resync.isNegative() || resync.isZero()) {
             throw new IllegalArgumentException("resync must be positive, was " + resync);
         }
@@ -35,20 +35,20 @@ public record EndpointsConfig(EndpointsMode mode, Duration resync, Optional<Stri
     }
 
     /** Host-port mode, all namespaces, resync every 5 minutes, 2 workers. */
-    public static EndpointsConfig defaults() {
-        return new EndpointsConfig(EndpointsMode.HOSTPORT, Duration.ofSeconds(300), Optional.empty(), 2);
+    public static EndpointControllerConfig defaults() {
+        return new EndpointControllerConfig(EndpointsMode.HOSTPORT, Duration.ofSeconds(300), Optional.empty(), 2);
     }
 
-    public EndpointsConfig withMode(EndpointsMode m) {
-        return new EndpointsConfig(m, resync, namespace, workers);
+    public EndpointControllerConfig withMode(EndpointsMode m) {
+        return new EndpointControllerConfig(m, resync, namespace, workers);
     }
 
-    public EndpointsConfig withResync(Duration d) {
-        return new EndpointsConfig(mode, d, namespace, workers);
+    public EndpointControllerConfig withResync(Duration d) {
+        return new EndpointControllerConfig(mode, d, namespace, workers);
     }
 
-    public EndpointsConfig withNamespace(String ns) {
-        return new EndpointsConfig(mode, resync, Optional.ofNullable(ns), workers);
+    public EndpointControllerConfig withNamespace(String ns) {
+        return new EndpointControllerConfig(mode, resync, Optional.ofNullable(ns), workers);
     }
 
     /** Adds this component's keys to a definition (e.g. {@link K8smConfig#baseDefinition()}). */
@@ -89,8 +89,8 @@ public record EndpointsConfig(EndpointsMode mode, Duration resync, Optional<Stri
     }
 
     /** Reads the settings from a configuration built with {@link #definition()}. */
-    public static EndpointsConfig from(K8smConfig config) {
-        return new EndpointsConfig(
+    public static EndpointControllerConfig from(K8smConfig config) {
+        return new EndpointControllerConfig(
                 EndpointsMode.parse(config.getString(MODE)),
                 Duration.ofSeconds(config.getInt(RESYNC_SECONDS)),
                 Optional.ofNullable(config.getString(NAMESPACE)),
@@ -98,7 +98,7 @@ public record EndpointsConfig(EndpointsMode mode, Duration resync, Optional<Stri
     }
 
     /** Parses raw key/values (file, environment, flags) with the full definition. */
-    public static EndpointsConfig fromMap(Map<String, ?> values) {
+    public static EndpointControllerConfig fromMap(Map<String, ?> values) {
         return from(new K8smConfig(definition(), values));
     }
 }

@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithKafkaWorld
 @EnableKubernetesMockClient(crud = true)
-class LauncherTest {
+class LauncherServiceTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     KubernetesMockServer server;
@@ -75,7 +75,7 @@ class LauncherTest {
     private Map<String, Object> settings;
     private Codec codec;
     private KafkaProducer<String, byte[]> producer;
-    private final List<Launcher> launchers = new ArrayList<>();
+    private final List<LauncherService> launchers = new ArrayList<>();
 
     @BeforeEach
     void world(KafkaWorld w) throws Exception {
@@ -99,21 +99,21 @@ class LauncherTest {
 
     @AfterEach
     void stop() {
-        launchers.forEach(Launcher::close);
+        launchers.forEach(LauncherService::close);
         producer.close();
         codec.close();
     }
 
-    private Launcher start(Map<String, Object> overrides) {
+    private LauncherService start(Map<String, Object> overrides) {
         Map<String, Object> s = new HashMap<>(settings);
         s.putAll(overrides);
-        Launcher l = new Launcher(client, LauncherConfig.fromMap(s));
+        LauncherService l = new LauncherService(client, LauncherConfig.fromMap(s));
         launchers.add(l);
         l.start();
         return l;
     }
 
-    private Launcher start() {
+    private LauncherService start() {
         return start(Map.of());
     }
 

@@ -1,4 +1,4 @@
-package io.k8sm.offeringest.gateway;
+package io.k8sm.offeringest;
 
 import io.k8sm.config.K8smConfig;
 import io.k8sm.offeringest.mesos.MesosClientConfig;
@@ -18,11 +18,42 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Settings of the offer-ingest gateway: the shared k8sm configuration ({@link K8smConfig}: Kafka,
- * registry, topic names) plus the keys under {@code mesos.} (how to reach and subscribe to the
- * master) and {@code ingest.} (how the bridge uses Kafka).
+ * Settings of offer-ingest: the shared k8sm configuration ({@link K8smConfig}: Kafka, registry,
+ * topic names) plus the keys under {@code mesos.} (how to reach and subscribe to the master) and
+ * {@code ingest.} (how the gateway uses Kafka). Built with {@link #from(K8smConfig)} from a
+ * configuration of {@link #definition()}, or {@link #fromMap(Map)}.
+ *
+ * @param kafka the shared configuration (bootstrap servers, registry, topic catalogue, {@code
+ *     kafka.*})
+ * @param masters the master URLs, tried in turn
+ * @param secret the principal's secret for HTTP basic authentication; needs a principal
+ * @param truststore the trust store for https masters (an existing file), or empty for the JDK's
+ * @param offersShard the key of every record on the offers topic
+ * @param callsGroup the consumer group of the call executor
+ * @param callsPoll the call executor's poll timeout
+ * @param clockTick how often a ClockTick is written; zero for never
  */
-public final class IngestConfig {
+public record OfferIngestConfig(
+        K8smConfig kafka,
+        List<URI> masters,
+        String frameworkName,
+        List<String> roles,
+        Optional<String> principal,
+        Optional<Password> secret,
+        Duration failoverTimeout,
+        Encoding encoding,
+        Optional<Path> truststore,
+        Optional<Password> truststorePassword,
+        String truststoreType,
+        int missedHeartbeats,
+        Duration reconnectBackoffInitial,
+        Duration reconnectBackoffMax,
+        Duration requestTimeout,
+        boolean reconnectAfterError,
+        String offersShard,
+        String callsGroup,
+        Duration callsPoll,
+        Duration clockTick) {
 
     public static final String MASTER = "mesos.master";
     public static final String FRAMEWORK_NAME = "mesos.framework.name";
@@ -53,20 +84,47 @@ public final class IngestConfig {
      */
     public static final long DEFAULT_FAILOVER_SECONDS = Duration.ofDays(28).toSeconds();
 
-    private final K8smConfig base;
-
-    public IngestConfig(K8smConfig base) {
-        this.base = base;
-        masters(); // validate early, naming the key
-        if (principal().isEmpty() && base.getPassword(SECRET) != null) {
+    public OfferIngestConfig {
+        masters = List.copyOf(masters);
+        roles = List.copyOf(roles);
+        principal = principal.filter(p -> !p.isBlank());
+        if (principal.isEmpty() && secret.isPresent()) {
             throw new ConfigException(SECRET, "(hidden)", "a secret needs " + PRINCIPAL);
         }
-        truststore();
+    }
+
+    /** Reads the settings from a configuration built with {@link #definition()}. */
+    public static OfferIngestConfig from(K8smConfig c) {
+        List<URI> masters = new ArrayList<>();
+        for (String s : c.getList(MASTER)) {
+            masters.add(parseMaster(MASTER, s));
+        }
+        return new OfferIngestConfig(
+                c,
+                masters,
+                c.getString(FRAMEWORK_NAME),
+                c.getList(ROLES),
+                Optional.ofNullable(c.getString(PRINCIPAL)),
+                Optional.ofNullable(c.getPassword(SECRET)),
+                Duration.ofSeconds(c.getLong(FAILOVER_TIMEOUT)),
+                Encoding.valueOf(c.getString(ENCODING).toUpperCase(Locale.ROOT)),
+                truststore(c.getString(TRUSTSTORE_LOCATION)),
+                Optional.ofNullable(c.getPassword(TRUSTSTORE_PASSWORD)),
+                c.getString(TRUSTSTORE_TYPE).toUpperCase(Locale.ROOT),
+                c.getInt(MISSED_HEARTBEATS),
+                Duration.ofMillis(c.getLong(BACKOFF_INITIAL)),
+                Duration.ofMillis(c.getLong(BACKOFF_MAX)),
+                Duration.ofMillis(c.getLong(REQUEST_TIMEOUT)),
+                c.getBoolean(RECONNECT_AFTER_ERROR),
+                c.getString(SHARD),
+                c.getString(CALLS_GROUP),
+                Duration.ofMillis(c.getLong(CALLS_POLL)),
+                Duration.ofMillis(c.getLong(CLOCK_TICK)));
     }
 
     /** Parses raw key/values (file, environment, flags) with the full definition. */
-    public static IngestConfig fromMap(Map<String, ?> values) {
-        return new IngestConfig(new K8smConfig(definition(), values));
+    public static OfferIngestConfig fromMap(Map<String, ?> values) {
+        return from(new K8smConfig(definition(), values));
     }
 
     /** The shared definition plus this component's keys. */
@@ -80,7 +138,7 @@ public final class IngestConfig {
                         MASTER,
                         Type.LIST,
                         ConfigDef.NO_DEFAULT_VALUE,
-                        IngestConfig::validateMasters,
+                        OfferIngestConfig::validateMasters,
                         Importance.HIGH,
                         "Mesos master URL(s), comma separated, e.g. http://m1:5050,http://m2:5050 (the path"
                                 + " /api/v1/scheduler is added when absent); tried in turn, 307 redirects to the leader followed.")
@@ -234,41 +292,7 @@ public final class IngestConfig {
         }
     }
 
-    public K8smConfig base() {
-        return base;
-    }
-
-    public List<URI> masters() {
-        List<URI> out = new ArrayList<>();
-        for (String s : base.getList(MASTER)) {
-            out.add(parseMaster(MASTER, s));
-        }
-        return out;
-    }
-
-    public String frameworkName() {
-        return base.getString(FRAMEWORK_NAME);
-    }
-
-    public List<String> roles() {
-        return base.getList(ROLES);
-    }
-
-    public Optional<String> principal() {
-        return Optional.ofNullable(base.getString(PRINCIPAL)).filter(s -> !s.isBlank());
-    }
-
-    public Duration failoverTimeout() {
-        return Duration.ofSeconds(base.getLong(FAILOVER_TIMEOUT));
-    }
-
-    public Encoding encoding() {
-        return Encoding.valueOf(base.getString(ENCODING).toUpperCase(Locale.ROOT));
-    }
-
-    /** The trust store, when one is configured. */
-    public Optional<Path> truststore() {
-        String loc = base.getString(TRUSTSTORE_LOCATION);
+    private static Optional<Path> truststore(String loc) {
         if (loc == null || loc.isBlank()) {
             return Optional.empty();
         }
@@ -279,50 +303,28 @@ public final class IngestConfig {
         return Optional.of(p);
     }
 
-    public String offersShard() {
-        return base.getString(SHARD);
-    }
-
-    public String callsGroup() {
-        return base.getString(CALLS_GROUP);
-    }
-
-    public Duration callsPoll() {
-        return Duration.ofMillis(base.getLong(CALLS_POLL));
-    }
-
-    /** How often a ClockTick is written; zero for never. */
-    public Duration clockTick() {
-        return Duration.ofMillis(base.getLong(CLOCK_TICK));
-    }
-
     /**
      * The Mesos client's configuration; {@code frameworkId} (read back from the framework-id topic)
      * makes the SUBSCRIBE a failover that keeps the framework's tasks.
      */
     public MesosClientConfig mesosClientConfig(Optional<String> frameworkId) {
-        var info =
-                MesosClientConfig.frameworkInfo(frameworkName(), roles(), failoverTimeout(), principal()).toBuilder();
+        var info = MesosClientConfig.frameworkInfo(frameworkName, roles, failoverTimeout, principal).toBuilder();
         frameworkId.ifPresent(id ->
                 info.setId(org.apache.mesos.v1.Protos.FrameworkID.newBuilder().setValue(id)));
         MesosClientConfig.Builder b = MesosClientConfig.builder(info.build())
-                .masters(masters())
-                .encoding(encoding())
-                .missedHeartbeats(base.getInt(MISSED_HEARTBEATS))
-                .backoff(Duration.ofMillis(base.getLong(BACKOFF_INITIAL)), Duration.ofMillis(base.getLong(BACKOFF_MAX)))
-                .requestTimeout(Duration.ofMillis(base.getLong(REQUEST_TIMEOUT)))
-                .reconnectAfterError(base.getBoolean(RECONNECT_AFTER_ERROR));
-        Password secret = base.getPassword(SECRET);
-        if (secret != null) {
-            b.credentials(principal().orElseThrow(), secret.value());
-        }
-        truststore().ifPresent(p -> {
-            Password pw = base.getPassword(TRUSTSTORE_PASSWORD);
+                .masters(masters)
+                .encoding(encoding)
+                .missedHeartbeats(missedHeartbeats)
+                .backoff(reconnectBackoffInitial, reconnectBackoffMax)
+                .requestTimeout(requestTimeout)
+                .reconnectAfterError(reconnectAfterError);
+        secret.ifPresent(pw -> b.credentials(principal.orElseThrow(), pw.value()));
+        truststore.ifPresent(p -> {
             try {
                 b.sslContext(MesosClientConfig.trustStore(
                         p,
-                        pw == null ? new char[0] : pw.value().toCharArray(),
-                        base.getString(TRUSTSTORE_TYPE).toUpperCase(Locale.ROOT)));
+                        truststorePassword.map(pw -> pw.value().toCharArray()).orElse(new char[0]),
+                        truststoreType));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(TRUSTSTORE_LOCATION, p.toString(), e.getMessage());
             }

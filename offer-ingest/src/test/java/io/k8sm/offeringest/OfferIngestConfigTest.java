@@ -1,4 +1,4 @@
-package io.k8sm.offeringest.gateway;
+package io.k8sm.offeringest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,11 +14,11 @@ import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-class IngestConfigTest {
+class OfferIngestConfigTest {
 
     @Test
     void defaultsNeedOnlyTheMaster() {
-        IngestConfig c = IngestConfig.fromMap(Map.of(IngestConfig.MASTER, "http://m1:5050"));
+        OfferIngestConfig c = OfferIngestConfig.fromMap(Map.of(OfferIngestConfig.MASTER, "http://m1:5050"));
         assertEquals("k8sm", c.frameworkName());
         assertEquals(List.of("*"), c.roles());
         assertEquals("0", c.offersShard());
@@ -33,19 +33,19 @@ class IngestConfigTest {
 
     @Test
     void everyKeyReachesTheMesosClient() {
-        IngestConfig c = IngestConfig.fromMap(Map.ofEntries(
-                Map.entry(IngestConfig.MASTER, "http://m1:5050, https://m2:5443/api/v1/scheduler"),
-                Map.entry(IngestConfig.FRAMEWORK_NAME, "prod-k8sm"),
-                Map.entry(IngestConfig.ROLES, "k8s,batch"),
-                Map.entry(IngestConfig.PRINCIPAL, "k8sm"),
-                Map.entry(IngestConfig.SECRET, "pw"),
-                Map.entry(IngestConfig.FAILOVER_TIMEOUT, "3600"),
-                Map.entry(IngestConfig.ENCODING, "JSON"),
-                Map.entry(IngestConfig.MISSED_HEARTBEATS, "3"),
-                Map.entry(IngestConfig.BACKOFF_INITIAL, "50"),
-                Map.entry(IngestConfig.BACKOFF_MAX, "500"),
-                Map.entry(IngestConfig.REQUEST_TIMEOUT, "9000"),
-                Map.entry(IngestConfig.SHARD, "7")));
+        OfferIngestConfig c = OfferIngestConfig.fromMap(Map.ofEntries(
+                Map.entry(OfferIngestConfig.MASTER, "http://m1:5050, https://m2:5443/api/v1/scheduler"),
+                Map.entry(OfferIngestConfig.FRAMEWORK_NAME, "prod-k8sm"),
+                Map.entry(OfferIngestConfig.ROLES, "k8s,batch"),
+                Map.entry(OfferIngestConfig.PRINCIPAL, "k8sm"),
+                Map.entry(OfferIngestConfig.SECRET, "pw"),
+                Map.entry(OfferIngestConfig.FAILOVER_TIMEOUT, "3600"),
+                Map.entry(OfferIngestConfig.ENCODING, "JSON"),
+                Map.entry(OfferIngestConfig.MISSED_HEARTBEATS, "3"),
+                Map.entry(OfferIngestConfig.BACKOFF_INITIAL, "50"),
+                Map.entry(OfferIngestConfig.BACKOFF_MAX, "500"),
+                Map.entry(OfferIngestConfig.REQUEST_TIMEOUT, "9000"),
+                Map.entry(OfferIngestConfig.SHARD, "7")));
         MesosClientConfig m = c.mesosClientConfig(Optional.of("fw-1"));
         assertEquals(2, m.masters().size());
         assertEquals("prod-k8sm", m.frameworkInfo().getName());
@@ -64,14 +64,14 @@ class IngestConfigTest {
 
     @Test
     void missingMasterNamesTheKey() {
-        ConfigException e = assertThrows(ConfigException.class, () -> IngestConfig.fromMap(Map.of()));
+        ConfigException e = assertThrows(ConfigException.class, () -> OfferIngestConfig.fromMap(Map.of()));
         assertTrue(e.getMessage().contains("mesos.master"), e.getMessage());
     }
 
     @Test
     void badMasterUrlNamesTheKey() {
-        ConfigException e =
-                assertThrows(ConfigException.class, () -> IngestConfig.fromMap(Map.of(IngestConfig.MASTER, "m1:5050")));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> OfferIngestConfig.fromMap(Map.of(OfferIngestConfig.MASTER, "m1:5050")));
         assertTrue(e.getMessage().contains("mesos.master"), e.getMessage());
     }
 
@@ -79,8 +79,8 @@ class IngestConfigTest {
     void badEncodingNamesTheKey() {
         ConfigException e = assertThrows(
                 ConfigException.class,
-                () -> IngestConfig.fromMap(
-                        Map.of(IngestConfig.MASTER, "http://m1:5050", IngestConfig.ENCODING, "xml")));
+                () -> OfferIngestConfig.fromMap(
+                        Map.of(OfferIngestConfig.MASTER, "http://m1:5050", OfferIngestConfig.ENCODING, "xml")));
         assertTrue(e.getMessage().contains("mesos.encoding"), e.getMessage());
     }
 
@@ -88,20 +88,21 @@ class IngestConfigTest {
     void missingTruststoreFileNamesTheKey() {
         ConfigException e = assertThrows(
                 ConfigException.class,
-                () -> IngestConfig.fromMap(Map.of(
-                        IngestConfig.MASTER,
+                () -> OfferIngestConfig.fromMap(Map.of(
+                        OfferIngestConfig.MASTER,
                         "https://m1:5050",
-                        IngestConfig.TRUSTSTORE_LOCATION,
+                        OfferIngestConfig.TRUSTSTORE_LOCATION,
                         "/nonexistent/ts.p12")));
         assertTrue(e.getMessage().contains("mesos.tls.truststore.location"), e.getMessage());
     }
 
     @Test
     void otherComponentsKeysAreIgnoredButUnknownOwnKeysRejected() {
-        IngestConfig.fromMap(Map.of(IngestConfig.MASTER, "http://m1:5050", "scheduler.offer.ttl.ms", "5000"));
+        OfferIngestConfig.fromMap(Map.of(OfferIngestConfig.MASTER, "http://m1:5050", "scheduler.offer.ttl.ms", "5000"));
         ConfigException e = assertThrows(
                 ConfigException.class,
-                () -> IngestConfig.fromMap(Map.of(IngestConfig.MASTER, "http://m1:5050", "ingest.shards", "2")));
+                () -> OfferIngestConfig.fromMap(
+                        Map.of(OfferIngestConfig.MASTER, "http://m1:5050", "ingest.shards", "2")));
         assertTrue(e.getMessage().contains("ingest.shards"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.topology;
 
+import io.k8sm.service.K8smService;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -9,12 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running scheduler: the topology in a {@link KafkaStreams} instance. {@code k8sm run
- * scheduler} uses it.
+ * The scheduler's front door: the topology in a {@link KafkaStreams} instance. {@code k8sm run
+ * scheduler} and the demo use it.
+ *
+ * <p>It lives in {@code topology/}, not in the module's root package: the root package holds the
+ * pure state machine that {@code topology/} drives, and a front door there would make the two
+ * packages import each other.
  */
-public final class SchedulerApp implements AutoCloseable {
+public final class SchedulerService implements K8smService {
 
-    private static final Logger log = LoggerFactory.getLogger(SchedulerApp.class);
+    private static final Logger log = LoggerFactory.getLogger(SchedulerService.class);
 
     private final SchedulerConfig config;
     private final Topology topology;
@@ -24,17 +29,18 @@ public final class SchedulerApp implements AutoCloseable {
      * The scheduler with the production serdes: Confluent wire format through the configured schema
      * registry.
      */
-    public SchedulerApp(SchedulerConfig config) {
-        this(config, SchedulerSerdes.registry(config));
+    public SchedulerService(SchedulerConfig config) {
+        this(config, SchedulerSerdes.registry(config.kafka()));
     }
 
-    public SchedulerApp(SchedulerConfig config, SchedulerSerdes serdes) {
+    public SchedulerService(SchedulerConfig config, SchedulerSerdes serdes) {
         this.config = config;
         this.topology = SchedulerTopology.build(config, serdes);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
     }
 
-    public SchedulerApp start() {
+    @Override
+    public void start() {
         Properties p = config.streamsProperties();
         log.info(
                 "starting the scheduler: application.id {}, processing.guarantee {}, state dir {}, bootstrap {}, registry {},"
@@ -42,11 +48,16 @@ public final class SchedulerApp implements AutoCloseable {
                 p.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 stateDir(),
-                config.bootstrapServers(),
-                config.schemaRegistryUrl(),
+                config.kafka().bootstrapServers(),
+                config.kafka().schemaRegistryUrl(),
                 config.schedulerTopics());
         streams.start();
-        return this;
+    }
+
+    /** Running or rebalancing: the Streams client neither failed nor stopped. */
+    @Override
+    public boolean isHealthy() {
+        return streams.state().isRunningOrRebalancing();
     }
 
     /**

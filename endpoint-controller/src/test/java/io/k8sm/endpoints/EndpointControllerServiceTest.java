@@ -5,6 +5,7 @@ import static io.k8sm.endpoints.Fixtures.pod;
 import static io.k8sm.endpoints.Fixtures.port;
 import static io.k8sm.endpoints.Fixtures.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,14 +35,14 @@ import org.junit.jupiter.api.Test;
 
 /** The controller against the fabric8 mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
-class EndpointControllerTest {
+class EndpointControllerServiceTest {
 
     private static final Map<String, String> APP = Map.of("app", "web");
     private static final Duration DEADLINE = Duration.ofSeconds(15);
 
     KubernetesMockServer server;
     KubernetesClient client;
-    private EndpointController controller;
+    private EndpointControllerService controller;
 
     @AfterEach
     void stop() {
@@ -50,14 +51,14 @@ class EndpointControllerTest {
         }
     }
 
-    private EndpointController start(EndpointsConfig config) {
-        controller = new EndpointController(client, config);
+    private EndpointControllerService start(EndpointControllerConfig config) {
+        controller = new EndpointControllerService(client, config);
         controller.start();
         return controller;
     }
 
-    private EndpointController start() {
-        return start(EndpointsConfig.defaults().withResync(Duration.ofHours(1)));
+    private EndpointControllerService start() {
+        return start(EndpointControllerConfig.defaults().withResync(Duration.ofHours(1)));
     }
 
     private Service create(Service s) {
@@ -315,10 +316,21 @@ class EndpointControllerTest {
     }
 
     @Test
+    void healthyFromStartUntilClose() {
+        EndpointControllerService c = new EndpointControllerService(client, EndpointControllerConfig.defaults());
+        assertFalse(c.isHealthy(), "not started yet");
+        controller = c;
+        c.start();
+        assertTrue(c.isHealthy(), "informers running and workers alive");
+        c.close();
+        assertFalse(c.isHealthy(), "closed");
+    }
+
+    @Test
     void periodicResyncReconcilesEveryServiceWithoutWriting() {
         create(service("svc", APP, port("http", 80, 8080, "TCP")));
         create(pod("p1").hostPort("TCP", 8080, 31000).build());
-        start(EndpointsConfig.defaults().withResync(Duration.ofSeconds(1)));
+        start(EndpointControllerConfig.defaults().withResync(Duration.ofSeconds(1)));
         await("endpoints", () -> endpoints("svc"));
         await("settled", () -> controller.isIdle() && controller.stats().writes() == 2);
         long before = controller.stats().reconciles();
@@ -334,7 +346,9 @@ class EndpointControllerTest {
                 .containerPort("web", 8080, "TCP")
                 .namedHostPort("TCP", "web", 31000)
                 .build());
-        start(EndpointsConfig.defaults().withMode(EndpointsMode.VANILLA).withResync(Duration.ofHours(1)));
+        start(EndpointControllerConfig.defaults()
+                .withMode(EndpointsMode.VANILLA)
+                .withResync(Duration.ofHours(1)));
         await("pod ip and container port", () -> ips(endpoints("svc"), true).equals(List.of("172.16.0.9:8080")));
     }
 
@@ -345,7 +359,7 @@ class EndpointControllerTest {
         Service other = service("svc", APP, port("http", 80, 8080, "TCP"));
         other.getMetadata().setNamespace("other");
         client.services().inNamespace("other").resource(other).create();
-        start(EndpointsConfig.defaults().withNamespace(NS).withResync(Duration.ofHours(1)));
+        start(EndpointControllerConfig.defaults().withNamespace(NS).withResync(Duration.ofHours(1)));
         await("endpoints in " + NS, () -> endpoints("svc"));
         await("idle", () -> controller.isIdle());
         assertNull(client.endpoints().inNamespace("other").withName("svc").get());

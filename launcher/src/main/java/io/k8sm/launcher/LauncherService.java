@@ -17,6 +17,7 @@ import io.k8sm.launcher.source.NodeSource;
 import io.k8sm.launcher.source.PodSource;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
+import io.k8sm.service.K8smService;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
 import java.time.Clock;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * The topics must exist. The client stays the caller's: {@link #close()} stops the launcher only.
  */
-public final class Launcher implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+public final class LauncherService implements K8smService {
+    private static final Logger log = LoggerFactory.getLogger(LauncherService.class);
 
     /**
      * After a poll with records, up to this many immediate polls join the batch (one scheduling
@@ -62,17 +63,19 @@ public final class Launcher implements AutoCloseable {
     private TransactionalLoop bridgeLoop;
     private boolean started;
 
-    public Launcher(KubernetesClient client, LauncherConfig config) {
+    public LauncherService(KubernetesClient client, LauncherConfig config) {
         this(client, config, Clock.systemUTC());
     }
 
-    public Launcher(KubernetesClient client, LauncherConfig config, Clock clock) {
+    /** {@code clock} stamps every record, pod condition and node heartbeat, and measures deadlines. */
+    public LauncherService(KubernetesClient client, LauncherConfig config, Clock clock) {
         this.client = client;
         this.config = config;
         this.clock = clock;
     }
 
     /** Starts every part; returns when the informers have synced and the loops are running. */
+    @Override
     public synchronized void start() {
         if (started) {
             throw new IllegalStateException("launcher already started");
@@ -96,7 +99,7 @@ public final class Launcher implements AutoCloseable {
 
             LaunchLedger ledger = new LaunchLedger();
             CatchUpReader launchHistory = new CatchUpReader(
-                    kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)), r -> LaunchHandler.fold(ledger, out, r));
+                    kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)), r -> LaunchHandler.fold(ledger, out, r), clock);
             open.push(launchHistory);
             launchLoop = new TransactionalLoop(
                     "launch",
@@ -118,7 +121,10 @@ public final class Launcher implements AutoCloseable {
             LaunchIndex index =
                     new LaunchIndex(codec, topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS));
             CatchUpReader bridgeHistory = new CatchUpReader(
-                    kafka, List.of(topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS)), index::fold);
+                    kafka,
+                    List.of(topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS)),
+                    index::fold,
+                    clock);
             open.push(bridgeHistory);
             bridgeLoop = new TransactionalLoop(
                     "bridge",
@@ -135,9 +141,9 @@ public final class Launcher implements AutoCloseable {
                             index,
                             bridgeHistory,
                             new Binder(client, config.bindAttempts(), config.bindBackoff()),
-                            new PodStatusWriter(client),
+                            new PodStatusWriter(client, clock),
                             new PodActionExecutor(client),
-                            new NodeRegistrar(client)),
+                            new NodeRegistrar(client, clock)),
                     config.pollTimeout(),
                     0);
             open.push(bridgeLoop);
@@ -167,6 +173,7 @@ public final class Launcher implements AutoCloseable {
     /**
      * True while both loops run (a loop stops only on close or on an error it cannot recover from).
      */
+    @Override
     public boolean isHealthy() {
         return launchLoop != null && bridgeLoop != null && launchLoop.isRunning() && bridgeLoop.isRunning();
     }

@@ -1,15 +1,23 @@
-package io.k8sm.offeringest.gateway;
+package io.k8sm.offeringest;
 
 import io.k8sm.avro.FrameworkId;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterPublisher;
+import io.k8sm.offeringest.gateway.AllocationRoles;
+import io.k8sm.offeringest.gateway.CallExecutor;
+import io.k8sm.offeringest.gateway.CallTranslator;
+import io.k8sm.offeringest.gateway.ClockTicker;
+import io.k8sm.offeringest.gateway.EventPublisher;
+import io.k8sm.offeringest.gateway.FrameworkIdStore;
+import io.k8sm.offeringest.gateway.MesosCalls;
 import io.k8sm.offeringest.mesos.MesosClientConfig;
 import io.k8sm.offeringest.mesos.MesosSchedulerClient;
 import io.k8sm.schemaregistry.SchemaRegistryClient;
 import io.k8sm.schemaregistry.SchemaRegistryClients;
 import io.k8sm.serde.AvroDeserializer;
 import io.k8sm.serde.AvroSerializer;
+import io.k8sm.service.K8smService;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
 import java.net.URI;
@@ -33,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * its events to Kafka ({@link EventPublisher}), executes the calls of {@code mesos-calls}
  * ({@link CallExecutor}) and ticks the {@code clock} ({@link ClockTicker}). {@link #close()} stops it gracefully.
  */
-public final class OfferIngestGateway implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(OfferIngestGateway.class);
+public final class OfferIngestService implements K8smService {
+    private static final Logger LOG = LoggerFactory.getLogger(OfferIngestService.class);
 
     private final SchemaRegistryClient registry;
     private final Producer<byte[], byte[]> producer;
@@ -44,10 +52,12 @@ public final class OfferIngestGateway implements AutoCloseable {
     private final CallExecutor calls;
     private final ClockTicker ticker;
     private final Optional<String> storedFrameworkId;
+    private boolean started;
+    private volatile boolean closed;
 
-    private OfferIngestGateway(Builder b) {
-        IngestConfig cfg = b.config;
-        K8smConfig base = cfg.base();
+    private OfferIngestService(Builder b) {
+        OfferIngestConfig cfg = b.config;
+        K8smConfig base = cfg.kafka();
         TopicCatalogue topics = base.topics();
         this.registry = SchemaRegistryClients.fromConfig(base.serdeConfig());
         boolean autoRegister = base.getBoolean(K8smConfig.AUTO_REGISTER_SCHEMAS);
@@ -100,19 +110,29 @@ public final class OfferIngestGateway implements AutoCloseable {
                 Clock.systemUTC());
     }
 
-    public static Builder builder(IngestConfig config) {
+    public static Builder builder(OfferIngestConfig config) {
         return new Builder(config);
     }
 
     /** Starts subscribing and executing calls. */
-    public OfferIngestGateway start() {
+    @Override
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("offer-ingest already started");
+        }
+        started = true;
         client.start();
         calls.start();
         ticker.start();
         LOG.info(
                 "offer-ingest started ({})",
                 storedFrameworkId.map(id -> "failing over framework " + id).orElse("new framework"));
-        return this;
+    }
+
+    /** Started, not closed, and the call executor still running (the subscription reconnects on its own). */
+    @Override
+    public boolean isHealthy() {
+        return started && !closed && calls.isRunning();
     }
 
     /** The framework id read back from the framework-id topic at start, if any. */
@@ -137,7 +157,11 @@ public final class OfferIngestGateway implements AutoCloseable {
      * subscription and closes the Kafka clients.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         ticker.close();
         calls.close();
         try {
@@ -158,7 +182,8 @@ public final class OfferIngestGateway implements AutoCloseable {
         registry.close();
     }
 
-    static Properties producerProperties(K8smConfig base) {
+    /** The producer's properties: acks=all and idempotence, which the gateway's guarantees rest on. */
+    public static Properties producerProperties(K8smConfig base) {
         Properties p = base.kafkaProperties();
         // what the bridge's guarantees rest on: a write is confirmed only when every in-sync replica
         // has it
@@ -171,7 +196,7 @@ public final class OfferIngestGateway implements AutoCloseable {
         return p;
     }
 
-    static Properties consumerProperties(K8smConfig base, IngestConfig cfg) {
+    static Properties consumerProperties(K8smConfig base, OfferIngestConfig cfg) {
         Properties p = base.kafkaProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, cfg.callsGroup());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -184,13 +209,13 @@ public final class OfferIngestGateway implements AutoCloseable {
 
     /** How a gateway is put together; the hooks exist for fault-injection tests. */
     public static final class Builder {
-        private final IngestConfig config;
+        private final OfferIngestConfig config;
         private UnaryOperator<Producer<byte[], byte[]>> producerWrapper = UnaryOperator.identity();
         private UnaryOperator<MesosClientConfig> mesosConfigOverride = UnaryOperator.identity();
         private java.util.function.Function<MesosSchedulerClient, EventPublisher.Acknowledger> acknowledger;
         private UnaryOperator<MesosCalls> callsWrapper;
 
-        private Builder(IngestConfig config) {
+        private Builder(OfferIngestConfig config) {
             this.config = config;
         }
 
@@ -218,12 +243,15 @@ public final class OfferIngestGateway implements AutoCloseable {
             return this;
         }
 
-        public OfferIngestGateway build() {
-            return new OfferIngestGateway(this);
+        public OfferIngestService build() {
+            return new OfferIngestService(this);
         }
 
-        public OfferIngestGateway start() {
-            return build().start();
+        /** Builds and starts. */
+        public OfferIngestService start() {
+            OfferIngestService s = build();
+            s.start();
+            return s;
         }
     }
 }

@@ -9,11 +9,11 @@ import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-class EndpointsConfigTest {
+class EndpointControllerConfigTest {
 
     @Test
     void keysAreReadFromTheSharedConfiguration() {
-        EndpointsConfig c = EndpointsConfig.fromMap(Map.of(
+        EndpointControllerConfig c = EndpointControllerConfig.fromMap(Map.of(
                 "endpoints.mode",
                 "vanilla",
                 "endpoints.resync.seconds",
@@ -22,18 +22,19 @@ class EndpointsConfigTest {
                 "web",
                 "endpoints.workers",
                 "4"));
-        assertEquals(new EndpointsConfig(EndpointsMode.VANILLA, Duration.ofSeconds(30), Optional.of("web"), 4), c);
+        assertEquals(
+                new EndpointControllerConfig(EndpointsMode.VANILLA, Duration.ofSeconds(30), Optional.of("web"), 4), c);
     }
 
     @Test
     void defaultsAreHostPortModeInAllNamespaces() {
-        assertEquals(EndpointsConfig.defaults(), EndpointsConfig.fromMap(Map.of()));
+        assertEquals(EndpointControllerConfig.defaults(), EndpointControllerConfig.fromMap(Map.of()));
     }
 
     @Test
     void anUnknownModeIsRejectedNamingTheKey() {
         ConfigException e = assertThrows(
-                ConfigException.class, () -> EndpointsConfig.fromMap(Map.of("endpoints.mode", "hostports")));
+                ConfigException.class, () -> EndpointControllerConfig.fromMap(Map.of("endpoints.mode", "hostports")));
         assertEquals(true, e.getMessage().contains("endpoints.mode"), e.getMessage());
     }
 }

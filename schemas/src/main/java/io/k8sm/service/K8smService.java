@@ -1,0 +1,22 @@
+package io.k8sm.service;
+
+/**
+ * The front door every k8sm service has: one class per service module ({@code SchedulerService},
+ * {@code OfferIngestService}, {@code LauncherService}, {@code EndpointControllerService}) that
+ * {@code k8sm run ...} and the demo start, watch and stop the same way.
+ *
+ * <p>Named {@code K8smService}, not {@code Service}: in the endpoint controller "Service" means a
+ * Kubernetes Service.
+ */
+public interface K8smService extends AutoCloseable {
+
+    /** Starts every part; returns once the service is doing its work. A service starts once. */
+    void start();
+
+    /** True while the service is alive and doing its work: started, not closed, no part failed. */
+    boolean isHealthy();
+
+    /** Stops gracefully; safe to call more than once and after a failed start. */
+    @Override
+    void close();
+}
