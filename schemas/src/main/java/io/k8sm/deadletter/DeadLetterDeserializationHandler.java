@@ -10,12 +10,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka Streams {@code deserialization.exception.handler}: a record that cannot be read is
  * written to the dead-letter topic with its raw bytes, coordinates and reason, and the application
- * CONTINUEs with the next record. If the dead letter itself cannot be written the application FAILs
+ * resumes with the next record. If the dead letter itself cannot be written the application fails
  * rather than lose the record.
  *
- * <p>Kafka Streams 4.1 has no dead-letter support in the handler's response (KIP-1034 lands in
- * 4.2), so the dead letter goes through a separate idempotent producer and is acknowledged before
- * the handler returns: at-least-once, outside the Streams transaction. A crash between the
+ * <p>The dead letter goes through a separate idempotent producer and is acknowledged before the
+ * handler returns: at-least-once, outside the Streams transaction. (Since Kafka Streams 4.2 the
+ * response can carry dead-letter records that Streams sends inside its transaction, KIP-1034;
+ * this handler does not use that yet and answers with an empty list.) A crash between the
  * acknowledgement and the next commit can write the same dead letter twice; its key ({@code
  * topic/partition/offset}) identifies duplicates. See {@link DeadLetterConfig} for keys.
  */
@@ -29,19 +30,19 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
     }
 
     @Override
-    public DeserializationHandlerResponse handle(
+    public Response handleError(
             ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         try {
             DeadLetterPublisher publisher = config.publisher();
             publisher.publishAndWait(publisher.build(record, exception, config.application()), config.timeoutMs());
-            return DeserializationHandlerResponse.CONTINUE;
+            return Response.resume();
         } catch (RuntimeException e) {
             LOG.error(
                     "cannot dead-letter the unreadable record {}; failing so that it is not lost. Record error: {}",
                     DeadLetters.keyFor(record.topic(), record.partition(), record.offset()),
                     exception.getMessage(),
                     e);
-            return DeserializationHandlerResponse.FAIL;
+            return Response.fail();
         }
     }
 }

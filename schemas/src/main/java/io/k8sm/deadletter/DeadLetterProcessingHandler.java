@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka Streams {@code processing.exception.handler}: when a processor throws, the source
  * record's raw bytes (as read from its input topic) go to the dead-letter topic with the reason,
- * prefixed by the processor node, and the application CONTINUEs. Same delivery guarantee and
+ * prefixed by the processor node, and the application resumes. Same delivery guarantee and
  * configuration as {@link DeadLetterDeserializationHandler}.
  */
 public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
@@ -23,7 +23,7 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     }
 
     @Override
-    public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         String where = DeadLetters.keyFor(context.topic(), context.partition(), context.offset());
         try {
             DeadLetterPublisher publisher = config.publisher();
@@ -45,7 +45,7 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
                     + "): "
                     + letter.getReason());
             publisher.publishAndWait(letter, config.timeoutMs());
-            return ProcessingHandlerResponse.CONTINUE;
+            return Response.resume();
         } catch (RuntimeException e) {
             LOG.error(
                     "cannot dead-letter the record {} that failed in processor {}; failing so that it is not lost. Processing error: {}",
@@ -53,7 +53,7 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
                     context.processorNodeId(),
                     exception.getMessage(),
                     e);
-            return ProcessingHandlerResponse.FAIL;
+            return Response.fail();
         }
     }
 }

@@ -3,7 +3,8 @@ package io.k8sm.topics;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.storage.internals.log.LogConfig;
@@ -18,19 +19,16 @@ class TopicConfigsValidByKafkaTest {
     @Test
     void everyTopicsConfigsPassTheBrokersTopicConfigValidation() {
         for (NewTopic topic : TopicCatalogue.defaults().all((short) 1)) {
-            Properties props = new Properties();
-            props.putAll(topic.configs());
+            Map<String, String> props = new HashMap<>(topic.configs());
             assertDoesNotThrow(() -> LogConfig.validate(props), topic.name() + " " + topic.configs());
         }
-        Properties compactDelete = new Properties();
-        compactDelete.put("cleanup.policy", CleanupPolicy.COMPACT_DELETE.config());
+        Map<String, String> compactDelete = Map.of("cleanup.policy", CleanupPolicy.COMPACT_DELETE.config());
         assertDoesNotThrow(() -> LogConfig.validate(compactDelete));
     }
 
     @Test
     void theBrokersValidationRejectsAnUnknownCleanupPolicy() {
-        Properties props = new Properties();
-        props.put("cleanup.policy", "compacted");
+        Map<String, String> props = Map.of("cleanup.policy", "compacted");
         assertThrows(ConfigException.class, () -> LogConfig.validate(props));
     }
 }

@@ -3,7 +3,7 @@ package io.k8sm.sandbox.junit;
 import io.k8sm.sandbox.kafka.EmbeddedKafka;
 import io.k8sm.sandbox.schemaregistry.EmbeddedSchemaRegistry;
 import java.util.Locale;
-import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
