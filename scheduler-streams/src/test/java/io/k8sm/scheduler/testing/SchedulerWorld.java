@@ -21,7 +21,12 @@ import io.k8sm.scheduler.topology.SchedulerStores;
 import io.k8sm.scheduler.topology.SchedulerTopics;
 import io.k8sm.scheduler.topology.SchedulerTopology;
 import io.k8sm.scheduler.topology.StoreSerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -67,6 +72,8 @@ public final class SchedulerWorld implements AutoCloseable {
     public final List<PodAction> actions = new ArrayList<>();
     public final List<KeyValue<String, DeadLetter>> deadLetters = new ArrayList<>();
 
+    private final Path stateDir;
+
     public SchedulerWorld() {
         this(SchedulerSettings.defaults());
     }
@@ -78,6 +85,9 @@ public final class SchedulerWorld implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // A state directory of its own: worlds of parallel builds never share RocksDB files.
+        stateDir = createStateDir();
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(b.build(), p);
         StringSerializer ks = new StringSerializer();
         StringDeserializer kd = new StringDeserializer();
@@ -219,5 +229,18 @@ public final class SchedulerWorld implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createStateDir() {
+        try {
+            return Files.createTempDirectory("k8sm-scheduler-world");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
