@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;

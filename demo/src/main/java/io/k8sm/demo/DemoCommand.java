@@ -1,5 +1,6 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
+import io.k8sm.app.K8smCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
             "The world's settings are written to --settings-file so that 'k8sm tap --config FILE TOPIC' in"
                     + " another terminal watches it (use --stay to keep it up after the summary)."
         })
-public class DemoCommand implements Callable<Integer> {
+public class DemoCommand implements Callable<Integer>, K8smCommand {
 
     @Option(
             names = "--pods",
