@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,7 +91,8 @@ final class DemoRun implements AutoCloseable {
         }
     }
 
-    Summary run(int pods, int flaky, int huge, Duration timeout) throws Exception {
+    /** Runs until every pod is where it should be, the timeout, or {@code stopping} says so (SIGTERM). */
+    Summary run(int pods, int flaky, int huge, Duration timeout, BooleanSupplier stopping) throws Exception {
         KubernetesClient k8s = pipeline.kubernetes();
         watchPods(k8s);
         follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
@@ -118,7 +120,7 @@ final class DemoRun implements AutoCloseable {
         int target = pods;
         long deadline = t0 + timeout.toNanos();
         long nextPrint = 0;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !stopping.getAsBoolean()) {
             int running = runningAt.size();
             if (System.nanoTime() >= nextPrint) {
                 out.printf(
@@ -136,7 +138,9 @@ final class DemoRun implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
+        if (!stopping.getAsBoolean()) {
+            Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
+        }
         List<Long> latencies = new ArrayList<>();
         runningAt.forEach((pod, at) ->
                 latencies.add(Duration.ofNanos(at - submittedAt.get(pod)).toMillis()));
