@@ -44,7 +44,7 @@ class PipelineRestartTest {
             pipeline.kubernetes()
                     .pods()
                     .inNamespace("default")
-                    .resource(DemoRun.pod("batch-" + (100 + i), 2 + 4 * i))
+                    .resource(DemoPods.pod("batch-" + (100 + i), 2 + 4 * i))
                     .create();
         }
     }
