@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /** One subscription's RecordIO event stream on its open HTTP exchange: length-prefixed JSON or protobuf records. */
 final class EventStream {
     private static final Logger LOG = LoggerFactory.getLogger(MesosMasterSimulator.class);
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
 
     static byte[] frame(byte[] record) {
         byte[] len = (record.length + "\n").getBytes(StandardCharsets.US_ASCII);
