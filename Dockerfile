@@ -1,5 +1,7 @@
-# The k8sm image: the same runnable as ./k8sm. Build the jars first (./mvnw -q -DskipTests package),
-# then: docker build -t k8sm:0.1.0 .
+# The k8sm image: the production distribution only — app/target/k8sm-app.jar and its runtime
+# dependencies (app/target/lib), with no embedded world, JUnit, Testcontainers, broker or mock server
+# (the demo is the separate demo module and runs from a clone). Build the jars first
+# (./mvnw -q -DskipTests package), then: docker build -t k8sm:0.1.0 .
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/k8sm
 COPY app/target/lib/ lib/

@@ -3,8 +3,8 @@ package io.k8sm.app;
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
-import io.k8sm.app.demo.DemoCommand;
 import io.k8sm.app.run.RunCommand;
+import java.util.ServiceLoader;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         versionProvider = VersionCommand.Provider.class,
         description = {"The Kubernetes-Mesos scheduler, event-sourced on Apache Kafka.", ""},
         subcommands = {
-            DemoCommand.class,
+            DemoNotIncluded.class,
             RunCommand.class,
             VersionCommand.class,
             TopicsCommand.class,
@@ -68,6 +68,11 @@ public final class K8sm implements Runnable {
             System.setProperty("log4j2.configurationFile", "classpath:k8sm-log4j2.xml");
         }
         CommandLine cl = new CommandLine(new K8sm());
+        for (K8smCommand extra : ServiceLoader.load(K8smCommand.class)) {
+            CommandLine sub = new CommandLine(extra);
+            cl.getCommandSpec().removeSubcommand(sub.getCommandName());
+            cl.addSubcommand(sub.getCommandName(), sub);
+        }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
                 commandLine.getErr().println("k8sm: " + ex.getMessage());

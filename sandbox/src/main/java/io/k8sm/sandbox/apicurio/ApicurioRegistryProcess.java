@@ -4,12 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -70,7 +64,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final int PORT_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
 
     private final Process process;
     private final int port;
@@ -111,82 +104,17 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
      *     but names nothing usable: an explicit setting that is wrong must not be silently ignored
      */
     public static Optional<Path> locateRunner() {
-        String explicit = System.getProperty(RUNNER_PROPERTY);
-        String source = "system property " + RUNNER_PROPERTY;
-        if (explicit == null || explicit.isBlank()) {
-            explicit = System.getenv(RUNNER_ENV);
-            source = "environment variable " + RUNNER_ENV;
-        }
-        if (explicit != null && !explicit.isBlank()) {
-            Path given = Paths.get(explicit.trim()).toAbsolutePath().normalize();
-            Optional<Path> jar = runnerAt(given);
-            if (jar.isEmpty()) {
-                throw new ApicurioRunnerMissingException("The "
-                        + source
-                        + " names "
-                        + given
-                        + ", which is neither a *-runner.jar (with lib/"
-                        + " beside it) nor a directory holding one. "
-                        + BUILD_HINT);
-            }
-            return jar;
-        }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path target = dir.resolve(TOOL_DIR).resolve("target");
-            if (Files.isDirectory(target)) {
-                Optional<Path> jar = runnerAt(target);
-                if (jar.isPresent()) {
-                    return jar;
-                }
-            }
-        }
-        return Optional.empty();
+        return ApicurioRunners.locate();
     }
 
     /** The runner jar, or an exception that says how to build it. */
     public static Path requireRunner() {
-        return locateRunner()
-                .orElseThrow(() -> new ApicurioRunnerMissingException("No Apicurio Registry runner found: looked at -D"
-                        + RUNNER_PROPERTY
-                        + ", $"
-                        + RUNNER_ENV
-                        + " and "
-                        + TOOL_DIR
-                        + "/target in "
-                        + Paths.get("").toAbsolutePath()
-                        + " and its parents. "
-                        + BUILD_HINT));
+        return ApicurioRunners.require();
     }
 
     /** A runner jar at {@code path}: the jar itself, a legacy-jar target dir, or a fast-jar dir. */
     static Optional<Path> runnerAt(Path path) {
-        if (Files.isRegularFile(path)) {
-            return path.getFileName().toString().endsWith(".jar") ? Optional.of(path) : Optional.empty();
-        }
-        if (!Files.isDirectory(path)) {
-            return Optional.empty();
-        }
-        Path fastJar = path.resolve("quarkus-app").resolve("quarkus-run.jar");
-        if (Files.isRegularFile(path.resolve("quarkus-run.jar"))) {
-            return Optional.of(path.resolve("quarkus-run.jar"));
-        }
-        if (Files.isRegularFile(fastJar)) {
-            return Optional.of(fastJar);
-        }
-        if (!Files.isDirectory(path.resolve("lib"))) {
-            return Optional.empty();
-        }
-        Path newest = null;
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(path, "*-runner.jar")) {
-            for (Path jar : jars) {
-                if (newest == null || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(newest)) > 0) {
-                    newest = jar;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + path + " for an Apicurio runner jar", e);
-        }
-        return Optional.ofNullable(newest);
+        return ApicurioRunners.at(path);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -401,75 +329,13 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 // nothing to do: the child simply keeps an open stdin
             }
             try {
-                awaitReady(child, chosenPort, log);
+                ApicurioReadiness.await(child, chosenPort, log, startupTimeout);
             } catch (RuntimeException | Error e) {
                 stop(child);
                 throw e;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             return new ApicurioRegistryProcess(child, chosenPort, jar, log, took);
-        }
-
-        private void awaitReady(Process child, int chosenPort, Path log) {
-            URI probe = URI.create("http://127.0.0.1:" + chosenPort + CONFLUENT_API_PATH + "/subjects");
-            HttpClient http = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(1))
-                    .build();
-            HttpRequest request = HttpRequest.newBuilder(probe)
-                    .timeout(Duration.ofSeconds(2))
-                    .GET()
-                    .build();
-            long deadline = System.nanoTime() + startupTimeout.toNanos();
-            String lastAnswer = "no answer yet";
-            while (true) {
-                if (!child.isAlive()) {
-                    String tail = tail(log);
-                    String message = "Apicurio Registry ("
-                            + log.getFileName()
-                            + ") exited with code "
-                            + child.exitValue()
-                            + " before answering "
-                            + probe
-                            + ". Log tail:\n"
-                            + tail;
-                    if (tail.contains("seems to be in use")
-                            || tail.contains("Address already in use")
-                            || tail.contains("Port already bound")) {
-                        throw new PortTakenException(message);
-                    }
-                    throw new ApicurioStartupException(message);
-                }
-                try {
-                    HttpResponse<Void> answer = http.send(request, HttpResponse.BodyHandlers.discarding());
-                    if (answer.statusCode() == 200) {
-                        return;
-                    }
-                    lastAnswer = "HTTP " + answer.statusCode();
-                } catch (IOException e) {
-                    lastAnswer = e.toString();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ApicurioStartupException("Interrupted while waiting for " + probe, e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new ApicurioStartupException("Apicurio Registry did not answer 200 on "
-                            + probe
-                            + " within "
-                            + startupTimeout.toSeconds()
-                            + " s (last: "
-                            + lastAnswer
-                            + "). Log "
-                            + log
-                            + ", tail:\n"
-                            + tail(log));
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ApicurioStartupException("Interrupted while waiting for " + probe, e);
-                }
-            }
         }
     }
 
@@ -479,15 +345,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free local port for Apicurio Registry", e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log + ": " + e + ")";
         }
     }
 
@@ -513,7 +370,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         }
     }
 
-    private static final class PortTakenException extends ApicurioStartupException {
+    static final class PortTakenException extends ApicurioStartupException {
         private static final long serialVersionUID = 1L;
 
         PortTakenException(String message) {

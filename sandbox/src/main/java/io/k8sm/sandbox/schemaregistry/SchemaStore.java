@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,19 +16,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +78,7 @@ final class SchemaStore implements AutoCloseable {
         Map<String, Object> common = new HashMap<>();
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         common.putAll(clientOverrides);
-        ensureTopic(common, topic);
+        SchemaTopic.ensure(common, topic, LOAD_TIMEOUT);
 
         Map<String, Object> p = new HashMap<>(common);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -106,63 +97,8 @@ final class SchemaStore implements AutoCloseable {
         return store;
     }
 
-    private static void ensureTopic(Map<String, Object> common, String topic) {
-        try (Admin admin = Admin.create(common)) {
-            NewTopic t = new NewTopic(topic, Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(t)).all().get(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Created the schema topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException(
-                        "Cannot create the schema topic '"
-                                + topic
-                                + "' on "
-                                + common.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                                + ": "
-                                + e.getCause(),
-                        e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "Creating the schema topic '" + topic + "' timed out after " + LOAD_TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating the schema topic '" + topic + "'", e);
-        }
-    }
-
     private void load(Map<String, Object> common) {
-        Map<String, Object> c = new HashMap<>(common);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        TopicPartition tp = new TopicPartition(topic, 0);
-        int records = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), LOAD_TIMEOUT).get(tp);
-            Instant deadline = Instant.now().plus(LOAD_TIMEOUT);
-            while (consumer.position(tp, LOAD_TIMEOUT) < end) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("Reading the schema topic '"
-                            + topic
-                            + "' to offset "
-                            + end
-                            + " did not finish within "
-                            + LOAD_TIMEOUT
-                            + " (at "
-                            + consumer.position(tp)
-                            + ")");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
-                    records++;
-                }
-            }
-        }
+        int records = SchemaTopic.readAll(common, topic, LOAD_TIMEOUT, this::apply);
         log.info(
                 "Schema topic {} loaded: {} records, {} schemas, {} subjects, max id {}",
                 topic,

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.config.K8smConfig;

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -72,7 +72,7 @@ class PipelineEndToEndTest {
         pipeline.kubernetes()
                 .pods()
                 .inNamespace("default")
-                .resource(DemoRun.pod("web-0", 0))
+                .resource(DemoPods.pod("web-0", 0))
                 .create();
         Pod pod = awaitPod("web-0", PipelineEndToEndTest::running, Duration.ofSeconds(60));
         String host = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/bindingHost");
@@ -87,7 +87,7 @@ class PipelineEndToEndTest {
         pipeline.kubernetes()
                 .pods()
                 .inNamespace("default")
-                .resource(DemoRun.pod("batch-7", 7))
+                .resource(DemoPods.pod("batch-7", 7))
                 .create();
         String firstTask = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -131,7 +131,7 @@ class PipelineEndToEndTest {
                         .endSpec()
                         .build())
                 .create();
-        k8s.pods().inNamespace("default").resource(DemoRun.pod("api-1", 1)).create();
+        k8s.pods().inNamespace("default").resource(DemoPods.pod("api-1", 1)).create();
         Pod pod = awaitPod("api-1", PipelineEndToEndTest::running, Duration.ofSeconds(60));
         String hostPort = pod.getMetadata().getAnnotations().get("k8s.mesosphere.io/port_TCP_9000");
         assertNotNull(hostPort, "wildcard host port annotation");

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,7 +51,7 @@ class PipelineFailedLaunchTest {
         pipeline.kubernetes()
                 .pods()
                 .inNamespace("default")
-                .resource(DemoRun.pod("batch-9", 9))
+                .resource(DemoPods.pod("batch-9", 9))
                 .create();
         SimulatedTask first = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -85,7 +85,7 @@ class PipelineFailedLaunchTest {
         var pod = pipeline.kubernetes()
                 .pods()
                 .inNamespace("default")
-                .resource(DemoRun.pod("batch-11", 11))
+                .resource(DemoPods.pod("batch-11", 11))
                 .create();
         io.k8sm.avro.PodSnapshot snapshot = io.k8sm.launcher.source.PodSnapshots.from(pod);
         var props = pipeline.world().config().kafkaProperties();

@@ -1,11 +1,6 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
-import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -29,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,21 +86,22 @@ final class DemoRun implements AutoCloseable {
         }
     }
 
-    Summary run(int pods, int flaky, int huge, Duration timeout) throws Exception {
+    /** Runs until every pod is where it should be, the timeout, or {@code stopping} says so (SIGTERM). */
+    Summary run(int pods, int flaky, int huge, Duration timeout, BooleanSupplier stopping) throws Exception {
         KubernetesClient k8s = pipeline.kubernetes();
         watchPods(k8s);
         follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
         follow(Topic.LAUNCHER_EVENTS, LauncherEvent.class, this::onLauncherEvent);
         follow(Topic.DEAD_LETTERS, io.k8sm.avro.DeadLetter.class, r -> deadLetters++);
-        createServices(k8s);
+        DemoPods.createServices(k8s);
         writeCorruptPodRecord();
 
         List<Pod> all = new ArrayList<>();
         for (int i = 0; i < pods; i++) {
-            all.add(pod(podName(i, flaky), i));
+            all.add(DemoPods.pod(DemoPods.podName(i, flaky), i));
         }
         for (int i = 0; i < huge; i++) {
-            all.add(hugePod(HUGE + i));
+            all.add(DemoPods.hugePod(HUGE + i));
         }
         long t0 = System.nanoTime();
         for (Pod p : all) {
@@ -114,11 +111,11 @@ final class DemoRun implements AutoCloseable {
         out.printf(
                 "Submitted %d pods (%d with a fixed host port, %d with wildcard host ports, %d whose first launch"
                         + " fails before binding, %d too big for any agent)%n",
-                all.size(), pods / 20 + (pods % 20 > 0 ? 1 : 0), countWildcard(pods), flaky, huge);
+                all.size(), pods / 20 + (pods % 20 > 0 ? 1 : 0), DemoPods.countWildcard(pods), flaky, huge);
         int target = pods;
         long deadline = t0 + timeout.toNanos();
         long nextPrint = 0;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !stopping.getAsBoolean()) {
             int running = runningAt.size();
             if (System.nanoTime() >= nextPrint) {
                 out.printf(
@@ -136,7 +133,9 @@ final class DemoRun implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
+        if (!stopping.getAsBoolean()) {
+            Thread.sleep(1500); // let the endpoint controller catch up with the last Ready pods
+        }
         List<Long> latencies = new ArrayList<>();
         runningAt.forEach((pod, at) ->
                 latencies.add(Duration.ofNanos(at - submittedAt.get(pod)).toMillis()));
@@ -162,126 +161,6 @@ final class DemoRun implements AutoCloseable {
         Set<String> s = new HashSet<>(eventsByPod.get(SchedulerEventKind.FAILED_SCHEDULING));
         s.removeAll(eventsByPod.get(SchedulerEventKind.SCHEDULED));
         return s.size();
-    }
-
-    private static int countWildcard(int pods) {
-        int n = 0;
-        for (int i = 0; i < pods; i++) {
-            if (i % 20 != 0 && i % 4 == 1) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String podName(int i, int flaky) {
-        return i < flaky ? FLAKY + i : (i % 20 == 0 ? "web-" : i % 4 == 1 ? "api-" : "batch-") + i;
-    }
-
-    /**
-     * Pod i: cpu 0.25–1, mem 64–256 MB; every 20th has host port 8080 (fixed), every 4th wildcard
-     * ports.
-     */
-    static Pod pod(String name, int i) {
-        String app = name.startsWith("web-") ? "web" : name.startsWith("api-") ? "api" : "batch";
-        PodBuilder b = new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .addToLabels("app", app)
-                .endMetadata();
-        var c = b.withNewSpec()
-                .withSchedulerName("k8sm")
-                .addNewContainer()
-                .withName("app")
-                .withImage("nginx:1.27")
-                .withNewResources()
-                .addToLimits("cpu", new Quantity(String.valueOf(0.25 * (1 + i % 4))))
-                .addToLimits("memory", new Quantity((64 << (i % 3)) + "Mi"))
-                .endResources();
-        if (app.equals("web")) {
-            c.addToPorts(new ContainerPortBuilder()
-                    .withName("http")
-                    .withContainerPort(8080)
-                    .withHostPort(8080)
-                    .withProtocol("TCP")
-                    .build());
-        } else if (app.equals("api")) {
-            c.addToPorts(
-                    new ContainerPortBuilder()
-                            .withName("grpc")
-                            .withContainerPort(9000)
-                            .withHostPort(0)
-                            .withProtocol("TCP")
-                            .build(),
-                    new ContainerPortBuilder()
-                            .withName("metrics")
-                            .withContainerPort(9100)
-                            .withHostPort(0)
-                            .withProtocol("TCP")
-                            .build());
-        }
-        return c.endContainer().endSpec().build();
-    }
-
-    private static Pod hugePod(String name) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .addToLabels("app", "huge")
-                .endMetadata()
-                .withNewSpec()
-                .withSchedulerName("k8sm")
-                .addNewContainer()
-                .withName("app")
-                .withImage("nginx:1.27")
-                .withNewResources()
-                .addToLimits("cpu", new Quantity("64"))
-                .addToLimits("memory", new Quantity("1Gi"))
-                .endResources()
-                .endContainer()
-                .endSpec()
-                .build();
-    }
-
-    private static void createServices(KubernetesClient k8s) {
-        k8s.services()
-                .inNamespace("default")
-                .resource(new ServiceBuilder()
-                        .withNewMetadata()
-                        .withName("web")
-                        .withNamespace("default")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addToSelector("app", "web")
-                        .addNewPort()
-                        .withName("http")
-                        .withPort(80)
-                        .withTargetPort(new IntOrString("http"))
-                        .withProtocol("TCP")
-                        .endPort()
-                        .endSpec()
-                        .build())
-                .create();
-        k8s.services()
-                .inNamespace("default")
-                .resource(new ServiceBuilder()
-                        .withNewMetadata()
-                        .withName("api")
-                        .withNamespace("default")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addToSelector("app", "api")
-                        .addNewPort()
-                        .withName("grpc")
-                        .withPort(9000)
-                        .withTargetPort(new IntOrString(9000))
-                        .withProtocol("TCP")
-                        .endPort()
-                        .endSpec()
-                        .build())
-                .create();
     }
 
     /** A record no reader can decode: the scheduler must dead-letter it and go on. */

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.config.ConfigSources;

@@ -1,4 +1,4 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +44,7 @@ class PipelineRestartTest {
             pipeline.kubernetes()
                     .pods()
                     .inNamespace("default")
-                    .resource(DemoRun.pod("batch-" + (100 + i), 2 + 4 * i))
+                    .resource(DemoPods.pod("batch-" + (100 + i), 2 + 4 * i))
                     .create();
         }
     }

@@ -1,12 +1,10 @@
-package io.k8sm.app.demo;
+package io.k8sm.demo;
 
+import io.k8sm.app.K8smCommand;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +21,7 @@ import picocli.CommandLine.Option;
             "The world's settings are written to --settings-file so that 'k8sm tap --config FILE TOPIC' in"
                     + " another terminal watches it (use --stay to keep it up after the summary)."
         })
-public class DemoCommand implements Callable<Integer> {
+public class DemoCommand implements Callable<Integer>, K8smCommand {
 
     @Option(
             names = "--pods",
@@ -100,10 +98,12 @@ public class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         long t0 = System.nanoTime();
         out.println("k8sm demo: starting the embedded world ...");
-        Path state = Files.createTempDirectory("k8sm-demo-state");
-        try (DemoWorld world = DemoWorld.start(dataDir, kafkaPort, registryPort, settingsFile);
+        // closed last: after the world, so that a SIGTERM waits for it and the state dir goes with it
+        try (DemoShutdown shutdown = DemoShutdown.install();
+                DemoWorld world = DemoWorld.start(dataDir, kafkaPort, registryPort, settingsFile);
                 Pipeline pipeline = Pipeline.create(
-                                world, Pipeline.Options.defaults(state).withAgents(agents))
+                                world,
+                                Pipeline.Options.defaults(shutdown.stateDir()).withAgents(agents))
                         .startAll();
                 DemoRun run = new DemoRun(pipeline, out)) {
             out.printf(
@@ -117,7 +117,7 @@ public class DemoCommand implements Callable<Integer> {
                     "  mesos       %s (%d simulated agents)%n", pipeline.mesos().schedulerUri(), agents);
             out.printf("  services    scheduler, offer-ingest, launcher, endpoint-controller%n");
             out.printf("  settings    %s%n%n", world.configFile());
-            DemoRun.Summary s = run.run(pods, flaky, huge, Duration.ofSeconds(timeoutSeconds));
+            DemoRun.Summary s = run.run(pods, flaky, huge, Duration.ofSeconds(timeoutSeconds), shutdown::stopRequested);
             out.println();
             out.printf("Summary after %.1f s:%n", (System.nanoTime() - t0) / 1e9);
             out.printf("  submitted      %d pods (+1 corrupt record)%n", s.submitted());
@@ -137,34 +137,13 @@ public class DemoCommand implements Callable<Integer> {
             out.println("  ./k8sm tap --config " + cfg + " task-registry --from-beginning");
             out.println("  ./k8sm tap --config " + cfg + " mesos-calls --from-beginning --limit 5");
             out.println("  ./k8sm tap --config " + cfg + " dead-letters --from-beginning");
-            if (stay) {
+            if (stay && !shutdown.stopRequested()) {
                 out.println();
                 out.println("The world stays up; Ctrl-C stops it.");
                 out.flush();
-                awaitShutdown();
+                shutdown.awaitStopRequest();
             }
             return s.complete() ? 0 : 1;
-        }
-    }
-
-    private static void awaitShutdown() throws InterruptedException {
-        CountDownLatch latch = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            latch.countDown();
-                            try {
-                                closed.await(20, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "k8sm-demo-shutdown"));
-        try {
-            latch.await();
-        } finally {
-            closed.countDown();
         }
     }
 }

@@ -1,8 +1,9 @@
-package io.k8sm.app;
+package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k8sm.app.K8sm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class DemoCommandTest {
     @Test
     void demoRunsThePipelineReschedulesFlakyPodsAndReportsASummary(@TempDir Path dir) throws Exception {
         Path settings = dir.resolve("demo.properties");
-        CommandLineTest.Run r = CommandLineTest.k8sm(
+        Cli.Run r = Cli.k8sm(
                 "demo",
                 "--pods",
                 "12",
@@ -40,8 +41,16 @@ class DemoCommandTest {
 
     @Test
     void demoRefusesNonsenseCounts() {
-        CommandLineTest.Run r = CommandLineTest.k8sm("demo", "--pods", "0");
+        Cli.Run r = Cli.k8sm("demo", "--pods", "0");
         assertEquals(K8sm.EXIT_CONFIG, r.exit());
         assertTrue(r.err().contains("--pods"), r.err());
+    }
+
+    @Test
+    void demoHelpIsTheRealCommandsHelp() {
+        Cli.Run r = Cli.k8sm("demo", "--help");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Usage: k8sm demo"), r.out());
+        assertTrue(r.out().contains("--pods"), r.out());
     }
 }
