@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,7 @@ class ArchitectureRulesCanFailTest {
         assertTrue(result.hasViolation());
         String report = String.join("\n", result.getFailureReport().getDetails());
         assertTrue(report.contains(LauncherReachesIntoScheduler.class.getName()), report);
-        assertTrue(report.contains("io.k8sm.scheduler.SchedulerSettings"), report);
+        assertTrue(report.contains("io.k8sm.scheduler.settings.SchedulerSettings"), report);
         // and check(), what the build runs, throws
         assertThrows(
                 AssertionError.class,

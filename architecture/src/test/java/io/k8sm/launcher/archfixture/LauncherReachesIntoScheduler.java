@@ -1,6 +1,6 @@
 package io.k8sm.launcher.archfixture;
 
-import io.k8sm.scheduler.SchedulerSettings;
+import io.k8sm.scheduler.settings.SchedulerSettings;
 
 /**
  * A fixture that breaks the service rule on purpose: a class in a launcher package that imports the scheduler.
