@@ -24,7 +24,7 @@ class PodStatusWriterClockTest {
 
     @Test
     void theConditionsOfARunningPodCarryTheInjectedClocksTime() {
-        client.pods()
+        String uid = client.pods()
                 .inNamespace("default")
                 .resource(new PodBuilder()
                         .withNewMetadata()
@@ -33,9 +33,11 @@ class PodStatusWriterClockTest {
                         .withUid("uid-1")
                         .endMetadata()
                         .build())
-                .create();
+                .create()
+                .getMetadata()
+                .getUid(); // the API server's uid, which the writer checks
         PodStatusWriter writer = new PodStatusWriter(client, Clock.fixed(FIXED, ZoneOffset.UTC));
-        LaunchedTask task = new LaunchedTask("t1", "default", "web-1", "uid-1", "agent-1", "agent-01", Map.of());
+        LaunchedTask task = new LaunchedTask("t1", "default", "web-1", uid, "agent-1", "agent-01", Map.of());
 
         writer.apply(
                 task,
