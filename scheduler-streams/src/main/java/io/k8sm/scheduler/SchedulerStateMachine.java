@@ -9,14 +9,17 @@ import io.k8sm.avro.Offer;
 import io.k8sm.avro.OfferRescinded;
 import io.k8sm.avro.Subscribed;
 import io.k8sm.avro.TaskStatus;
+import io.k8sm.scheduler.lifecycle.DeletionGuard;
 import io.k8sm.scheduler.lifecycle.PodIntake;
 import io.k8sm.scheduler.lifecycle.TaskLifecycle;
+import io.k8sm.scheduler.lifecycle.TaskTransitions;
 import io.k8sm.scheduler.matching.Matcher;
 import io.k8sm.scheduler.offers.OfferBook;
 import io.k8sm.scheduler.outputs.Decisions;
 import io.k8sm.scheduler.outputs.SchedulerOutput;
 import io.k8sm.scheduler.queue.SchedulingRound;
 import io.k8sm.scheduler.reconciliation.Reconciler;
+import io.k8sm.scheduler.reconciliation.RejectedCalls;
 import io.k8sm.scheduler.registry.TaskRegistry;
 import io.k8sm.scheduler.settings.SchedulerSettings;
 import io.k8sm.scheduler.state.Meta;
@@ -47,18 +50,21 @@ public final class SchedulerStateMachine {
     private final PodIntake intake;
     private final TaskLifecycle lifecycle;
     private final Reconciler reconciler;
+    private final RejectedCalls rejected;
 
     public SchedulerStateMachine(SchedulerSettings settings, SchedulerState state, Matcher matcher) {
         this.state = state;
         this.out = new Decisions(state.meta(), settings.refuseSeconds());
         TaskRegistry registry = new TaskRegistry(
                 state.tasks(), state.podIndex(), state.finishedRing(), state.meta(), settings.finishedRetained(), out);
-        this.offers = new OfferBook(state.offers(), out, settings);
+        this.offers = new OfferBook(state.offers(), state.meta(), out, settings);
         this.round = new SchedulingRound(
                 state.queue(), state.pods(), state.meta(), registry, offers, matcher, out, settings);
-        this.lifecycle = new TaskLifecycle(state.pods(), registry, round, out);
-        this.intake = new PodIntake(state.pods(), registry, round, lifecycle, out, settings);
         this.reconciler = new Reconciler(state.reconcilePending(), state.meta(), registry, out, settings);
+        this.rejected = new RejectedCalls(state.meta(), registry, reconciler, out, settings);
+        DeletionGuard guard = new DeletionGuard(state.meta(), registry, out, settings.deletionBudget());
+        this.lifecycle = new TaskLifecycle(state.pods(), registry, round, guard, reconciler, out);
+        this.intake = new PodIntake(state.pods(), registry, round, lifecycle, out, settings);
     }
 
     /**
@@ -87,16 +93,17 @@ public final class SchedulerStateMachine {
         if (input instanceof SchedulerInput.PodUpdate p) {
             intake.onPod(p.podKey(), p.pod(), now);
         } else if (input instanceof SchedulerInput.OfferUpdate o) {
-            newOffer = onOffer(o.event().getEvent(), now);
+            newOffer = onOffer(o.event().getEvent(), timestamp, now);
         } else if (input instanceof SchedulerInput.StatusUpdate s) {
             onStatus(s.status(), now);
         } else if (input instanceof SchedulerInput.FrameworkUpdate f) {
-            onFramework(f.event().getEvent(), now);
+            onFramework(f.event().getEvent(), timestamp, now);
         } else if (input instanceof SchedulerInput.LauncherUpdate l) {
             lifecycle.onLauncher(l.event(), now);
         }
         round.schedule(now, newOffer);
         reconciler.reconcile(now);
+        rejected.retry(now);
     }
 
     /** The scheduler's now: the latest event time seen (a clock tick's own time for ticks). */
@@ -111,27 +118,33 @@ public final class SchedulerStateMachine {
     }
 
     /** A new offer (true when live), or a rescind: the offer is gone and the tasks holding it roll back. */
-    private boolean onOffer(Object event, long now) {
+    private boolean onOffer(Object event, long recordTime, long now) {
         if (event instanceof OfferRescinded r) {
             offers.rescind(r.getOfferId(), now);
             round.rollBackHolders(r.getOfferId(), now, "offer " + r.getOfferId() + " was rescinded");
             return false;
         }
-        return offers.onOffer((Offer) event, now);
+        return offers.onOffer((Offer) event, recordTime, now);
     }
 
     private void onStatus(TaskStatus s, long now) {
         lifecycle.acknowledge(s);
         reconciler.heardFrom(s.getTaskId());
+        TaskTransitions.Event e = TaskTransitions.Event.of(s.getState());
+        if (e == TaskTransitions.Event.TASK_ENDED || e == TaskTransitions.Event.TASK_FINISHED) {
+            rejected.ended(s.getTaskId());
+        }
         lifecycle.onStatus(s, now);
     }
 
-    private void onFramework(Object ev, long now) {
+    private void onFramework(Object ev, long recordTime, long now) {
         if (ev instanceof Subscribed) {
+            offers.newEpoch(recordTime, now);
             reconciler.subscribed(now);
         } else if (ev instanceof Disconnected || ev instanceof MesosError) {
             log.warn("framework disconnected ({}); every offer dropped", ev);
             reconciler.disconnected();
+            offers.newEpoch(recordTime, now);
             offers.drop(now, null);
         } else if (ev instanceof AgentLost a) {
             log.warn("agent {} ({}) lost; its offers dropped", a.getAgentId(), a.getHostname());
@@ -143,12 +156,7 @@ public final class SchedulerStateMachine {
                     x.getAgentId(),
                     x.getStatus());
         } else if (ev instanceof CallRejected c) {
-            log.warn(
-                    "Mesos call {} ({}) rejected: {} {}",
-                    c.getCallId(),
-                    c.getCallType(),
-                    c.getHttpStatus(),
-                    c.getReason());
+            rejected.onRejected(c, now);
         }
     }
 }

@@ -52,6 +52,9 @@ import picocli.CommandLine.Command;
             "  scheduler.default.container.cpus=0.25",
             "  scheduler.default.container.mem.mb=64",
             "  scheduler.finished.retained=1024",
+            "  scheduler.deletion.guard.max.share=0.1       (bound pods deleted per window without an operator)",
+            "  scheduler.deletion.guard.window.ms=600000",
+            "  scheduler.deletion.guard.min.count=3",
             "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
         })
 public class RunScheduler extends RunService<SchedulerConfig> {

@@ -74,6 +74,10 @@ public final class PodIntake {
             return;
         }
         if (task != null) {
+            if (task.getDeletionHeld() != null && DeletionGuard.released(pod.getAnnotations())) {
+                lifecycle.deletionReleased(task, now);
+                return;
+            }
             adoptAnnotatedTask(podKey, task, pod, now);
             return; // an update never replaces the task's pod; the snapshot store has the latest
         }

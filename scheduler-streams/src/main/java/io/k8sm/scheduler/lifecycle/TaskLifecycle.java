@@ -13,6 +13,7 @@ import io.k8sm.scheduler.lifecycle.TaskTransitions.Event;
 import io.k8sm.scheduler.lifecycle.TaskTransitions.Rule;
 import io.k8sm.scheduler.outputs.Decisions;
 import io.k8sm.scheduler.queue.SchedulingRound;
+import io.k8sm.scheduler.reconciliation.Reconciler;
 import io.k8sm.scheduler.registry.PodChecks;
 import io.k8sm.scheduler.registry.TaskRegistry;
 import io.k8sm.scheduler.registry.Tasks;
@@ -32,12 +33,22 @@ public final class TaskLifecycle {
     private final Kv<String, PodSnapshot> pods;
     private final TaskRegistry registry;
     private final SchedulingRound round;
+    private final DeletionGuard guard;
+    private final Reconciler reconciler;
     private final Decisions out;
 
-    public TaskLifecycle(Kv<String, PodSnapshot> pods, TaskRegistry registry, SchedulingRound round, Decisions out) {
+    public TaskLifecycle(
+            Kv<String, PodSnapshot> pods,
+            TaskRegistry registry,
+            SchedulingRound round,
+            DeletionGuard guard,
+            Reconciler reconciler,
+            Decisions out) {
         this.pods = pods;
         this.registry = registry;
         this.round = round;
+        this.guard = guard;
+        this.reconciler = reconciler;
         this.out = out;
     }
 
@@ -76,15 +87,60 @@ public final class TaskLifecycle {
         fire(task, task.getId(), new Cause(Event.POD_DELETED, null, why), now);
     }
 
+    /** An operator released the held deletion of the task's pod. */
+    public void deletionReleased(RegistryTask task, long now) {
+        fire(task, task.getId(), new Cause(Event.DELETION_RELEASED, null, "released by an operator"), now);
+    }
+
     private void fire(RegistryTask task, String taskId, Cause cause, long now) {
         Rule rule = TaskTransitions.next(task, cause.event(), cause.status());
         for (Effect effect : rule.effects()) {
+            if (effect == Effect.GUARD_DELETION) {
+                if (!guard.allow(task, detail(cause.status()), now)) {
+                    return; // held: the rest of the row waits for an operator's word
+                }
+                continue;
+            }
             execute(effect, task, taskId, cause, now);
         }
     }
 
     private void execute(Effect effect, RegistryTask task, String taskId, Cause c, long now) {
         switch (effect) {
+            case GUARD_DELETION -> throw new IllegalStateException("GUARD_DELETION is the row's, not an effect's");
+            case CONFIRM_BY_RECONCILE -> {
+                TaskStatus s = c.status();
+                log.warn(
+                        "pod {} task {}: {} {} without a uuid before STARTING; maybe the echo of a replayed ACCEPT:"
+                                + " reconciling the task to confirm",
+                        task.getPodKey(),
+                        taskId,
+                        s.getState(),
+                        s.getReason());
+                reconciler.confirm(taskId, Tasks.agentId(task), now);
+            }
+            case CLEAR_HOLD -> {
+                RegistryTask current = registry.byId(taskId); // after the row's earlier effects
+                registry.store(Tasks.edit(current, now).setDeletionHeld(null).build());
+                event(
+                        task,
+                        SchedulerEventType.RECONCILED,
+                        "the task runs after all; its held deletion is dropped",
+                        now);
+            }
+            case RELEASE_HELD -> {
+                RegistryTask t = Tasks.edit(task, now).setDeletionHeld(null).build();
+                registry.remove(t);
+                PodSnapshot pod = pods.get(task.getPodKey());
+                if (pod != null && pod.getUid().equals(task.getPodUid())) {
+                    out.deletePod(
+                            task.getPodKey(),
+                            pod.getUid(),
+                            "held deletion released by an operator (" + task.getDeletionHeld() + ")");
+                }
+                log.info("pod {} task {}: held deletion released by an operator", task.getPodKey(), taskId);
+                event(t, SchedulerEventType.DELETED, "held deletion released by an operator", now);
+            }
             case FORGET_POD -> {
                 registry.unindex(task);
                 round.dequeue(task.getPodKey());
@@ -227,7 +283,7 @@ public final class TaskLifecycle {
             out.event(podKey, next.getId(), SchedulerEventType.INVALID, message, null, now);
             return;
         }
-        round.enqueue(podKey, now);
+        round.enqueueAfterFailures(podKey, now, t.getAttempt());
         log.info("pod {} still unbound after task {} ended; rescheduling as task {}", podKey, t.getId(), next.getId());
         String message = "task " + t.getId() + " ended before the pod was bound (was assigned to " + Tasks.host(t)
                 + "); scheduling again";
@@ -243,6 +299,9 @@ public final class TaskLifecycle {
     }
 
     private static String detail(TaskStatus s) {
+        if (s == null) {
+            return "";
+        }
         return s.getState()
                 + (s.getReason() == null ? "" : " (" + s.getReason() + ")")
                 + (s.getMessage() == null ? "" : ": " + s.getMessage());

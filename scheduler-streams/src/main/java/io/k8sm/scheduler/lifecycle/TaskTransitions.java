@@ -1,10 +1,13 @@
 package io.k8sm.scheduler.lifecycle;
 
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.BECOME_RUNNING;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.CLEAR_HOLD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.CONFIRM_BY_RECONCILE;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.DELETE_POD;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FINISH;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FLAG_DELETED_AND_KILL;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FORGET_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.GUARD_DELETION;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.IGNORE_ECHO;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.KILL_FAILED_LAUNCH;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.KILL_UNKNOWN;
@@ -13,6 +16,7 @@ import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_BOUND;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_LAUNCHED;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.MARK_STARTED;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.RECONCILE_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.RELEASE_HELD;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.REMOVE;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.ROLL_BACK;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.UNREGISTER;
@@ -70,7 +74,9 @@ public final class TaskTransitions {
         TASK_RUNNING,
         TASK_FINISHED,
         /** TASK_FAILED, KILLED, LOST, ERROR, DROPPED, GONE, GONE_BY_OPERATOR. */
-        TASK_ENDED;
+        TASK_ENDED,
+        /** An operator released the held deletion of the task's pod (see {@link DeletionGuard}). */
+        DELETION_RELEASED;
 
         public static Event of(TaskState s) {
             return switch (s) {
@@ -103,6 +109,13 @@ public final class TaskTransitions {
         HAS_SPEC,
         /** offer-ingest replayed an ACCEPT and Mesos refused it, for a task that already started. */
         ECHO_OF_A_REPLAYED_ACCEPT,
+        /**
+         * A master-generated (uuid-less) TASK_LOST/DROPPED REASON_INVALID_OFFERS of a task the launcher
+         * reported LAUNCHED: the echo of a replayed ACCEPT, or a first ACCEPT that really failed.
+         */
+        UNCONFIRMED_INVALID_OFFERS,
+        /** The deletion of the task's pod is held by the deletion guard. */
+        DELETION_HELD,
         /** TASK_LOST, DROPPED, GONE, GONE_BY_OPERATOR or KILLED. */
         LOST_OR_KILLED;
 
@@ -116,6 +129,8 @@ public final class TaskTransitions {
                 case DELETED -> Tasks.deleted(t);
                 case HAS_SPEC -> t.getSpec() != null;
                 case ECHO_OF_A_REPLAYED_ACCEPT -> echoOfAReplayedAccept(t, s);
+                case UNCONFIRMED_INVALID_OFFERS -> invalidOffers(s) && s.getUuid() == null && Tasks.launched(t);
+                case DELETION_HELD -> t.getDeletionHeld() != null;
                 case LOST_OR_KILLED ->
                     switch (s.getState()) {
                         case TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_KILLED -> true;
@@ -158,7 +173,18 @@ public final class TaskTransitions {
         /** A launch was written for a task no longer registered: kill it. */
         KILL_UNREGISTERED,
         /** STARTING/RUNNING of a task the registry does not know: kill it, and a dead letter. */
-        KILL_UNKNOWN
+        KILL_UNKNOWN,
+        /** The loss may be an echo: the task stays, and an explicit reconcile of it confirms or heals. */
+        CONFIRM_BY_RECONCILE,
+        /**
+         * Within the deletion budget the row goes on; beyond it the rest of the row is held: the task
+         * stays, flagged {@code deletionHeld}, and an alarm is raised.
+         */
+        GUARD_DELETION,
+        /** The task runs after all: its held deletion is forgotten. */
+        CLEAR_HOLD,
+        /** An operator's word: remove the task and delete its pod. */
+        RELEASE_HELD
     }
 
     public record Rule(Set<From> from, Event event, Guard guard, To to, List<Effect> effects) {
@@ -182,6 +208,7 @@ public final class TaskTransitions {
             // the pod of the task is gone or going
             row(EnumSet.of(From.FINISHED), Event.POD_DELETED, Guard.ALWAYS, To.SAME, FORGET_POD),
             row(PENDING, Event.POD_DELETED, Guard.NOT_LAUNCHED, To.REMOVED, FORGET_POD, UNREGISTER),
+            row(LIVE, Event.POD_DELETED, Guard.DELETION_HELD, To.REMOVED, FORGET_POD, UNREGISTER),
             row(LIVE, Event.POD_DELETED, Guard.DELETED, To.SAME, FORGET_POD),
             row(LIVE, Event.POD_DELETED, Guard.ALWAYS, To.SAME, FORGET_POD, FLAG_DELETED_AND_KILL),
             // the launcher
@@ -200,13 +227,19 @@ public final class TaskTransitions {
             row(NONE, Event.TASK_STARTING, Guard.ALWAYS, To.SAME, KILL_UNKNOWN),
             row(NONE, Event.TASK_RUNNING, Guard.ALWAYS, To.SAME, KILL_UNKNOWN),
             row(PENDING, Event.TASK_STARTING, Guard.NOT_BOUND, To.SAME, MARK_STARTED),
+            row(LIVE, Event.TASK_RUNNING, Guard.DELETION_HELD, To.RUNNING, BECOME_RUNNING, CLEAR_HOLD),
             row(PENDING, Event.TASK_RUNNING, Guard.ALWAYS, To.RUNNING, BECOME_RUNNING),
             row(LIVE, Event.TASK_FINISHED, Guard.ALWAYS, To.FINISHED, FINISH),
             row(KNOWN, Event.TASK_ENDED, Guard.ECHO_OF_A_REPLAYED_ACCEPT, To.SAME, IGNORE_ECHO),
             row(LIVE, Event.TASK_ENDED, Guard.DELETED, To.REMOVED, REMOVE),
+            row(LIVE, Event.TASK_ENDED, Guard.DELETION_HELD, To.SAME),
+            row(LIVE, Event.TASK_ENDED, Guard.UNCONFIRMED_INVALID_OFFERS, To.SAME, CONFIRM_BY_RECONCILE),
             row(LIVE, Event.TASK_ENDED, Guard.NOT_BOUND, To.REMOVED, REMOVE, RECONCILE_POD),
-            row(LIVE, Event.TASK_ENDED, Guard.LOST_OR_KILLED, To.REMOVED, REMOVE, DELETE_POD),
-            row(LIVE, Event.TASK_ENDED, Guard.ALWAYS, To.REMOVED, REMOVE));
+            // To.SAME instead when GUARD_DELETION holds the deletion (the task stays, flagged)
+            row(LIVE, Event.TASK_ENDED, Guard.LOST_OR_KILLED, To.REMOVED, GUARD_DELETION, REMOVE, DELETE_POD),
+            row(LIVE, Event.TASK_ENDED, Guard.ALWAYS, To.REMOVED, REMOVE),
+            // an operator's word
+            row(LIVE, Event.DELETION_RELEASED, Guard.DELETION_HELD, To.REMOVED, RELEASE_HELD));
 
     /** What a pair not in the table does: nothing. */
     static final Rule NOTHING = new Rule(EnumSet.allOf(From.class), null, Guard.ALWAYS, To.SAME, List.of());
@@ -224,6 +257,11 @@ public final class TaskTransitions {
         return NOTHING;
     }
 
+    private static boolean invalidOffers(TaskStatus s) {
+        return "REASON_INVALID_OFFERS".equals(s.getReason())
+                && (s.getState() == TaskState.TASK_LOST || s.getState() == TaskState.TASK_DROPPED);
+    }
+
     private static Rule row(Set<From> from, Event event, Guard guard, To to, Effect... effects) {
         return new Rule(from, event, guard, to, List.of(effects));
     }
@@ -234,8 +272,7 @@ public final class TaskTransitions {
      * already reported STARTING or RUNNING that answer is about the replayed call, not the task.
      */
     static boolean echoOfAReplayedAccept(RegistryTask task, TaskStatus s) {
-        boolean invalidOffers = "REASON_INVALID_OFFERS".equals(s.getReason())
-                && (s.getState() == TaskState.TASK_LOST || s.getState() == TaskState.TASK_DROPPED);
+        boolean invalidOffers = invalidOffers(s);
         boolean progressed = task.getState() == RegistryTaskState.RUNNING
                 || Tasks.bound(task)
                 || (task.getLastStatus() != null

@@ -4,6 +4,7 @@ import io.k8sm.avro.Offer;
 import io.k8sm.scheduler.outputs.Decisions;
 import io.k8sm.scheduler.settings.SchedulerSettings;
 import io.k8sm.scheduler.state.Kv;
+import io.k8sm.scheduler.state.Meta;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,18 +21,45 @@ public final class OfferBook {
 
     private static final Logger log = LoggerFactory.getLogger(OfferBook.class);
 
+    /** The record time of the latest Subscribed or Disconnected: offers from before it are invalid. */
+    static final String EPOCH = "offers.epoch";
+
     private final Kv<String, LiveOffer> offers;
+    private final Kv<String, Long> meta;
     private final Decisions out;
     private final SchedulerSettings settings;
 
-    public OfferBook(Kv<String, LiveOffer> offers, Decisions out, SchedulerSettings settings) {
+    public OfferBook(Kv<String, LiveOffer> offers, Kv<String, Long> meta, Decisions out, SchedulerSettings settings) {
         this.offers = offers;
+        this.meta = meta;
         this.out = out;
         this.settings = settings;
     }
 
-    /** A new offer: true when it is live (and may wake pods that found no fit before). */
-    public boolean onOffer(Offer offer, long now) {
+    /**
+     * A new subscription began or the last one ended at {@code recordTime}: every offer received
+     * before is invalid in Mesos (the master rescinds them on re-subscription), so it is dropped
+     * silently, never declined; a replay of old offers after it is ignored (review C3).
+     */
+    public void newEpoch(long recordTime, long now) {
+        meta.put(EPOCH, Math.max(Meta.get(meta, EPOCH, Long.MIN_VALUE), recordTime));
+        for (Map.Entry<String, LiveOffer> e : offers.all()) {
+            LiveOffer lo = e.getValue();
+            if (!lo.gone() && lo.receivedAt() < recordTime) {
+                offers.put(lo.id(), lo.goneUntil(now + settings.offerLingerMs()));
+            }
+        }
+    }
+
+    /**
+     * A new offer, its record written at {@code recordTime}: true when it is live (and may wake pods
+     * that found no fit before).
+     */
+    public boolean onOffer(Offer offer, long recordTime, long now) {
+        if (recordTime < Meta.get(meta, EPOCH, Long.MIN_VALUE)) {
+            log.debug("offer {} is older than the latest subscription; dropped", offer.getId());
+            return false;
+        }
         if (offers.get(offer.getId()) != null) {
             log.debug("offer {} seen before; ignored", offer.getId());
             return false;

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class Decisions implements Consumer<SchedulerOutput> {
 
     static final String CALL_SEQ = "seq.call";
+    /** The call id prefix of a Kill; the task id follows the sequence number after a '/'. */
+    public static final String KILL_CALL_PREFIX = "k8sm-scheduler-kill-";
 
     private final Kv<String, Long> meta;
     private final double refuseSeconds;
@@ -60,8 +62,9 @@ public final class Decisions implements Consumer<SchedulerOutput> {
         call("decline", new Decline(offerIds, refuseSeconds));
     }
 
+    /** A Kill; its call id names the task ({@code k8sm-scheduler-kill-<n>/<taskId>}), for CallRejected. */
     public void kill(String taskId, String agentId) {
-        call("kill", new Kill(taskId, agentId));
+        call("kill", "/" + taskId, new Kill(taskId, agentId));
     }
 
     public void acknowledge(String agentId, String taskId, java.nio.ByteBuffer uuid) {
@@ -93,9 +96,13 @@ public final class Decisions implements Consumer<SchedulerOutput> {
     }
 
     private void call(String type, Object call) {
+        call(type, "", call);
+    }
+
+    private void call(String type, String suffix, Object call) {
         long seq = Meta.get(meta, CALL_SEQ, 0L) + 1;
         meta.put(CALL_SEQ, seq);
-        String id = "k8sm-scheduler-" + type + "-" + seq;
+        String id = "k8sm-scheduler-" + type + "-" + seq + suffix;
         out.add(new SchedulerOutput.Call(new MesosCall(id, call)));
     }
 }

@@ -69,6 +69,15 @@ public final class SchedulingRound {
         enqueue(podKey, now, 0, now);
     }
 
+    /**
+     * Queues the pod at the end of the FIFO after {@code failures} failed attempts (the attempts of a
+     * pod whose tasks keep ending before binding), due once their backoff has passed; at once for 0.
+     */
+    public void enqueueAfterFailures(String podKey, long now, int failures) {
+        long next = failures <= 0 ? now : now + settings.backoff().delayMs(podKey, failures);
+        enqueue(podKey, now, Math.max(0, failures), next);
+    }
+
     private void enqueue(String podKey, long now, int failures, long nextAttemptAt) {
         long seq = Meta.get(meta, QUEUE_SEQ, 0L) + 1;
         meta.put(QUEUE_SEQ, seq);

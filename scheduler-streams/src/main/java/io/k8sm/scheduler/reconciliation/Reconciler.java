@@ -68,6 +68,17 @@ public final class Reconciler {
     }
 
     /**
+     * The task's fate is in doubt (a loss that may be an echo, a rejected ACCEPT): it is reconciled
+     * explicitly, as soon as the rate limit allows, and again with backoff until it answers.
+     */
+    public void confirm(String taskId, String agentId, long now) {
+        pending.put(taskId, agentId == null ? "" : agentId);
+        meta.put(EXPLICIT_NEXT, Math.min(Meta.get(meta, EXPLICIT_NEXT, now), now));
+        meta.put(EXPLICIT_DELAY, settings.explicitReconcileInitialMs());
+        log.info("task {} to be reconciled explicitly", taskId);
+    }
+
+    /**
      * On (re)subscription: every launched task is to be reconciled explicitly; replaces a running
      * one.
      */

@@ -19,6 +19,7 @@ import java.util.List;
  * @param implicitReconcileIntervalMs implicit reconciliation period
  * @param frameworkRoles the roles the framework is registered with
  * @param defaultPodRoles roles of a pod without the roles annotation
+ * @param deletionBudget how many bound pods may be deleted per window without an operator's word
  */
 public record SchedulerSettings(
         long offerTtlMs,
@@ -33,7 +34,8 @@ public record SchedulerSettings(
         long implicitReconcileInitialDelayMs,
         long implicitReconcileIntervalMs,
         List<String> frameworkRoles,
-        List<String> defaultPodRoles) {
+        List<String> defaultPodRoles,
+        DeletionBudget deletionBudget) {
 
     public SchedulerSettings {
         frameworkRoles = List.copyOf(frameworkRoles);
@@ -58,7 +60,8 @@ public record SchedulerSettings(
                 15_000,
                 300_000,
                 List.of("*"),
-                List.of("*"));
+                List.of("*"),
+                DeletionBudget.defaults());
     }
 
     public SchedulerSettings withFinishedRetained(int n) {
@@ -75,6 +78,25 @@ public record SchedulerSettings(
                 implicitReconcileInitialDelayMs,
                 implicitReconcileIntervalMs,
                 frameworkRoles,
-                defaultPodRoles);
+                defaultPodRoles,
+                deletionBudget);
+    }
+
+    public SchedulerSettings withDeletionBudget(DeletionBudget budget) {
+        return new SchedulerSettings(
+                offerTtlMs,
+                offerLingerMs,
+                refuseSeconds,
+                backoff,
+                executorId,
+                finishedRetained,
+                reconcileMinIntervalMs,
+                explicitReconcileInitialMs,
+                explicitReconcileMaxMs,
+                implicitReconcileInitialDelayMs,
+                implicitReconcileIntervalMs,
+                frameworkRoles,
+                defaultPodRoles,
+                budget);
     }
 }

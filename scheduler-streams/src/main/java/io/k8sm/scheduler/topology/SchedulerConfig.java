@@ -10,6 +10,7 @@ import io.k8sm.scheduler.procurement.PlacementPolicy;
 import io.k8sm.scheduler.procurement.PortMappingMode;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
 import io.k8sm.scheduler.settings.Backoff;
+import io.k8sm.scheduler.settings.DeletionBudget;
 import io.k8sm.scheduler.settings.SchedulerSettings;
 import io.k8sm.topics.Topic;
 import java.util.List;
@@ -73,6 +74,9 @@ public record SchedulerConfig(
     public static final String DEFAULT_CONTAINER_CPUS = "scheduler.default.container.cpus";
     public static final String DEFAULT_CONTAINER_MEM_MB = "scheduler.default.container.mem.mb";
     public static final String FINISHED_RETAINED = "scheduler.finished.retained";
+    public static final String DELETION_GUARD_MAX_SHARE = "scheduler.deletion.guard.max.share";
+    public static final String DELETION_GUARD_WINDOW_MS = "scheduler.deletion.guard.window.ms";
+    public static final String DELETION_GUARD_MIN_COUNT = "scheduler.deletion.guard.min.count";
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -96,7 +100,11 @@ public record SchedulerConfig(
                 c.getLong(RECONCILE_IMPLICIT_DELAY_MS),
                 c.getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
                 c.getList(FRAMEWORK_ROLES),
-                c.getList(DEFAULT_POD_ROLES));
+                c.getList(DEFAULT_POD_ROLES),
+                new DeletionBudget(
+                        c.getDouble(DELETION_GUARD_MAX_SHARE),
+                        c.getLong(DELETION_GUARD_WINDOW_MS),
+                        c.getInt(DELETION_GUARD_MIN_COUNT)));
         ProcurementConfig procurement = new ProcurementConfig(
                 c.getList(FRAMEWORK_ROLES),
                 c.getList(DEFAULT_POD_ROLES),
@@ -293,7 +301,29 @@ public record SchedulerConfig(
                         1024,
                         Range.atLeast(1),
                         Importance.LOW,
-                        "How many finished tasks the registry keeps.");
+                        "How many finished tasks the registry keeps.")
+                .define(
+                        DELETION_GUARD_MAX_SHARE,
+                        Type.DOUBLE,
+                        0.1,
+                        Range.between(0.0, 1.0),
+                        Importance.MEDIUM,
+                        "The share of the bound pods the scheduler deletes in one window without an operator's word;"
+                                + " beyond it deletions are held and an ALARM event is raised.")
+                .define(
+                        DELETION_GUARD_WINDOW_MS,
+                        Type.LONG,
+                        600_000L,
+                        Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "The deletion guard's window, in event time, from its first deletion.")
+                .define(
+                        DELETION_GUARD_MIN_COUNT,
+                        Type.INT,
+                        3,
+                        Range.atLeast(0),
+                        Importance.MEDIUM,
+                        "Deletions always allowed per window, whatever the share, so that tiny clusters still heal.");
     }
 
     /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */

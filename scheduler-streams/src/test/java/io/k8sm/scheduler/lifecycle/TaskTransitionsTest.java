@@ -1,11 +1,15 @@
 package io.k8sm.scheduler.lifecycle;
 
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.BECOME_RUNNING;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.CLEAR_HOLD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.CONFIRM_BY_RECONCILE;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.DELETE_POD;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FLAG_DELETED_AND_KILL;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.FORGET_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.GUARD_DELETION;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.IGNORE_ECHO;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.RECONCILE_POD;
+import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.RELEASE_HELD;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.REMOVE;
 import static io.k8sm.scheduler.lifecycle.TaskTransitions.Effect.UNREGISTER;
 import static io.k8sm.scheduler.testing.Given.launcher;
@@ -33,6 +37,7 @@ import io.k8sm.scheduler.matching.Matcher;
 import io.k8sm.scheduler.offers.OfferBook;
 import io.k8sm.scheduler.outputs.Decisions;
 import io.k8sm.scheduler.queue.SchedulingRound;
+import io.k8sm.scheduler.reconciliation.Reconciler;
 import io.k8sm.scheduler.registry.TaskRegistry;
 import io.k8sm.scheduler.registry.Tasks;
 import io.k8sm.scheduler.settings.SchedulerSettings;
@@ -129,8 +134,13 @@ class TaskTransitionsTest {
     @Test
     void aBoundTaskLostOrKilledWithoutTheDeletedFlagHasItsPodDeleted() {
         RegistryTask bound = task(RegistryTaskState.RUNNING, true, true, false, true);
-        assertEquals(List.of(REMOVE, DELETE_POD), effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_KILLED, null)));
-        assertEquals(List.of(REMOVE, DELETE_POD), effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, null)));
+        // within the deletion guard's budget (issue 10.2); beyond it the rest of the row is held
+        assertEquals(
+                List.of(GUARD_DELETION, REMOVE, DELETE_POD),
+                effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_KILLED, null)));
+        assertEquals(
+                List.of(GUARD_DELETION, REMOVE, DELETE_POD),
+                effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, null)));
         assertEquals(List.of(REMOVE), effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_FAILED, null)));
         RegistryTask deleted = task(RegistryTaskState.RUNNING, true, true, true, true);
         assertEquals(List.of(REMOVE), effects(deleted, Event.TASK_ENDED, ended(TaskState.TASK_KILLED, null)));
@@ -142,10 +152,38 @@ class TaskTransitionsTest {
         assertEquals(
                 List.of(IGNORE_ECHO),
                 effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, "REASON_INVALID_OFFERS")));
+    }
+
+    /**
+     * Issue 10.4: before STARTING, a uuid-less invalid-offers loss of a launched task may be the echo
+     * of a replayed ACCEPT (this test asserted the reschedule before, the bug the issue names): the
+     * task stays and is reconciled; the reconciliation's answer decides.
+     */
+    @Test
+    void anInvalidOffersLossOfALaunchedTaskBeforeStartingIsConfirmedByReconcile() {
         RegistryTask unbound = task(RegistryTaskState.PENDING, true, false, false, true);
+        Rule r = rule(unbound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, "REASON_INVALID_OFFERS"));
+        assertEquals(To.SAME, r.to());
+        assertEquals(List.of(CONFIRM_BY_RECONCILE), r.effects());
         assertEquals(
                 List.of(REMOVE, RECONCILE_POD),
-                effects(unbound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, "REASON_INVALID_OFFERS")));
+                effects(unbound, Event.TASK_ENDED, ended(TaskState.TASK_LOST, "REASON_RECONCILIATION")));
+        TaskStatus withUuid = status("pod.t1", TaskState.TASK_LOST)
+                .reason("REASON_INVALID_OFFERS")
+                .uuid("agent-a", (byte) 1)
+                .build();
+        assertEquals(List.of(REMOVE, RECONCILE_POD), effects(unbound, Event.TASK_ENDED, withUuid));
+    }
+
+    @Test
+    void aHeldDeletionWaitsForAnOperatorOrARunningTask() {
+        RegistryTask held = Tasks.edit(task(RegistryTaskState.RUNNING, true, true, false, true), 0)
+                .setDeletionHeld("TASK_LOST")
+                .build();
+        assertEquals(List.of(), effects(held, Event.TASK_ENDED, ended(TaskState.TASK_LOST, null)));
+        assertEquals(List.of(RELEASE_HELD), effects(held, Event.DELETION_RELEASED, null));
+        assertEquals(List.of(BECOME_RUNNING, CLEAR_HOLD), effects(held, Event.TASK_RUNNING, null));
+        assertEquals(List.of(FORGET_POD, UNREGISTER), effects(held, Event.POD_DELETED, null));
     }
 
     @Test
@@ -181,11 +219,13 @@ class TaskTransitionsTest {
                     pods,
                     meta,
                     registry,
-                    new OfferBook(new MapKv<>(), out, settings),
+                    new OfferBook(new MapKv<>(), meta, out, settings),
                     none,
                     out,
                     settings);
-            lifecycle = new TaskLifecycle(pods, registry, round, out);
+            Reconciler reconciler = new Reconciler(new MapKv<>(), meta, registry, out, settings);
+            DeletionGuard guard = new DeletionGuard(meta, registry, out, settings.deletionBudget());
+            lifecycle = new TaskLifecycle(pods, registry, round, guard, reconciler, out);
             pods.put(t.getPodKey(), POD);
             registry.register(t);
         }
@@ -200,6 +240,7 @@ class TaskTransitionsTest {
                 case LAUNCH_FAILED ->
                     lifecycle.onLauncher(
                             launcher(t.getId(), t.getPodKey(), LauncherEventType.LAUNCH_REJECTED, "stale"), NOW);
+                case DELETION_RELEASED -> lifecycle.deletionReleased(t, NOW);
                 default -> lifecycle.onStatus(s, NOW);
             }
         }
@@ -221,13 +262,14 @@ class TaskTransitionsTest {
         Set<Rule> used = new HashSet<>();
         int cases = 0;
         for (RegistryTaskState state : RegistryTaskState.values()) {
-            for (int flags = 0; flags < 16; flags++) {
+            for (int flags = 0; flags < 32; flags++) {
                 for (LastStatus last :
                         java.util.Arrays.asList(null, new LastStatus(TaskState.TASK_RUNNING, null, null, 0.0))) {
                     RegistryTask t = Tasks.edit(
                                     task(state, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0),
                                     0)
                             .setLastStatus(last)
+                            .setDeletionHeld((flags & 16) != 0 ? "TASK_LOST" : null)
                             .build();
                     for (Event e : Event.values()) {
                         for (TaskStatus s : statuses(e)) {

@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.testing;
 
 import io.k8sm.avro.AgentLost;
+import io.k8sm.avro.CallRejected;
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.Container;
 import io.k8sm.avro.ContainerPort;
@@ -58,6 +59,16 @@ public final class Given {
 
     public static FrameworkEvent agentLost(String agentId) {
         return new FrameworkEvent(new AgentLost(agentId, null));
+    }
+
+    /** offer-ingest could not carry out the call (e.g. a 503 during a master election). */
+    public static FrameworkEvent callRejected(String callId, String callType) {
+        return new FrameworkEvent(CallRejected.newBuilder()
+                .setCallId(callId)
+                .setCallType(callType)
+                .setHttpStatus(503)
+                .setReason("no leader elected")
+                .build());
     }
 
     public static LauncherEvent launcher(String taskId, String podKey, LauncherEventType type, String reason) {

@@ -334,10 +334,20 @@ class SchedulerScenariosTest {
     }
 
     @Test
-    void invalidOffersBeforeTheTaskStartedIsAFailedLaunchAndReschedules() {
+    void invalidOffersBeforeTheTaskStartedIsConfirmedByReconcileBeforeItReschedules() {
+        // Issue 10.4: this test asserted an immediate reschedule, the bug the issue names (the loss
+        // may be the echo of a replayed ACCEPT while the real task is starting).
         RegistryTask t = launchedOnHostA("ns/a");
         world.status(status(t.getId(), TaskState.TASK_LOST)
                 .reason("REASON_INVALID_OFFERS")
+                .build());
+        assertNotNull(world.task(t.getId()), "unconfirmed: the task stays");
+        assertTrue(world.events(SchedulerEventType.RESCHEDULED).isEmpty());
+        world.framework(subscribed());
+        assertTrue(world.calls(Reconcile.class).get(0).getTasks().stream()
+                .anyMatch(x -> x.getTaskId().equals(t.getId())));
+        world.status(status(t.getId(), TaskState.TASK_LOST)
+                .reason("REASON_RECONCILIATION")
                 .build());
         assertNull(world.task(t.getId()), "the launch never happened: the task is gone");
         assertEquals(1, world.events(SchedulerEventType.RESCHEDULED).size(), "and the unbound pod is scheduled again");

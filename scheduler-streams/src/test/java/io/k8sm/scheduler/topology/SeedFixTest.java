@@ -92,6 +92,7 @@ class SeedFixTest {
         assertEquals(RegistryTaskState.PENDING, next.getState());
         assertTrue(
                 world.events(SchedulerEventType.RESCHEDULED).get(0).getMessage().contains("host-a"));
+        world.advance(1_250); // review 2.2: after the first attempt's backoff (1 s plus up to a quarter), not at once
         world.offer(offer("o2", "host-b").build());
         assertEquals("host-b", world.taskOfPod("ns/a").getSpec().getAssignedSlave(), "scheduled again");
     }
