@@ -158,6 +158,7 @@ public final class LauncherService implements K8smService {
                     config.resync(),
                     () -> PodSource.liveKeys(kafka, podsTopic, clock));
             open.push(pods);
+            index.fallBackTo(pods::byTaskId);
             NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
             open.push(nodes);
 

@@ -341,6 +341,37 @@ class LauncherRecoveryTest {
         assertEquals("host-1", get("web-1").getSpec().getNodeName());
     }
 
+    // ---- review D10: the launch index forgets what mesos-calls no longer holds ----
+
+    @Test
+    void aTerminalStatusOfATaskOlderThanTheMesosCallsRetentionStillFailsItsPod() throws Exception {
+        // A pod launched and bound long ago: its ACCEPT has aged out of mesos-calls (7-day
+        // retention), only the pod's launch annotations remember the task.
+        Pod p = pod("old-1", "uid-o");
+        p.getMetadata().getAnnotations().put(io.k8sm.contract.PodAnnotations.BINDING_HOST, "host-1");
+        p.getMetadata().getAnnotations().put(io.k8sm.contract.PodAnnotations.TASK_ID, "pod.old");
+        p.getMetadata().getAnnotations().put(io.k8sm.contract.PodAnnotations.SLAVE_ID, "agent-1");
+        p.getSpec().setNodeName("host-1");
+        create(p);
+        client.pods().inNamespace(NS).withName("old-1").editStatus(x -> {
+            x.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .build());
+            return x;
+        });
+        start();
+        send(Topic.TASK_STATUS, "pod.old", status("pod.old", TaskState.TASK_FAILED));
+
+        eventually("the old task's pod Failed and not Ready in the API", () -> {
+            Pod now = get("old-1");
+            return "Failed".equals(now.getStatus().getPhase()) && !ready(now);
+        });
+    }
+
     private static boolean ready(Pod p) {
         return p.getStatus().getConditions() != null
                 && p.getStatus().getConditions().stream()

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodSource implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PodSource.class);
+    private static final String BY_TASK_ID = "k8sm-task-id";
 
     private final KubernetesClient client;
     private final KafkaSink sink;
@@ -94,32 +97,35 @@ public final class PodSource implements AutoCloseable {
     }
 
     public void start() {
-        informer = client.pods()
-                .inAnyNamespace()
-                .inform(
-                        new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(Pod pod) {
-                                write(pod);
-                            }
+        informer = client.pods().inAnyNamespace().runnableInformer(resync.toMillis());
+        informer.addIndexers(Map.of(BY_TASK_ID, pod -> {
+            var a = pod.getMetadata().getAnnotations();
+            String id = a == null ? null : a.get(PodAnnotations.TASK_ID);
+            return id == null ? List.of() : List.of(id);
+        }));
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                write(pod);
+            }
 
-                            @Override
-                            public void onUpdate(Pod old, Pod pod) {
-                                write(pod);
-                            }
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                write(pod);
+            }
 
-                            @Override
-                            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                                String key = PodSnapshots.key(pod);
-                                synchronized (PodSource.this) {
-                                    if (written.remove(key) || concernsUs(pod, schedulerName)) {
-                                        sink.send(topic, key, null);
-                                        log.debug("pod {} deleted: tombstone", key);
-                                    }
-                                }
-                            }
-                        },
-                        resync.toMillis());
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                String key = PodSnapshots.key(pod);
+                synchronized (PodSource.this) {
+                    if (written.remove(key) || concernsUs(pod, schedulerName)) {
+                        sink.send(topic, key, null);
+                        log.debug("pod {} deleted: tombstone", key);
+                    }
+                }
+            }
+        });
+        informer.run();
         log.info(
                 "pod source started: {} pods in the cache",
                 informer.getStore().list().size());
@@ -169,6 +175,14 @@ public final class PodSource implements AutoCloseable {
                 log.error("pod {} cannot be turned into a snapshot: {}", key, e.toString());
             }
         }
+    }
+
+    /** The cached pod whose launch annotation names this task ({@code k8s.mesosphere.io/taskId}). */
+    public Optional<Pod> byTaskId(String taskId) {
+        if (informer == null) {
+            return Optional.empty();
+        }
+        return informer.getIndexer().byIndex(BY_TASK_ID, taskId).stream().findFirst();
     }
 
     /** The informer's cache (for lookups by the other parts of the launcher); empty before start. */
