@@ -24,7 +24,8 @@ class PodStatusWriterClockTest {
 
     @Test
     void theConditionsOfARunningPodCarryTheInjectedClocksTime() {
-        client.pods()
+        // the mock API assigns its own uid: the task names the pod the API holds
+        String uid = client.pods()
                 .inNamespace("default")
                 .resource(new PodBuilder()
                         .withNewMetadata()
@@ -33,9 +34,11 @@ class PodStatusWriterClockTest {
                         .withUid("uid-1")
                         .endMetadata()
                         .build())
-                .create();
+                .create()
+                .getMetadata()
+                .getUid();
         PodStatusWriter writer = new PodStatusWriter(client, Clock.fixed(FIXED, ZoneOffset.UTC));
-        LaunchedTask task = new LaunchedTask("t1", "default", "web-1", "uid-1", "agent-1", "agent-01", Map.of());
+        LaunchedTask task = new LaunchedTask("t1", "default", "web-1", uid, "agent-1", "agent-01", Map.of());
 
         writer.apply(
                 task,
