@@ -96,6 +96,7 @@ public final class LauncherService implements K8smService {
                     new KafkaProducer<>(sp, new StringSerializer(), new ByteArraySerializer());
             open.push(() -> snapshots.close(Duration.ofSeconds(5)));
             KafkaSink sink = new KafkaSink(snapshots, codec);
+            open.push(sink);
 
             LaunchLedger ledger = new LaunchLedger();
             CatchUpReader launchHistory = new CatchUpReader(
@@ -148,9 +149,16 @@ public final class LauncherService implements K8smService {
                     0);
             open.push(bridgeLoop);
 
-            PodSource pods =
-                    new PodSource(client, sink, topics.name(Topic.PODS), config.schedulerName(), config.resync());
+            String podsTopic = topics.name(Topic.PODS);
+            PodSource pods = new PodSource(
+                    client,
+                    sink,
+                    podsTopic,
+                    config.schedulerName(),
+                    config.resync(),
+                    () -> PodSource.liveKeys(kafka, podsTopic, clock));
             open.push(pods);
+            index.fallBackTo(pods::byTaskId);
             NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
             open.push(nodes);
 

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Binds a launched pod to the node named by its {@code bindingHost} ({@code POST
  * /api/v1/namespaces/{ns}/pods/{name}/binding}, the Binding carrying the launch annotations) and
  * patches the launch annotations onto the pod. A 409 for a pod already bound to that node is a
- * success; a pod that is gone, replaced or bound elsewhere is a failure at once; other API errors
- * are retried with a doubling pause, then a failure.
+ * success; a pod that is gone, replaced or bound elsewhere, or a permanent API error (a 4xx such as
+ * 403 or 422), is a failure at once; a transient API error (5xx, 429, 408, a timeout, no answer) is
+ * retried with a doubling pause and, when it persists, is {@link Outcome.RetryLater}: the caller
+ * retries the whole batch later and the starting task is never killed for an API outage.
  */
 public final class Binder {
     private static final Logger log = LoggerFactory.getLogger(Binder.class);
@@ -34,6 +36,20 @@ public final class Binder {
 
         /** It is not, and will not be. */
         record Failed(String reason) implements Outcome {}
+
+        /** The API could not be reached or answered a transient error: try again later. */
+        record RetryLater(String reason) implements Outcome {}
+    }
+
+    /** An API error with its HTTP code (0: no answer). */
+    private static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        ApiError(int code, String message, Throwable cause) {
+            super(message, cause);
+            this.code = code;
+        }
     }
 
     private final KubernetesClient client;
@@ -56,8 +72,13 @@ public final class Binder {
                     return o;
                 }
                 last = "the binding was not applied";
-            } catch (KubernetesClientException | IllegalStateException e) {
+            } catch (KubernetesClientException | ApiError e) {
+                int code = e instanceof KubernetesClientException k ? k.getCode() : ((ApiError) e).code;
                 last = e.getMessage();
+                if (!isTransient(code)) {
+                    return new Outcome.Failed("binding pod " + task.podKey() + " to " + task.bindingHost()
+                            + " refused (HTTP " + code + "): " + last);
+                }
                 log.warn(
                         "binding pod {} to {} failed (attempt {}/{}): {}",
                         task.podKey(),
@@ -71,14 +92,22 @@ public final class Binder {
                 pause = Math.max(1, pause * 2);
             }
         }
-        return new Outcome.Failed("binding pod "
+        return new Outcome.RetryLater("binding pod "
                 + task.podKey()
                 + " to "
                 + task.bindingHost()
-                + " failed after "
+                + " not done after "
                 + attempts
                 + " attempts: "
                 + last);
+    }
+
+    /**
+     * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
+     * again. To be unified with the launcher's Kubernetes error classification.
+     */
+    private static boolean isTransient(int code) {
+        return code == 0 || code == 408 || code == 409 || code == 429 || code >= 500;
     }
 
     /** One attempt: an outcome, or null to try again. */
@@ -108,9 +137,9 @@ public final class Binder {
             if (after != null) {
                 return after;
             }
-            throw new IllegalStateException("binding answered 409 but pod " + task.podKey() + " has no node");
+            throw new ApiError(409, "binding answered 409 but pod " + task.podKey() + " has no node", null);
         }
-        throw new IllegalStateException("binding answered HTTP " + status);
+        throw new ApiError(status, "binding answered HTTP " + status, null);
     }
 
     /** The outcome decided by the pod's current state alone, or null when a binding is needed. */
@@ -168,9 +197,9 @@ public final class Binder {
             return response.code();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + task.podKey(), e);
+            throw new ApiError(0, "interrupted while binding " + task.podKey(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("binding request for " + task.podKey() + " failed: " + e, e);
+            throw new ApiError(0, "binding request for " + task.podKey() + " failed: " + e, e);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The tasks launched and not yet finished, and which of them are already bound (or failed to bind),
  * derived from what the launcher wrote: ACCEPTs on {@code mesos-calls} (the task's data is the
  * annotated pod) and BOUND / BIND_FAILED on {@code launcher-events}. Survives restarts without a
- * store of its own.
+ * store of its own. A task whose ACCEPT is no longer in {@code mesos-calls} (retention) is found
+ * through its pod's launch annotations ({@link #fallBackTo}), so its statuses still reach the pod.
  */
 public final class LaunchIndex {
     private static final Logger log = LoggerFactory.getLogger(LaunchIndex.class);
@@ -37,6 +39,7 @@ public final class LaunchIndex {
     private final String launcherEvents;
     private final Map<String, LaunchedTask> launched = new ConcurrentHashMap<>();
     private final Set<String> bindingDecided = ConcurrentHashMap.newKeySet();
+    private volatile Function<String, Optional<Pod>> podsByTaskId = id -> Optional.empty();
 
     public LaunchIndex(Codec codec, String mesosCalls, String launcherEvents) {
         this.codec = codec;
@@ -112,8 +115,46 @@ public final class LaunchIndex {
                         t.getTaskId(), ns, name, labels.getOrDefault(TaskLabels.UID, ""), t.getAgentId(), host, ours));
     }
 
+    /** Where to look for a task the topics no longer know: the pod annotated with its task id. */
+    public void fallBackTo(Function<String, Optional<Pod>> podsByTaskId) {
+        this.podsByTaskId = podsByTaskId;
+    }
+
     public Optional<LaunchedTask> get(String taskId) {
-        return Optional.ofNullable(launched.get(taskId));
+        LaunchedTask t = launched.get(taskId);
+        if (t != null) {
+            return Optional.of(t);
+        }
+        return podsByTaskId.apply(taskId).flatMap(pod -> fromPod(taskId, pod));
+    }
+
+    /** A task known from its pod's launch annotations alone; a pod with a node is already bound. */
+    private Optional<LaunchedTask> fromPod(String taskId, Pod pod) {
+        Map<String, String> ours = new HashMap<>();
+        if (pod.getMetadata().getAnnotations() != null) {
+            pod.getMetadata().getAnnotations().forEach((k, v) -> {
+                if (k.startsWith(PodAnnotations.PREFIX)) {
+                    ours.put(k, v);
+                }
+            });
+        }
+        String host = ours.get(PodAnnotations.BINDING_HOST);
+        if (host == null || !taskId.equals(ours.get(PodAnnotations.TASK_ID))) {
+            return Optional.empty();
+        }
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (node != null && !node.isBlank()) {
+            bindingDecided.add(taskId);
+        }
+        String uid = pod.getMetadata().getUid();
+        return Optional.of(new LaunchedTask(
+                taskId,
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(),
+                uid == null ? "" : uid,
+                ours.get(PodAnnotations.SLAVE_ID),
+                host,
+                ours));
     }
 
     public boolean bindingDecided(String taskId) {

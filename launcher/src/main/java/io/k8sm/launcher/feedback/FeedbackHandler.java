@@ -114,7 +114,8 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         return records;
     }
 
-    private void onStatus(TaskStatus s, List<ProducerRecord<String, byte[]>> records) {
+    private void onStatus(TaskStatus s, List<ProducerRecord<String, byte[]>> records)
+            throws TransactionalLoop.RetryLater {
         if (s == null) {
             return;
         }
@@ -136,6 +137,9 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                 records.add(out.kill(task.taskId(), task.agentId(), "bind-failed"));
                 endedInBatch.add(task.taskId());
                 return;
+            } else if (o instanceof Binder.Outcome.RetryLater r) {
+                // a transient API error: the batch is read again; the starting task lives on
+                throw new TransactionalLoop.RetryLater(r.reason(), null);
             }
         }
         statusWriter.apply(task, s);

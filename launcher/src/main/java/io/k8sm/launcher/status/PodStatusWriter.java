@@ -19,13 +19,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mesos task status → the pod's status subresource: phase (Running, Succeeded, Failed), hostIP (the
- * node's InternalIP), and the conditions PodScheduled and Ready.
+ * node's InternalIP), and the conditions PodScheduled and Ready. A write that fails is never
+ * dropped: a transient API error is thrown on (the bridge retries the batch until the status is
+ * written — after a terminal status there is no later update that would write it), a permanent one
+ * is a {@link StatusRejected} (the bridge dead-letters the status with the reason).
  */
 public final class PodStatusWriter {
     private static final Logger log = LoggerFactory.getLogger(PodStatusWriter.class);
 
     /** The status a task state means for its pod, or null when the pod status is left as it is. */
     public record Desired(String phase, boolean ready, String reason, String message) {}
+
+    /** The API refused the pod status for good (a 4xx other than 404): dead-letter it. */
+    public static final class StatusRejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StatusRejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -55,7 +67,9 @@ public final class PodStatusWriter {
     }
 
     /**
-     * Writes the pod status for a task status; API errors are logged (the next update writes again).
+     * Writes the pod status for a task status. A pod that is gone (or another pod now) is left alone;
+     * a transient API error is thrown as the {@code KubernetesClientException} (retry the batch); a
+     * permanent one as {@link StatusRejected}.
      */
     public void apply(LaunchedTask task, TaskStatus s) {
         Desired d = desired(s);
@@ -109,8 +123,27 @@ public final class PodStatusWriter {
             });
             log.info("pod {}: phase {} (task {} {})", task.podKey(), d.phase(), task.taskId(), s.getState());
         } catch (KubernetesClientException e) {
-            log.error("pod {}: status {} not written: {}", task.podKey(), d.phase(), e.getMessage());
+            if (e.getCode() == 404) {
+                log.info("pod {} is gone; status {} not written", task.podKey(), s.getState());
+                return;
+            }
+            if (isTransient(e.getCode())) {
+                log.warn("pod {}: status {} not written yet (retried): {}", task.podKey(), d.phase(), e.getMessage());
+                throw e;
+            }
+            throw new StatusRejected(
+                    "pod " + task.podKey() + ": status " + d.phase() + " for task " + task.taskId() + " " + s.getState()
+                            + " refused (HTTP " + e.getCode() + "): " + e.getMessage(),
+                    e);
         }
+    }
+
+    /**
+     * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
+     * again. To be unified with the launcher's Kubernetes error classification.
+     */
+    private static boolean isTransient(int code) {
+        return code == 0 || code == 408 || code == 409 || code == 429 || code >= 500;
     }
 
     private String hostIP(String nodeName) {
