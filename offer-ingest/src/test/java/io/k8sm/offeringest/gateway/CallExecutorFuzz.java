@@ -77,8 +77,8 @@ class CallExecutorFuzz {
             consumer.rebalance(List.of(TP));
             consumer.updateBeginningOffsets(Map.of(TP, 0L));
         });
-        DeadLetterPublisher dead = new DeadLetterPublisher(
-                deadProducer, TopicCatalogue.defaults().name(Topic.DEAD_LETTERS), registry);
+        DeadLetterPublisher dead =
+                new DeadLetterPublisher(deadProducer, TopicCatalogue.defaults().name(Topic.DEAD_LETTERS), registry);
         events = new EventPublisher(
                 eventProducer,
                 new AvroSerializer<>(registry),
@@ -111,7 +111,9 @@ class CallExecutorFuzz {
                         events,
                         Duration.ofMillis(10))
                 .start();
-        await("the consumer is assigned its partition", () -> !consumer.assignment().isEmpty());
+        await(
+                "the consumer is assigned its partition",
+                () -> !consumer.assignment().isEmpty());
     }
 
     @AfterProperty
@@ -150,7 +152,8 @@ class CallExecutorFuzz {
         await("offset " + at + " committed (seed " + seed + ")", () -> committed() > at);
         assertTrue(executor.isRunning(), "the loop keeps running");
         if (!readable) {
-            assertTrue(deadProducer.history().size() > letters, "an unreadable call is dead-lettered (seed " + seed + ")");
+            assertTrue(
+                    deadProducer.history().size() > letters, "an unreadable call is dead-lettered (seed " + seed + ")");
             DeadLetter letter = AvroDeserializer.specific(DeadLetter.class, registry)
                     .deserialize("dead", deadProducer.history().get(letters).value());
             assertTrue(!letter.getReason().isBlank() && letter.getSourceTopic().equals(TOPIC), letter.toString());

@@ -11,7 +11,6 @@ import io.k8sm.offeringest.mesos.RecordIoDecoder.RecordIoException;
 import io.k8sm.sandbox.mesos.MesosMasterSimulator;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +48,7 @@ class MesosEventStreamFuzz {
     private int records;
     private int malformed;
     private int crashes;
+    private String what = "";
 
     @BeforeProperty
     void reset() {
@@ -58,12 +58,14 @@ class MesosEventStreamFuzz {
     @AfterProperty
     void summary() {
         System.out.printf(
-                "fuzz mesos event stream: %d tried, %d crashes, %d malformed frames reported, %d records decoded%n",
-                tried, crashes, malformed, records);
+                "fuzz mesos event stream (%s): %d tried, %d crashes, %d malformed or unparseable reported, %d records"
+                        + " decoded%n",
+                what, tried, crashes, malformed, records);
     }
 
     @Property(seed = "20261221", shrinking = ShrinkingMode.OFF)
     void aValidStreamSplitAnywhereDecodesToItsRecords(@ForAll long seed) {
+        what = "valid stream split anywhere";
         Random r = new Random(seed ^ BASE_SEED);
         List<byte[]> sent = new ArrayList<>();
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
@@ -91,6 +93,7 @@ class MesosEventStreamFuzz {
 
     @Property(seed = "20261222", shrinking = ShrinkingMode.OFF)
     void aMutatedStreamYieldsRecordsOrTheMalformedFrameErrorOnly(@ForAll long seed) {
+        what = "mutated RecordIO";
         Random r = new Random(seed ^ BASE_SEED);
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
@@ -122,6 +125,7 @@ class MesosEventStreamFuzz {
 
     @Property(seed = "20261223", shrinking = ShrinkingMode.OFF)
     void aHugeLengthPrefixAllocatesNothingNearIt(@ForAll long seed) {
+        what = "huge length prefix";
         Random r = new Random(seed ^ BASE_SEED);
         String[] prefixes = {
             "2147483648", "2147483647", "4294967296", "18446744073709551615", "67108865", "99999999999999999999"
@@ -142,11 +146,14 @@ class MesosEventStreamFuzz {
         malformed++;
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 8 * 1024 * 1024, "allocated " + allocated + " bytes for a " + prefix + " prefix");
-        assertTrue(e.getMessage().contains("exceeds the limit") || e.getMessage().contains("does not fit"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("exceeds the limit") || e.getMessage().contains("does not fit"),
+                e.getMessage());
     }
 
     @Property(seed = "20261224", shrinking = ShrinkingMode.OFF)
     void garbageRecordsFailToParseOnlyAsInvalidProtobuf(@ForAll long seed) {
+        what = "garbage protobuf";
         Random r = new Random(seed ^ BASE_SEED);
         byte[] rec = new byte[r.nextInt(300)];
         r.nextBytes(rec);
@@ -172,6 +179,7 @@ class MesosEventStreamFuzz {
     /** The real client, subscribed to the simulated master, fed garbage frames and records. */
     @Property(seed = "20261225", tries = 12, shrinking = ShrinkingMode.OFF)
     void theClientReportsGarbageAndIsSubscribedAgain(@ForAll long seed) throws Exception {
+        what = "client vs simulated master";
         if (sim == null) {
             sim = MesosMasterSimulator.builder()
                     .agents(1)
@@ -249,22 +257,18 @@ class MesosEventStreamFuzz {
     }
 
     private static byte[] mutate(byte[] bytes, Random r) {
-        ByteBuffer b = ByteBuffer.allocate(bytes.length + 64);
-        for (int i = 0; i < bytes.length; i++) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(bytes.length + 64);
+        for (byte x : bytes) {
             int m = r.nextInt(60);
             if (m == 0) {
                 continue; // drop a byte
             } else if (m == 1) {
-                b.put((byte) r.nextInt(256)); // insert one
-            } else if (m == 2 && b.remaining() > 12) {
-                b.put("99999999999\n".getBytes(StandardCharsets.US_ASCII));
+                b.write(r.nextInt(256)); // insert one
+            } else if (m == 2) {
+                b.writeBytes("99999999999\n".getBytes(StandardCharsets.US_ASCII));
             }
-            if (b.remaining() > 0) {
-                b.put(m == 3 ? (byte) (bytes[i] ^ (1 << r.nextInt(8))) : bytes[i]);
-            }
+            b.write(m == 3 ? (byte) (x ^ (1 << r.nextInt(8))) : x);
         }
-        byte[] out = new byte[b.position()];
-        b.flip().get(out);
-        return out;
+        return b.toByteArray();
     }
 }

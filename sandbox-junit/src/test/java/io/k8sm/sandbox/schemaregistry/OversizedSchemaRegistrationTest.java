@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.k8sm.sandbox.junit.KafkaWorld;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -103,7 +103,9 @@ class SchemaRegistryRestFuzz {
             status = CLIENT.send(b.build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (java.io.IOException e) {
-            if (body != null && body.length() > 64 * 1024 && String.valueOf(e.getMessage()).contains("bytes received")) {
+            if (body != null
+                    && body.length() > 64 * 1024
+                    && String.valueOf(e.getMessage()).contains("bytes received")) {
                 // known finding: the answer to a request whose big body the route never read is lost
                 // (OversizedSchemaRegistrationTest#aRequestWhoseBodyIsNotReadStillGetsItsAnswer, disabled)
                 lostOverUnreadBody++;
