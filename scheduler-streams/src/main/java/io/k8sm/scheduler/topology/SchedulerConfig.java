@@ -73,6 +73,9 @@ public record SchedulerConfig(
     public static final String DEFAULT_CONTAINER_CPUS = "scheduler.default.container.cpus";
     public static final String DEFAULT_CONTAINER_MEM_MB = "scheduler.default.container.mem.mb";
     public static final String FINISHED_RETAINED = "scheduler.finished.retained";
+    public static final String RECONCILE_MAX_TASKS_PER_CALL = "scheduler.reconcile.max.tasks.per.call";
+    public static final String CLOCK_MAX_SKEW_MS = "scheduler.clock.max.skew.ms";
+    public static final String MAX_RECORD_BYTES = "scheduler.max.record.bytes";
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -96,7 +99,9 @@ public record SchedulerConfig(
                 c.getLong(RECONCILE_IMPLICIT_DELAY_MS),
                 c.getLong(RECONCILE_IMPLICIT_INTERVAL_MS),
                 c.getList(FRAMEWORK_ROLES),
-                c.getList(DEFAULT_POD_ROLES));
+                c.getList(DEFAULT_POD_ROLES),
+                c.getInt(RECONCILE_MAX_TASKS_PER_CALL),
+                c.getLong(CLOCK_MAX_SKEW_MS));
         ProcurementConfig procurement = new ProcurementConfig(
                 c.getList(FRAMEWORK_ROLES),
                 c.getList(DEFAULT_POD_ROLES),
@@ -293,7 +298,32 @@ public record SchedulerConfig(
                         1024,
                         Range.atLeast(1),
                         Importance.LOW,
-                        "How many finished tasks the registry keeps.");
+                        "How many finished tasks the registry keeps.")
+                .define(
+                        RECONCILE_MAX_TASKS_PER_CALL,
+                        Type.INT,
+                        SchedulerSettings.DEFAULT_RECONCILE_MAX_TASKS_PER_CALL,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "At most this many tasks in one explicit Reconcile call; a larger reconciliation is"
+                                + " several calls, so that no mesos-calls record outgrows the broker's limit.")
+                .define(
+                        CLOCK_MAX_SKEW_MS,
+                        Type.LONG,
+                        SchedulerSettings.DEFAULT_CLOCK_MAX_SKEW_MS,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "How far a clock tick's value may be ahead of its record's (broker append) time;"
+                                + " a tick further ahead is dead-lettered and time follows the record's time.")
+                .define(
+                        MAX_RECORD_BYTES,
+                        Type.INT,
+                        1_000_000,
+                        Range.atLeast(1024),
+                        Importance.LOW,
+                        "Largest encoded value the scheduler writes; a larger output (a launch request with"
+                                + " a huge manifest) is dead-lettered, truncated, instead. Keep it below the"
+                                + " producer's max.request.size and the topics' max.message.bytes.");
     }
 
     /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
