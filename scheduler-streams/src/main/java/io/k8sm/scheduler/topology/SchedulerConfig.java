@@ -4,6 +4,7 @@ import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterConfig;
 import io.k8sm.deadletter.DeadLetterDeserializationHandler;
 import io.k8sm.deadletter.DeadLetterProcessingHandler;
+import io.k8sm.deadletter.DeadLetterProductionHandler;
 import io.k8sm.scheduler.matching.Matcher;
 import io.k8sm.scheduler.matching.ProcurementMatcher;
 import io.k8sm.scheduler.procurement.PlacementPolicy;
@@ -339,8 +340,10 @@ public record SchedulerConfig(
      * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
      * records (and a processor that throws) go to the catalogue's dead-letter topic through the
      * shared handlers ({@link DeadLetterDeserializationHandler}, {@link
-     * DeadLetterProcessingHandler}), which encode the {@code DeadLetter} through the schema registry:
-     * the serde keys are passed along. {@code kafka.deserialization.exception.handler} / {@code
+     * DeadLetterProcessingHandler}), which hand Kafka Streams a {@code DeadLetter} encoded through
+     * the schema registry (the serde keys are passed along) to write inside the task's transaction;
+     * an output the broker refuses as too large is dead-lettered, truncated, by {@link
+     * DeadLetterProductionHandler}. {@code kafka.deserialization.exception.handler} / {@code
      * kafka.processing.exception.handler} replace them.
      */
     public Properties streamsProperties() {
@@ -350,6 +353,8 @@ public record SchedulerConfig(
                 DeadLetterDeserializationHandler.class.getName());
         p.putIfAbsent(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        p.putIfAbsent(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
         p.put(DeadLetterConfig.TOPIC, kafka.topics().name(Topic.DEAD_LETTERS));
         kafka.serdeConfig().forEach(p::putIfAbsent);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -360,6 +365,11 @@ public record SchedulerConfig(
         }
         stateDir.ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d));
         return p;
+    }
+
+    /** The largest encoded output value the scheduler writes ({@value #MAX_RECORD_BYTES}). */
+    public int maxRecordBytes() {
+        return kafka.getInt(MAX_RECORD_BYTES);
     }
 
     static List<String> keys() {

@@ -164,6 +164,12 @@ public final class SchedulerWorld implements AutoCloseable {
         return collect();
     }
 
+    /** Pipes a clock tick whose value may differ from its record's time (the world's now). */
+    public SchedulerWorld tick(ClockTick tick) {
+        clock.pipeInput("clock", tick, now);
+        return collect();
+    }
+
     /** Pipes raw bytes into an input topic (for unreadable records). */
     public SchedulerWorld raw(String topic, byte[] value) {
         driver.createInputTopic(

@@ -67,4 +67,33 @@ class OversizedRecordsTest {
             assertEquals(launched, reconciled, "every launched task reconciled");
         }
     }
+
+    /**
+     * Invariant: a launch request over the size limit is never written (it would kill the stream
+     * thread); a dead letter with its first 64 KiB and its digest is, and the next pod still
+     * launches.
+     */
+    @Test
+    void aLaunchRequestOverTheSizeLimitIsDeadLetteredTruncatedAndTheNextPodStillLaunches() {
+        try (SchedulerWorld world = new SchedulerWorld()) {
+            world.pod(pod("ns/huge")
+                    .annotation("manifest", "x".repeat(2 * ONE_MIB))
+                    .container(0.1, 32)
+                    .build());
+            world.offer(Given.offer("o1", "host-a").build());
+            assertTrue(world.launches.isEmpty(), "the oversized launch request is not written");
+            assertEquals(1, world.deadLetters.size());
+            io.k8sm.avro.DeadLetter d = world.deadLetters.get(0).value;
+            assertEquals(io.k8sm.deadletter.DeadLetters.MAX_BYTES, d.getValue().remaining(), "truncated copy");
+            assertTrue(
+                    d.getReason().contains("scheduler.max.record.bytes")
+                            && d.getReason().contains("sha256"),
+                    d.getReason());
+
+            world.pod(pod("ns/next").container(0.1, 32).build());
+            world.offer(Given.offer("o2", "host-b").build());
+            assertEquals(1, world.launches.size());
+            assertEquals("next", world.launches.get(0).getPod().getName());
+        }
+    }
 }
