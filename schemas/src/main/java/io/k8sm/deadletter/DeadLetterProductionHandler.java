@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * the whole's length and SHA-256 in the reason) is handed to Kafka Streams, and the application
  * goes on. The dead letter names the output topic as its source (partition and offset -1) and the
  * input record that produced it in the reason. Every other production error fails, as Kafka
- * Streams' default does.
+ * Streams' default does, and so does a too large record of a state store's changelog.
  */
 public class DeadLetterProductionHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
@@ -33,7 +33,8 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
     @Override
     public Response handleError(
             ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (!(exception instanceof RecordTooLargeException)) {
+        if (!(exception instanceof RecordTooLargeException) || record.topic().endsWith("-changelog")) {
+            // A state store's changelog record is never dropped: the store would diverge from it.
             return Response.fail();
         }
         String input = DeadLetters.keyFor(context.topic(), context.partition(), context.offset());
