@@ -44,6 +44,7 @@ public final class SchedulerStateMachine {
     static final String NOW = "clock.now";
 
     private final SchedulerState state;
+    private final SchedulerSettings settings;
     private final Decisions out;
     private final OfferBook offers;
     private final SchedulingRound round;
@@ -54,6 +55,7 @@ public final class SchedulerStateMachine {
 
     public SchedulerStateMachine(SchedulerSettings settings, SchedulerState state, Matcher matcher) {
         this.state = state;
+        this.settings = settings;
         this.out = new Decisions(state.meta(), settings.refuseSeconds());
         TaskRegistry registry = new TaskRegistry(
                 state.tasks(), state.podIndex(), state.finishedRing(), state.meta(), settings.finishedRetained(), out);
@@ -106,11 +108,28 @@ public final class SchedulerStateMachine {
         rejected.retry(now);
     }
 
-    /** The scheduler's now: the latest event time seen (a clock tick's own time for ticks). */
+    /**
+     * The scheduler's now: the latest record time seen. Record times are trustworthy: the input
+     * topics use the broker's append time ({@code message.timestamp.type=LogAppendTime} in the topic
+     * catalogue). A clock tick's own value counts only within {@link
+     * SchedulerSettings#clockMaxSkewMs()} of its record's time: a tick from a clock further ahead
+     * (year 9999) is dead-lettered with the reason, and time follows its record's time.
+     */
     private long advanceClock(SchedulerInput input, long timestamp) {
         long t = timestamp;
         if (input instanceof SchedulerInput.Tick tick && tick.tick().getTimestamp() != null) {
-            t = Math.max(t, tick.tick().getTimestamp().toEpochMilli());
+            long told = tick.tick().getTimestamp().toEpochMilli();
+            if (told > timestamp && told - timestamp > settings.clockMaxSkewMs()) {
+                out.reject(
+                        input.source(),
+                        input.key(),
+                        "clock tick says " + tick.tick().getTimestamp() + ", " + (told - timestamp)
+                                + " ms ahead of its record's time " + timestamp + ", over the bound of "
+                                + settings.clockMaxSkewMs() + " ms (scheduler.clock.max.skew.ms); time follows"
+                                + " the record's time");
+            } else {
+                t = Math.max(t, told);
+            }
         }
         long now = Math.max(Meta.get(state.meta(), NOW, Long.MIN_VALUE), t);
         state.meta().put(NOW, now);

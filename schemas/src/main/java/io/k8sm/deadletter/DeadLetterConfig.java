@@ -9,13 +9,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Configuration of the Streams dead-letter handlers, read from the Streams config map, and the
- * process-wide publishers they share (one producer per bootstrap servers, topic and application,
- * created on the first failure, so healthy applications open no extra producer).
+ * Configuration of the Streams dead-letter handlers, read from the Streams config map: how they
+ * encode the dead-letter records they hand to Kafka Streams ({@link #record}), and the
+ * process-wide publishers that {@link SafeRecordLoop} users share (one producer per bootstrap
+ * servers, topic and application, created on the first failure, so healthy applications open no
+ * extra producer).
  */
 public final class DeadLetterConfig {
     /** The dead-letter topic (default {@value DeadLetters#DEFAULT_TOPIC}). */
@@ -46,6 +49,7 @@ public final class DeadLetterConfig {
     private final String application;
     private final long timeoutMs;
     private volatile DeadLetterPublisher publisher;
+    private volatile AvroSerializer<DeadLetter> encoder;
 
     DeadLetterConfig(Map<String, ?> configs) {
         this.configs = new HashMap<>(configs);
@@ -65,6 +69,57 @@ public final class DeadLetterConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(TIMEOUT_MS, t, "expected milliseconds as an integer");
         }
+    }
+
+    /**
+     * Registers the {@code DeadLetter} schema now, so that encoding a dead letter inside a handler
+     * needs no registry call; if the registry cannot be reached it is tried again on first use.
+     */
+    void registerSchema() {
+        if (publisher != null) {
+            return;
+        }
+        try {
+            record(DeadLetters.build(
+                    topic,
+                    -1,
+                    -1,
+                    -1,
+                    null,
+                    null,
+                    null,
+                    new IllegalStateException("schema check"),
+                    application,
+                    java.time.Instant.EPOCH));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DeadLetterConfig.class)
+                    .warn("cannot register the DeadLetter schema for {} yet: {}", topic, e.toString());
+        }
+    }
+
+    /**
+     * The dead-letter record, encoded, for Kafka Streams to send through the task's own producer
+     * (inside its transaction under exactly-once): key {@code topic/partition/offset}, value the
+     * Avro {@code DeadLetter} in the Confluent wire format.
+     */
+    ProducerRecord<byte[], byte[]> record(DeadLetter letter) {
+        DeadLetterPublisher p = publisher;
+        if (p != null) {
+            return p.toProducerRecord(letter);
+        }
+        AvroSerializer<DeadLetter> e = encoder;
+        if (e == null) {
+            if (!configs.containsKey(RegistryClientConfig.URL)) {
+                throw new ConfigException(
+                        RegistryClientConfig.URL,
+                        null,
+                        "the dead-letter handlers encode dead letters in Avro and need the registry URL");
+            }
+            e = new AvroSerializer<>();
+            e.configure(configs, false);
+            encoder = e;
+        }
+        return new ProducerRecord<>(topic, null, DeadLetters.keyBytes(letter), e.serialize(topic, letter));
     }
 
     String application() {

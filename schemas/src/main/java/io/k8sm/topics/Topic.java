@@ -248,13 +248,19 @@ public enum Topic {
     }
 
     /**
-     * The topic-level configs to create the topic with: {@code cleanup.policy} and, when it deletes,
-     * {@code retention.ms}.
+     * The topic-level configs to create the topic with: {@code cleanup.policy}, when it deletes
+     * {@code retention.ms}, and for the scheduler's inputs
+     * {@code message.timestamp.type=LogAppendTime}, so that the scheduler's event time is the
+     * broker's append time (a producer's clock an hour ahead cannot freeze offer expiry).
      */
     public Map<String, String> configs() {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.config());
         retention().ifPresent(r -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(r.toMillis())));
+        if (readers.contains(SCHEDULER)) {
+            // The scheduler's time is its inputs' record time: the broker's clock, not a producer's.
+            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        }
         return Map.copyOf(configs);
     }
 

@@ -18,8 +18,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,6 +32,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,19 @@ class DeadLetterStreamsHandlersTest {
                 .serialize(IN, Sample.newBuilder().setName(name).setCount(count).build());
     }
 
+    /**
+     * The dead letters Kafka Streams wrote through the task's own producer (KIP-1034); the
+     * handlers' separate publisher sends nothing.
+     */
+    private List<TestRecord<byte[], byte[]>> deadLetters() {
+        assertTrue(producer.history().isEmpty(), "nothing through a producer of the handlers' own");
+        return driver.createOutputTopic(DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
     private DeadLetter onlyDeadLetter() {
-        List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+        List<TestRecord<byte[], byte[]>> sent = deadLetters();
         assertEquals(1, sent.size(), "exactly one dead letter");
-        assertEquals(DLQ, sent.get(0).topic());
         DeadLetter d = AvroDeserializer.specific(DeadLetter.class, registry)
                 .deserialize(DLQ, sent.get(0).value());
         assertEquals(
@@ -120,7 +130,7 @@ class DeadLetterStreamsHandlersTest {
         assertEquals(UnknownMagicByteException.class.getName(), d.getExceptionClass());
         assertTrue(d.getReason().contains("magic byte") && d.getReason().contains(IN), d.getReason());
         assertEquals("k8sm-scheduler", d.getApplication());
-        assertEquals(NOW, d.getFailedAt());
+        assertEquals(Instant.ofEpochMilli(1234), d.getFailedAt(), "the record's time, not a clock: replays agree");
     }
 
     @Test
@@ -142,6 +152,35 @@ class DeadLetterStreamsHandlersTest {
     void tombstoneReachesTheTopologyAsNullAndIsNotADeadLetter() {
         in.pipeInput("default/pod-d", (byte[]) null);
         assertEquals(List.of(KeyValue.pair("default/pod-d", "deleted")), out.readKeyValuesToList());
-        assertTrue(producer.history().isEmpty());
+        assertTrue(deadLetters().isEmpty());
+    }
+
+    @Test
+    void aDeadLetterOfAHugeRecordKeepsItsFirst64KiBAndTheWholesDigest() {
+        byte[] huge = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 7);
+        in.pipeInput("default/huge", huge);
+        DeadLetter d = onlyDeadLetter();
+        assertEquals(DeadLetters.MAX_BYTES, d.getValue().remaining(), "truncated");
+        assertTrue(d.getReason().contains("of " + huge.length + " bytes kept"), d.getReason());
+        assertTrue(d.getReason().contains(DeadLetters.sha256(huge)), d.getReason());
+    }
+
+    @Test
+    void aRecordUnreadableBecauseTheRegistryIsDownIsNotSkippedNorDeadLettered() {
+        DeadLetterDeserializationHandler h = new DeadLetterDeserializationHandler();
+        h.configure(java.util.Map.of(
+                DeadLetterConfig.PUBLISHER,
+                new DeadLetterPublisher(
+                        producer, DLQ, new AvroSerializer<>(registry), Clock.fixed(NOW, ZoneOffset.UTC))));
+        var outage = new io.k8sm.schemaregistry.RegistryUnreachableException(
+                "GET /schemas/ids/7", 3, 503, -1, "503 Service Unavailable", null);
+        var response = h.handleError(
+                null,
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                        IN, 0, 5L, new byte[0], new byte[] {0, 0, 0, 0, 7}),
+                new io.k8sm.serde.CorruptRecordException(IN, false, 7, "cannot read", outage));
+        assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.Result.FAIL, response.result());
+        assertTrue(response.deadLetterQueueRecords().isEmpty());
     }
 }

@@ -80,13 +80,24 @@ class TopicCatalogueTest {
         assertEquals("k8sm.pods", pods.name());
         assertEquals(1, pods.numPartitions());
         assertEquals(3, pods.replicationFactor());
-        assertEquals(Map.of("cleanup.policy", "compact"), pods.configs());
+        assertEquals(
+                Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime"),
+                pods.configs(),
+                "a scheduler input: the broker's append time");
     }
 
     @Test
     void aDeletingTopicIsCreatedWithItsRetention() {
         NewTopic offers = TopicCatalogue.defaults().newTopic(Topic.OFFERS, (short) 1);
-        assertEquals(Map.of("cleanup.policy", "delete", "retention.ms", "604800000"), offers.configs());
+        assertEquals(
+                Map.of(
+                        "cleanup.policy",
+                        "delete",
+                        "retention.ms",
+                        "604800000",
+                        "message.timestamp.type",
+                        "LogAppendTime"),
+                offers.configs());
         NewTopic deadLetters = TopicCatalogue.defaults().newTopic(Topic.DEAD_LETTERS, (short) 1);
         assertEquals("2592000000", deadLetters.configs().get("retention.ms"));
     }

@@ -55,6 +55,9 @@ import picocli.CommandLine.Command;
             "  scheduler.deletion.guard.max.share=0.1       (bound pods deleted per window without an operator)",
             "  scheduler.deletion.guard.window.ms=600000",
             "  scheduler.deletion.guard.min.count=3",
+            "  scheduler.reconcile.max.tasks.per.call=1000  (a larger explicit reconcile is several calls)",
+            "  scheduler.clock.max.skew.ms=60000            (a clock tick further ahead of its record is dead-lettered)",
+            "  scheduler.max.record.bytes=1000000           (a larger output is dead-lettered, truncated)",
             "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
         })
 public class RunScheduler extends RunService<SchedulerConfig> {

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciliation with Mesos: on (re)subscription every launched task is reconciled explicitly, with
  * backoff until each has answered with a status; then implicitly at an interval; at most one
- * Reconcile per minimum interval, and none while disconnected.
+ * Reconcile per minimum interval, and none while disconnected. An explicit reconciliation of many
+ * tasks is sent as several Reconcile calls of at most {@link
+ * SchedulerSettings#reconcileMaxTasksPerCall()} tasks each, so that no {@code mesos-calls} record
+ * outgrows the broker's size limit (one call for 12,000 tasks is over 1 MiB).
  */
 public final class Reconciler {
 
@@ -113,12 +116,18 @@ public final class Reconciler {
             for (Map.Entry<String, String> e : waiting) {
                 tasks.add(new ReconcileTask(e.getKey(), e.getValue().isEmpty() ? null : e.getValue()));
             }
-            out.reconcile(tasks);
+            int chunk = settings.reconcileMaxTasksPerCall();
+            for (int from = 0; from < tasks.size(); from += chunk) {
+                out.reconcile(List.copyOf(tasks.subList(from, Math.min(tasks.size(), from + chunk))));
+            }
             long delay = Meta.get(meta, EXPLICIT_DELAY, settings.explicitReconcileInitialMs());
             meta.put(EXPLICIT_NEXT, now + Math.max(delay, settings.reconcileMinIntervalMs()));
             meta.put(EXPLICIT_DELAY, Math.min(delay * 2, settings.explicitReconcileMaxMs()));
             meta.put(LAST_RECONCILE, now);
-            log.info("explicit reconciliation of {} tasks", tasks.size());
+            log.info(
+                    "explicit reconciliation of {} tasks in {} calls",
+                    tasks.size(),
+                    (tasks.size() + chunk - 1) / chunk);
             return;
         }
         long implicitNext = Meta.get(meta, IMPLICIT_NEXT, 0L);

@@ -20,6 +20,11 @@ import java.util.List;
  * @param frameworkRoles the roles the framework is registered with
  * @param defaultPodRoles roles of a pod without the roles annotation
  * @param deletionBudget how many bound pods may be deleted per window without an operator's word
+ * @param reconcileMaxTasksPerCall at most this many tasks in one explicit Reconcile call (a larger
+ *     reconciliation is sent as several calls, so no record grows past the broker's size limit)
+ * @param clockMaxSkewMs how far a clock tick's value may be ahead of its record's timestamp (the
+ *     broker's append time); a tick further ahead is dead-lettered and time advances to the record's
+ *     timestamp only
  */
 public record SchedulerSettings(
         long offerTtlMs,
@@ -35,13 +40,24 @@ public record SchedulerSettings(
         long implicitReconcileIntervalMs,
         List<String> frameworkRoles,
         List<String> defaultPodRoles,
-        DeletionBudget deletionBudget) {
+        DeletionBudget deletionBudget,
+        int reconcileMaxTasksPerCall,
+        long clockMaxSkewMs) {
+
+    public static final int DEFAULT_RECONCILE_MAX_TASKS_PER_CALL = 1_000;
+    public static final long DEFAULT_CLOCK_MAX_SKEW_MS = 60_000;
 
     public SchedulerSettings {
         frameworkRoles = List.copyOf(frameworkRoles);
         defaultPodRoles = List.copyOf(defaultPodRoles);
         if (finishedRetained < 1) {
             throw new IllegalArgumentException("finishedRetained must be >= 1");
+        }
+        if (reconcileMaxTasksPerCall < 1) {
+            throw new IllegalArgumentException("reconcileMaxTasksPerCall must be >= 1");
+        }
+        if (clockMaxSkewMs < 0) {
+            throw new IllegalArgumentException("clockMaxSkewMs must be >= 0");
         }
     }
 
@@ -61,7 +77,9 @@ public record SchedulerSettings(
                 300_000,
                 List.of("*"),
                 List.of("*"),
-                DeletionBudget.defaults());
+                DeletionBudget.defaults(),
+                DEFAULT_RECONCILE_MAX_TASKS_PER_CALL,
+                DEFAULT_CLOCK_MAX_SKEW_MS);
     }
 
     public SchedulerSettings withFinishedRetained(int n) {
@@ -79,7 +97,9 @@ public record SchedulerSettings(
                 implicitReconcileIntervalMs,
                 frameworkRoles,
                 defaultPodRoles,
-                deletionBudget);
+                deletionBudget,
+                reconcileMaxTasksPerCall,
+                clockMaxSkewMs);
     }
 
     public SchedulerSettings withDeletionBudget(DeletionBudget budget) {
@@ -97,6 +117,28 @@ public record SchedulerSettings(
                 implicitReconcileIntervalMs,
                 frameworkRoles,
                 defaultPodRoles,
-                budget);
+                budget,
+                reconcileMaxTasksPerCall,
+                clockMaxSkewMs);
+    }
+
+    public SchedulerSettings withReconcileMaxTasksPerCall(int n) {
+        return new SchedulerSettings(
+                offerTtlMs,
+                offerLingerMs,
+                refuseSeconds,
+                backoff,
+                executorId,
+                finishedRetained,
+                reconcileMinIntervalMs,
+                explicitReconcileInitialMs,
+                explicitReconcileMaxMs,
+                implicitReconcileInitialDelayMs,
+                implicitReconcileIntervalMs,
+                frameworkRoles,
+                defaultPodRoles,
+                deletionBudget,
+                n,
+                clockMaxSkewMs);
     }
 }

@@ -4,6 +4,7 @@ import io.k8sm.config.K8smConfig;
 import io.k8sm.deadletter.DeadLetterConfig;
 import io.k8sm.deadletter.DeadLetterDeserializationHandler;
 import io.k8sm.deadletter.DeadLetterProcessingHandler;
+import io.k8sm.deadletter.DeadLetterProductionHandler;
 import io.k8sm.scheduler.matching.Matcher;
 import io.k8sm.scheduler.matching.ProcurementMatcher;
 import io.k8sm.scheduler.procurement.PlacementPolicy;
@@ -77,6 +78,9 @@ public record SchedulerConfig(
     public static final String DELETION_GUARD_MAX_SHARE = "scheduler.deletion.guard.max.share";
     public static final String DELETION_GUARD_WINDOW_MS = "scheduler.deletion.guard.window.ms";
     public static final String DELETION_GUARD_MIN_COUNT = "scheduler.deletion.guard.min.count";
+    public static final String RECONCILE_MAX_TASKS_PER_CALL = "scheduler.reconcile.max.tasks.per.call";
+    public static final String CLOCK_MAX_SKEW_MS = "scheduler.clock.max.skew.ms";
+    public static final String MAX_RECORD_BYTES = "scheduler.max.record.bytes";
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -104,7 +108,10 @@ public record SchedulerConfig(
                 new DeletionBudget(
                         c.getDouble(DELETION_GUARD_MAX_SHARE),
                         c.getLong(DELETION_GUARD_WINDOW_MS),
-                        c.getInt(DELETION_GUARD_MIN_COUNT)));
+                        c.getInt(DELETION_GUARD_MIN_COUNT)),
+
+                c.getInt(RECONCILE_MAX_TASKS_PER_CALL),
+                c.getLong(CLOCK_MAX_SKEW_MS));
         ProcurementConfig procurement = new ProcurementConfig(
                 c.getList(FRAMEWORK_ROLES),
                 c.getList(DEFAULT_POD_ROLES),
@@ -323,7 +330,32 @@ public record SchedulerConfig(
                         3,
                         Range.atLeast(0),
                         Importance.MEDIUM,
-                        "Deletions always allowed per window, whatever the share, so that tiny clusters still heal.");
+                        "Deletions always allowed per window, whatever the share, so that tiny clusters still heal.")
+                .define(
+                        RECONCILE_MAX_TASKS_PER_CALL,
+                        Type.INT,
+                        SchedulerSettings.DEFAULT_RECONCILE_MAX_TASKS_PER_CALL,
+                        Range.atLeast(1),
+                        Importance.LOW,
+                        "At most this many tasks in one explicit Reconcile call; a larger reconciliation is"
+                                + " several calls, so that no mesos-calls record outgrows the broker's limit.")
+                .define(
+                        CLOCK_MAX_SKEW_MS,
+                        Type.LONG,
+                        SchedulerSettings.DEFAULT_CLOCK_MAX_SKEW_MS,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        "How far a clock tick's value may be ahead of its record's (broker append) time;"
+                                + " a tick further ahead is dead-lettered and time follows the record's time.")
+                .define(
+                        MAX_RECORD_BYTES,
+                        Type.INT,
+                        1_000_000,
+                        Range.atLeast(1024),
+                        Importance.LOW,
+                        "Largest encoded value the scheduler writes; a larger output (a launch request with"
+                                + " a huge manifest) is dead-lettered, truncated, instead. Keep it below the"
+                                + " producer's max.request.size and the topics' max.message.bytes.");
     }
 
     /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */
@@ -339,8 +371,10 @@ public record SchedulerConfig(
      * Kafka Streams properties: the shared client properties plus the scheduler's. Unreadable input
      * records (and a processor that throws) go to the catalogue's dead-letter topic through the
      * shared handlers ({@link DeadLetterDeserializationHandler}, {@link
-     * DeadLetterProcessingHandler}), which encode the {@code DeadLetter} through the schema registry:
-     * the serde keys are passed along. {@code kafka.deserialization.exception.handler} / {@code
+     * DeadLetterProcessingHandler}), which hand Kafka Streams a {@code DeadLetter} encoded through
+     * the schema registry (the serde keys are passed along) to write inside the task's transaction;
+     * an output the broker refuses as too large is dead-lettered, truncated, by {@link
+     * DeadLetterProductionHandler}. {@code kafka.deserialization.exception.handler} / {@code
      * kafka.processing.exception.handler} replace them.
      */
     public Properties streamsProperties() {
@@ -350,6 +384,8 @@ public record SchedulerConfig(
                 DeadLetterDeserializationHandler.class.getName());
         p.putIfAbsent(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        p.putIfAbsent(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
         p.put(DeadLetterConfig.TOPIC, kafka.topics().name(Topic.DEAD_LETTERS));
         kafka.serdeConfig().forEach(p::putIfAbsent);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -360,6 +396,11 @@ public record SchedulerConfig(
         }
         stateDir.ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d));
         return p;
+    }
+
+    /** The largest encoded output value the scheduler writes ({@value #MAX_RECORD_BYTES}). */
+    public int maxRecordBytes() {
+        return kafka.getInt(MAX_RECORD_BYTES);
     }
 
     static List<String> keys() {

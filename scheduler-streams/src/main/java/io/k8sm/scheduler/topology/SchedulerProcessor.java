@@ -33,16 +33,25 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     private final SchedulerSettings settings;
     private final Matcher matcher;
     private final Function<SchedulerInput, byte[]> encoder;
+    private final Function<SchedulerOutput, byte[]> outputEncoder;
+    private final int maxRecordBytes;
     private ProcessorContext<String, SchedulerOutput> context;
     private SchedulerStateMachine machine;
 
     /**
      * @param encoder encodes an input's value as its topic holds it (for the dead letter's raw value)
      */
-    SchedulerProcessor(SchedulerSettings settings, Matcher matcher, Function<SchedulerInput, byte[]> encoder) {
+    SchedulerProcessor(
+            SchedulerSettings settings,
+            Matcher matcher,
+            Function<SchedulerInput, byte[]> encoder,
+            Function<SchedulerOutput, byte[]> outputEncoder,
+            int maxRecordBytes) {
         this.settings = settings;
         this.matcher = matcher;
         this.encoder = encoder;
+        this.outputEncoder = outputEncoder;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -58,25 +67,41 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
         }
         for (SchedulerOutput o : machine.apply(record.value(), record.timestamp())) {
             if (o instanceof SchedulerOutput.Rejected r) {
-                DeadLetter letter = deadLetter(record, r);
-                String key = DeadLetters.keyFor(
-                        letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset());
-                context.forward(new Record<String, SchedulerOutput>(
-                        key, new SchedulerOutput.DeadLettered(key, letter), record.timestamp()));
+                forwardDeadLetter(record, deadLetter(record, r, null));
+                continue;
+            }
+            byte[] encoded = outputEncoder.apply(o);
+            if (encoded != null && encoded.length > maxRecordBytes) {
+                String reason = "output " + o.getClass().getSimpleName().toLowerCase() + " " + o.key() + " is "
+                        + encoded.length + " bytes encoded, over the limit of " + maxRecordBytes
+                        + " (scheduler.max.record.bytes); not written, its truncated copy is this letter's value";
+                log.error("{} (input {})", reason, record.key());
+                forwardDeadLetter(
+                        record,
+                        deadLetter(
+                                record,
+                                new SchedulerOutput.Rejected(record.value().source(), o.key(), reason),
+                                encoded));
             } else {
                 context.forward(new Record<String, SchedulerOutput>(o.key(), o, record.timestamp()));
             }
         }
     }
 
-    private DeadLetter deadLetter(Record<String, SchedulerInput> record, SchedulerOutput.Rejected r) {
+    private void forwardDeadLetter(Record<String, SchedulerInput> record, DeadLetter letter) {
+        String key = DeadLetters.keyFor(letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset());
+        context.forward(new Record<String, SchedulerOutput>(
+                key, new SchedulerOutput.DeadLettered(key, letter), record.timestamp()));
+    }
+
+    /** The dead letter of a rejected input; its value is {@code value}, or else the input's own. */
+    private DeadLetter deadLetter(Record<String, SchedulerInput> record, SchedulerOutput.Rejected r, byte[] value) {
         RecordMetadata m = context.recordMetadata().orElse(null);
         String topic = m == null ? r.sourceTopic() : m.topic();
         int partition = m == null ? -1 : m.partition();
         long offset = m == null ? -1 : m.offset();
-        byte[] value;
         try {
-            value = encoder.apply(record.value());
+            value = value != null ? value : encoder.apply(record.value());
         } catch (RuntimeException e) {
             log.warn(
                     "cannot re-encode the rejected input {} for its dead letter; the letter carries no value",

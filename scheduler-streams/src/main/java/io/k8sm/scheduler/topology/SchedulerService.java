@@ -37,8 +37,14 @@ public final class SchedulerService implements K8smService {
         this.config = config;
         this.topology = SchedulerTopology.build(config, serdes);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
+        this.streams.setUncaughtExceptionHandler(new ThreadReplacement());
     }
 
+    /**
+     * Starts the Streams client, after checking that the input topics are co-partitioned.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException when their partition counts differ
+     */
     @Override
     public void start() {
         Properties p = config.streamsProperties();
@@ -51,6 +57,7 @@ public final class SchedulerService implements K8smService {
                 config.kafka().bootstrapServers(),
                 config.kafka().schemaRegistryUrl(),
                 config.schedulerTopics());
+        CoPartitioning.check(config.kafka().kafkaProperties(), config.schedulerTopics());
         streams.start();
     }
 

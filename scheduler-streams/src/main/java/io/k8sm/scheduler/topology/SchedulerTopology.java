@@ -51,12 +51,22 @@ public final class SchedulerTopology {
 
     public static final String PROCESSOR = "scheduler";
 
+    /** The default of {@value SchedulerConfig#MAX_RECORD_BYTES}: under the broker's 1 MiB default. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
     private SchedulerTopology() {}
 
     /** The topology for a configuration (topics, settings, placement policy) and serdes. */
     public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
         StreamsBuilder builder = new StreamsBuilder();
-        build(builder, config.schedulerTopics(), config.settings(), config.matcher(), serdes, config.storeKind());
+        build(
+                builder,
+                config.schedulerTopics(),
+                config.settings(),
+                config.matcher(),
+                serdes,
+                config.storeKind(),
+                config.maxRecordBytes());
         return builder.build();
     }
 
@@ -78,6 +88,21 @@ public final class SchedulerTopology {
             Matcher matcher,
             SchedulerSerdes serdes,
             SchedulerStores.Kind stores) {
+        build(builder, topics, settings, matcher, serdes, stores, DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * Adds the scheduler to {@code builder}; a launch request or Mesos call whose encoded value is
+     * over {@code maxRecordBytes} is dead-lettered, truncated, instead of written.
+     */
+    public static void build(
+            StreamsBuilder builder,
+            SchedulerTopics topics,
+            SchedulerSettings settings,
+            Matcher matcher,
+            SchedulerSerdes serdes,
+            SchedulerStores.Kind stores,
+            int maxRecordBytes) {
         for (StoreBuilder<?> store : SchedulerStores.builders(stores)) {
             builder.addStateStore(store);
         }
@@ -123,8 +148,8 @@ public final class SchedulerTopology {
                 .filter((k, v) -> v != null, Named.as("clock-non-null"))
                 .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
 
-        ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier =
-                () -> new SchedulerProcessor(settings, matcher, encoder(topics, serdes));
+        ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier = () -> new SchedulerProcessor(
+                settings, matcher, encoder(topics, serdes), outputEncoder(topics, serdes), maxRecordBytes);
         KStream<String, SchedulerOutput> decisions = pods.merge(offers, Named.as("merge-offers"))
                 .merge(statuses, Named.as("merge-status"))
                 .merge(framework, Named.as("merge-framework"))
@@ -210,6 +235,18 @@ public final class SchedulerTopology {
                 return serdes.value(LauncherEvent.class).serializer().serialize(topics.launcherEvents(), l.event());
             } else if (input instanceof SchedulerInput.Tick t) {
                 return serdes.value(ClockTick.class).serializer().serialize(topics.clock(), t.tick());
+            }
+            return null;
+        };
+    }
+
+    /** Encodes the outputs that can grow (launch requests, Mesos calls) as their topics hold them. */
+    static Function<SchedulerOutput, byte[]> outputEncoder(SchedulerTopics topics, SchedulerSerdes serdes) {
+        return output -> {
+            if (output instanceof SchedulerOutput.Launch l) {
+                return serdes.value(LaunchRequest.class).serializer().serialize(topics.launchRequests(), l.request());
+            } else if (output instanceof SchedulerOutput.Call c) {
+                return serdes.value(MesosCall.class).serializer().serialize(topics.mesosCalls(), c.call());
             }
             return null;
         };

@@ -79,8 +79,14 @@ public final class SchedulerWorld implements AutoCloseable {
     }
 
     public SchedulerWorld(SchedulerSettings settings) {
+        this(settings, SchedulerStores.Kind.ROCKSDB);
+    }
+
+    /** A world whose stores are of that kind (in-memory for tests of thousands of records). */
+    public SchedulerWorld(SchedulerSettings settings, SchedulerStores.Kind stores) {
         StreamsBuilder b = new StreamsBuilder();
-        SchedulerTopology.build(b, TOPICS, settings, new ProcurementMatcher(ProcurementConfig.defaults()), SERDES);
+        SchedulerTopology.build(
+                b, TOPICS, settings, new ProcurementMatcher(ProcurementConfig.defaults()), SERDES, stores);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -155,6 +161,12 @@ public final class SchedulerWorld implements AutoCloseable {
 
     public SchedulerWorld launcher(LauncherEvent event) {
         launcher.pipeInput(event.getTaskId(), event, now);
+        return collect();
+    }
+
+    /** Pipes a clock tick whose value may differ from its record's time (the world's now). */
+    public SchedulerWorld tick(ClockTick tick) {
+        clock.pipeInput("clock", tick, now);
         return collect();
     }
 
