@@ -176,7 +176,10 @@ class LauncherFaultTest {
     }
 
     private Pod create(Pod p) {
-        return client.pods().inNamespace(p.getMetadata().getNamespace()).resource(p).create();
+        return client.pods()
+                .inNamespace(p.getMetadata().getNamespace())
+                .resource(p)
+                .create();
     }
 
     private Pod get(String name) {
@@ -306,10 +309,14 @@ class LauncherFaultTest {
         String nodeName = NodeNames.toNodeName(host);
         assertTrue(NodeNames.isValidNodeName(nodeName), nodeName);
         assertEquals(host, NodeNames.toHostname(nodeName), "the mapping is reversible");
-        eventually("node " + nodeName + " registered", () -> client.nodes().withName(nodeName).get() != null);
+        eventually(
+                "node " + nodeName + " registered",
+                () -> client.nodes().withName(nodeName).get() != null);
         Node node = client.nodes().withName(nodeName).get();
         assertEquals(host, node.getMetadata().getAnnotations().get(NodeLabels.MESOS_HOSTNAME));
-        eventually("pod bound to the node's name", () -> nodeName.equals(get("web-1").getSpec().getNodeName()));
+        eventually(
+                "pod bound to the node's name",
+                () -> nodeName.equals(get("web-1").getSpec().getNodeName()));
         assertEquals(1, client.nodes().list().getItems().size(), "one node, of a valid name");
     }
 

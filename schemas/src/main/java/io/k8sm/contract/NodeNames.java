@@ -38,7 +38,10 @@ public final class NodeNames {
 
     /** True when Kubernetes accepts {@code name} as a node name (a DNS-1123 subdomain). */
     public static boolean isValidNodeName(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_NAME || !SUBDOMAIN.matcher(name).matches()) {
+        if (name == null
+                || name.isEmpty()
+                || name.length() > MAX_NAME
+                || !SUBDOMAIN.matcher(name).matches()) {
             return false;
         }
         for (String label : name.split("\\.")) {
