@@ -86,6 +86,7 @@ class TransactionalLoopBrokerRestartTest {
                     .all()
                     .get(60, TimeUnit.SECONDS);
         }
+        warmUpTransactions(bootstrap);
         AtomicBoolean cut = new AtomicBoolean();
         CompletableFuture<Void> back = new CompletableFuture<>();
         TransactionalLoop.BatchHandler handler = batch -> {
@@ -122,6 +123,18 @@ class TransactionalLoopBrokerRestartTest {
             assertEquals(1, copies.getOrDefault("k" + i, 0), "record k" + i + " copied once: " + copies);
         }
         assertTrue(loop.isRunning(), "the loop survives the broker's absence: " + loop.failure());
+    }
+
+    /** The transaction coordinator of a fresh broker takes a while; the loop starts once it answers. */
+    private static void warmUpTransactions(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+        }
     }
 
     private static void produce(String bootstrap, int from, int to) throws Exception {
