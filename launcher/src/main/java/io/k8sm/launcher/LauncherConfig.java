@@ -1,6 +1,8 @@
 package io.k8sm.launcher;
 
 import io.k8sm.config.K8smConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +19,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param schedulerName pods whose {@code spec.schedulerName} is this are ours
  * @param groupId consumer group prefix; the launch loop uses {@code <groupId>-launch}, the
  *     Kubernetes bridge (status, bindings, actions, nodes) {@code <groupId>-bridge}
- * @param instanceId unique per running launcher: the suffix of its transactional ids
+ * @param instanceId the suffix of its transactional ids: unique per running launcher, and the same
+ *     again when it restarts (by default the {@code HOSTNAME}, in Kubernetes the pod's name, or the
+ *     host's name), so a restarted launcher fences what its dead predecessor left open
  * @param executorCommand the command of the custom executor named by a task's {@code executorId}
  * @param bindAttempts how many times a Binding is tried on API errors before BIND_FAILED
  * @param bindBackoff the first wait between two binding attempts (doubling)
@@ -25,6 +29,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param pollTimeout how long one Kafka poll waits
  * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused
  *     remainder
+ * @param transactionTimeout the loops' {@code transaction.timeout.ms}: how long a transaction left
+ *     open by a launcher that died and is not restarted blocks read_committed readers
  */
 public record LauncherConfig(
         K8smConfig kafka,
@@ -36,7 +42,8 @@ public record LauncherConfig(
         Duration bindBackoff,
         Duration resync,
         Duration pollTimeout,
-        double acceptRefuseSeconds) {
+        double acceptRefuseSeconds,
+        Duration transactionTimeout) {
 
     public static final String SCHEDULER_NAME = "launcher.scheduler.name";
     public static final String GROUP_ID = "launcher.group.id";
@@ -47,13 +54,17 @@ public record LauncherConfig(
     public static final String RESYNC_SECONDS = "launcher.resync.seconds";
     public static final String POLL_MS = "launcher.poll.ms";
     public static final String ACCEPT_REFUSE_SECONDS = "launcher.accept.refuse.seconds";
+    public static final String TRANSACTION_TIMEOUT_MS = "launcher.transaction.timeout.ms";
 
     public LauncherConfig {
         if (schedulerName == null || schedulerName.isBlank()) {
             throw new IllegalArgumentException("schedulerName must not be blank");
         }
         if (instanceId == null || instanceId.isBlank()) {
-            instanceId = UUID.randomUUID().toString();
+            instanceId = defaultInstanceId();
+        }
+        if (transactionTimeout == null || transactionTimeout.isNegative() || transactionTimeout.isZero()) {
+            throw new IllegalArgumentException("transactionTimeout must be positive, was " + transactionTimeout);
         }
         if (bindAttempts < 1) {
             throw new IllegalArgumentException("bindAttempts must be at least 1, was " + bindAttempts);
@@ -81,7 +92,9 @@ public record LauncherConfig(
                         Type.STRING,
                         "",
                         Importance.MEDIUM,
-                        "Unique id of this launcher process, suffix of its transactional ids; empty for a random one.")
+                        "Id of this launcher, suffix of its transactional ids: unique among running launchers and the"
+                                + " same after a restart, so the restart fences the transactions its predecessor left"
+                                + " open. Empty: the HOSTNAME environment variable (a pod's name), else the host's name.")
                 .define(
                         EXECUTOR_COMMAND,
                         Type.STRING,
@@ -124,7 +137,16 @@ public record LauncherConfig(
                         Importance.LOW,
                         "The refuse filter of each ACCEPT: seconds before Mesos re-offers what the launch left of an"
                                 + " agent's offers. Mesos' default is 5 s; a short one lets the next pods use the remainder"
-                                + " at the next allocation.");
+                                + " at the next allocation.")
+                .define(
+                        TRANSACTION_TIMEOUT_MS,
+                        Type.LONG,
+                        15_000L,
+                        ConfigDef.Range.between(1_000L, 900_000L),
+                        Importance.LOW,
+                        "transaction.timeout.ms of the launch and bridge loops: how long a transaction left open by a"
+                                + " launcher that died and does not come back blocks read_committed readers of"
+                                + " mesos-calls and launcher-events. A restart with the same instance id ends it at once.");
     }
 
     /** The shared definition plus the launcher's keys. */
@@ -144,12 +166,43 @@ public record LauncherConfig(
                 Duration.ofMillis(c.getLong(BIND_BACKOFF_MS)),
                 Duration.ofSeconds(c.getInt(RESYNC_SECONDS)),
                 Duration.ofMillis(c.getLong(POLL_MS)),
-                c.getDouble(ACCEPT_REFUSE_SECONDS));
+                c.getDouble(ACCEPT_REFUSE_SECONDS),
+                Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)));
     }
 
     /** Parses raw key/values (file, environment, flags) with the full definition. */
     public static LauncherConfig fromMap(Map<String, ?> values) {
         return from(new K8smConfig(definition(), values));
+    }
+
+    /**
+     * The default instance id: {@code HOSTNAME} (in Kubernetes the pod's name, stable for a
+     * StatefulSet), else the host's name, else (no name at all) a random id.
+     */
+    public static String defaultInstanceId() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            if (host != null && !host.isBlank()) {
+                return host;
+            }
+        } catch (UnknownHostException e) {
+            // no name: fall through
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /** The launch loop's transactional id. */
+    public String launchTransactionalId() {
+        return launchGroup() + "-" + instanceId;
+    }
+
+    /** The bridge loop's transactional id. */
+    public String bridgeTransactionalId() {
+        return bridgeGroup() + "-" + instanceId;
     }
 
     public String launchGroup() {

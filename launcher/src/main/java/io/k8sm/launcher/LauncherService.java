@@ -106,7 +106,7 @@ public final class LauncherService implements K8smService {
                     "launch",
                     kafka,
                     config.launchGroup(),
-                    "k8sm-launcher-launch-" + config.instanceId(),
+                    config.launchTransactionalId(),
                     List.of(topics.name(Topic.LAUNCH_REQUESTS)),
                     new LaunchHandler(
                             out,
@@ -116,7 +116,8 @@ public final class LauncherService implements K8smService {
                             launchHistory,
                             config.acceptRefuseSeconds()),
                     config.pollTimeout(),
-                    DRAIN_POLLS);
+                    DRAIN_POLLS,
+                    config.transactionTimeout());
             open.push(launchLoop);
 
             LaunchIndex index =
@@ -131,7 +132,7 @@ public final class LauncherService implements K8smService {
                     "bridge",
                     kafka,
                     config.bridgeGroup(),
-                    "k8sm-launcher-bridge-" + config.instanceId(),
+                    config.bridgeTransactionalId(),
                     List.of(
                             topics.name(Topic.TASK_STATUS),
                             topics.name(Topic.POD_ACTIONS),
@@ -146,7 +147,8 @@ public final class LauncherService implements K8smService {
                             new PodActionExecutor(client),
                             new NodeRegistrar(client, clock)),
                     config.pollTimeout(),
-                    0);
+                    0,
+                    config.transactionTimeout());
             open.push(bridgeLoop);
 
             String podsTopic = topics.name(Topic.PODS);
@@ -179,7 +181,10 @@ public final class LauncherService implements K8smService {
     }
 
     /**
-     * True while both loops run (a loop stops only on close or on an error it cannot recover from).
+     * True while both loops run. A loop retries every transient failure (Kubernetes, registry,
+     * broker, a handler that throws) and stops only on close or on an error it cannot recover from
+     * (fenced by another instance with the same {@code launcher.instance.id}, not authorized); {@code
+     * k8sm run launcher} then exits with 1.
      */
     @Override
     public boolean isHealthy() {

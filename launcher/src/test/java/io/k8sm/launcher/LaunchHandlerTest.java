@@ -178,4 +178,38 @@ class LaunchHandlerTest {
         assertEquals(1, result.size());
         assertEquals(topics.name(Topic.DEAD_LETTERS), result.get(0).topic());
     }
+
+    @Test
+    void aPermanentLookupErrorRejectsThatRequestAndATransientOneRetriesTheBatch() throws Exception {
+        Pod ok = live("web-1");
+        Pod denied = pod("x", "uid-x");
+        PodLookup forbiddenInOneNamespace = (ns, name) -> {
+            if (name.equals("x")) {
+                throw new io.fabric8.kubernetes.client.KubernetesClientException("pods is forbidden", 403, null);
+            }
+            return Optional.ofNullable(api.get(ns + "/" + name));
+        };
+        LaunchHandler h = new LaunchHandler(out, forbiddenInOneNamespace, "exec", new LaunchLedger(), null);
+        var records = h.handle(List.of(
+                record(request("pod.x", denied)),
+                record(request("pod.1", ok, spec("agent-1", "host-1", List.of("o-1"))))));
+        List<LauncherEvent> ev = events(records);
+        assertTrue(
+                ev.stream()
+                        .anyMatch(e -> e.getTaskId().equals("pod.x")
+                                && e.getType() == LauncherEventType.LAUNCH_REJECTED
+                                && e.getReason().contains("403")),
+                ev.toString());
+        assertTrue(
+                ev.stream().anyMatch(e -> e.getTaskId().equals("pod.1") && e.getType() == LauncherEventType.LAUNCHED));
+        assertEquals(1, calls(records).size());
+
+        PodLookup unavailable = (ns, name) -> {
+            throw new io.fabric8.kubernetes.client.KubernetesClientException("etcd leader changed", 503, null);
+        };
+        LaunchHandler retrying = new LaunchHandler(out, unavailable, "exec", new LaunchLedger(), null);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                io.k8sm.launcher.kafka.TransactionalLoop.RetryLater.class,
+                () -> retrying.handle(List.of(record(request("pod.1", ok)))));
+    }
 }

@@ -15,6 +15,12 @@ public final class NodeLabels {
     /** Node annotation: the Mesos agent id the node was registered for. */
     public static final String AGENT_ID = PodAnnotations.PREFIX + "agentId";
 
+    /**
+     * Node annotation: the agent's hostname exactly as Mesos knows it (the node's name is {@link
+     * NodeNames#toNodeName} of it, which differs for hostnames that are not valid node names).
+     */
+    public static final String MESOS_HOSTNAME = PodAnnotations.PREFIX + "hostname";
+
     private NodeLabels() {}
 
     /** {@code k8s.mesosphere.io/attribute-<name>}. */

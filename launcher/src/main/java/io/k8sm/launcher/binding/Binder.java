@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds a launched pod to the node named by its {@code bindingHost} ({@code POST
+ * Binds a launched pod to the node of its {@code bindingHost} ({@link LaunchedTask#nodeName()}; {@code POST
  * /api/v1/namespaces/{ns}/pods/{name}/binding}, the Binding carrying the launch annotations) and
  * patches the launch annotations onto the pod. A 409 for a pod already bound to that node is a
  * success; a pod that is gone, replaced or bound elsewhere, or a permanent API error (a 4xx such as
@@ -123,7 +123,7 @@ public final class Binder {
         int status = postBinding(task);
         if (status >= 200 && status < 300) {
             annotate(task);
-            return new Outcome.Bound(task.bindingHost(), "bound");
+            return new Outcome.Bound(task.nodeName(), "bound");
         }
         if (status == 404) {
             return new Outcome.Failed("pod " + task.podKey() + " is gone (binding answered 404)");
@@ -156,12 +156,12 @@ public final class Binder {
         if (node == null || node.isBlank()) {
             return null;
         }
-        if (node.equals(task.bindingHost())) {
+        if (node.equals(task.nodeName())) {
             annotate(task);
             return new Outcome.Bound(node, "already bound to " + node);
         }
         return new Outcome.Failed(
-                "pod " + task.podKey() + " is already bound to node " + node + ", not " + task.bindingHost());
+                "pod " + task.podKey() + " is already bound to node " + node + ", not " + task.nodeName());
     }
 
     private int postBinding(LaunchedTask task) {
@@ -174,7 +174,7 @@ public final class Binder {
                 .withNewTarget()
                 .withApiVersion("v1")
                 .withKind("Node")
-                .withName(task.bindingHost())
+                .withName(task.nodeName())
                 .endTarget()
                 .build();
         String url = client.getMasterUrl().toString().replaceAll("/+$", "")

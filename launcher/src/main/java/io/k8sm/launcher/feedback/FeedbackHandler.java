@@ -15,6 +15,7 @@ import io.k8sm.launcher.binding.LaunchedTask;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
+import io.k8sm.launcher.kubeapi.ApiErrors;
 import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
@@ -99,8 +100,18 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                     default -> log.warn("record from unexpected topic {} ignored", raw.topic());
                 }
             } catch (KubernetesClientException e) {
-                throw new TransactionalLoop.RetryLater(
-                        "Kubernetes API error on " + raw.topic() + "@" + raw.offset() + ": " + e.getMessage(), e);
+                if (ApiErrors.isTransient(e)) {
+                    throw new TransactionalLoop.RetryLater(
+                            "Kubernetes API error on " + raw.topic() + "@" + raw.offset() + ": " + e.getMessage(), e);
+                }
+                // permanent (a 4xx such as 403 or 422): this record's answer; the rest of the batch flows on
+                log.error(
+                        "record {}-{}@{} refused by the Kubernetes API; dead-lettered: {}",
+                        raw.topic(),
+                        raw.partition(),
+                        raw.offset(),
+                        ApiErrors.reason(e));
+                records.add(out.deadLetter(raw, e));
             } catch (RuntimeException e) {
                 log.error(
                         "record {}-{}@{} cannot be handled; dead-lettered: {}",

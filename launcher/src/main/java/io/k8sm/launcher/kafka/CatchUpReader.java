@@ -23,13 +23,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * has already done from what it wrote, instead of keeping a separate store.
  */
 public final class CatchUpReader implements AutoCloseable {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** How long a catch-up may go without reading anything before it gives up (and is retried). */
+    static final Duration STALL = Duration.ofSeconds(60);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
     private final Clock clock;
 
-    /** {@code clock} measures the catch-up deadline. */
+    /** {@code clock} measures how long a catch-up has gone without progress. */
     public CatchUpReader(
             Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler, Clock clock) {
         this.clock = clock;
@@ -56,26 +57,34 @@ public final class CatchUpReader implements AutoCloseable {
 
     /**
      * Reads until every partition's position reaches the end seen when called (the last stable
-     * offset).
+     * offset). However long that takes (a restart reads days of history): it gives up only after
+     * {@link #STALL} without any progress (a broker gone, a transaction left open), with a {@link
+     * KafkaException} that the loop answers by retrying the batch later.
      */
     public void catchUp() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        Instant deadline = clock.instant().plus(DEADLINE);
-        while (!caughtUp(end)) {
-            if (clock.instant().isAfter(deadline)) {
-                throw new KafkaException("could not catch up with " + end + " within " + DEADLINE.toSeconds() + " s");
-            }
+        long position = behind(end);
+        Instant lastProgress = clock.instant();
+        while (position > 0) {
             consumer.poll(Duration.ofMillis(100)).forEach(handler);
+            long now = behind(end);
+            if (now < position) {
+                position = now;
+                lastProgress = clock.instant();
+            } else if (clock.instant().isAfter(lastProgress.plus(STALL))) {
+                throw new KafkaException("catching up with " + end + " made no progress for " + STALL.toSeconds()
+                        + " s (" + now + " records behind)");
+            }
         }
     }
 
-    private boolean caughtUp(Map<TopicPartition, Long> end) {
+    /** How many offsets the reader still has to go to reach {@code end}. */
+    private long behind(Map<TopicPartition, Long> end) {
+        long behind = 0;
         for (var e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
+            behind += Math.max(0, e.getValue() - consumer.position(e.getKey()));
         }
-        return true;
+        return behind;
     }
 
     @Override

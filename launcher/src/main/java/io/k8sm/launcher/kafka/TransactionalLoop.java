@@ -16,8 +16,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,7 +33,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Read-process-write, exactly once: each polled batch is handled and its outputs are written in ONE
  * Kafka transaction together with the batch's consumer offsets ({@code sendOffsetsToTransaction}).
- * A failed transaction is aborted and the batch is read again.
+ *
+ * <p>Failures: the loop knows whether its transaction is open. A batch that fails before its
+ * transaction (a Kubernetes, registry or Kafka error in the handler, a bug that throws) or inside it
+ * (aborted) is read again after a pause that doubles up to {@link #MAX_BACKOFF}: a record is never
+ * skipped. A commit that times out is retried, as the producer requires. A producer that cannot
+ * abort is replaced by a new one with the same transactional id. Only what cannot heal ({@link
+ * #isFatal}: fenced by another live instance, not authorized) ends the loop, and {@link
+ * #isRunning()} turns false.
  */
 public final class TransactionalLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransactionalLoop.class);
@@ -57,9 +68,13 @@ public final class TransactionalLoop implements AutoCloseable {
         }
     }
 
+    /** The longest pause between two attempts of a failing batch. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Properties producerConfig;
+    private KafkaProducer<String, byte[]> producer;
     private final List<String> topics;
     private final BatchHandler handler;
     private final Duration pollTimeout;
@@ -67,6 +82,7 @@ public final class TransactionalLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private long backoffMs;
 
     /**
      * @param drainPolls after a poll that returned records, how many immediate polls add what else is
@@ -82,11 +98,30 @@ public final class TransactionalLoop implements AutoCloseable {
             BatchHandler handler,
             Duration pollTimeout,
             int drainPolls) {
+        this(name, kafka, groupId, transactionalId, topics, handler, pollTimeout, drainPolls, null);
+    }
+
+    /**
+     * @param transactionTimeout the producer's {@code transaction.timeout.ms}: how long the broker
+     *     keeps a transaction of a dead instance open when nothing fences it (null: the client's
+     *     default, 60 s)
+     */
+    public TransactionalLoop(
+            String name,
+            Properties kafka,
+            String groupId,
+            String transactionalId,
+            List<String> topics,
+            BatchHandler handler,
+            Duration pollTimeout,
+            int drainPolls,
+            Duration transactionTimeout) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
         this.pollTimeout = pollTimeout;
         this.drainPolls = drainPolls;
+        this.backoffMs = firstBackoff();
         Properties c = new Properties();
         c.putAll(kafka);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -99,11 +134,19 @@ public final class TransactionalLoop implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        if (transactionTimeout != null) {
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
+        }
+        producerConfig = p;
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         thread = new Thread(this::run, "k8sm-" + name);
         thread.setDaemon(true);
     }
 
+    /**
+     * Fences any earlier instance with the same transactional id (its open transaction is aborted),
+     * then starts the loop's thread.
+     */
     public void start() {
         producer.initTransactions();
         consumer.subscribe(topics);
@@ -115,6 +158,7 @@ public final class TransactionalLoop implements AutoCloseable {
         return failure;
     }
 
+    /** False once the loop ended: closed, or stopped by an error it cannot recover from. */
     public boolean isRunning() {
         return thread.isAlive();
     }
@@ -140,14 +184,28 @@ public final class TransactionalLoop implements AutoCloseable {
         } catch (WakeupException e) {
             if (running) {
                 failure = e;
+                log.error("{}: woken up while running; stopping", name, e);
             }
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            failure = e;
-            log.error("{}: another instance took over this loop's transactional id; stopping", name, e);
         } catch (RuntimeException | Error e) {
+            if (!running && !(e instanceof Error)) {
+                return; // closing
+            }
             failure = e;
-            log.error("{}: stopped by an unexpected error", name, e);
+            log.error("{}: stopped by an error it cannot recover from; the service is unhealthy", name, e);
         }
+    }
+
+    /**
+     * Unrecoverable: another live instance holds the transactional id, or the broker refuses this
+     * one for good. Everything else is retried.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof ProducerFencedException
+                || e instanceof FencedInstanceIdException
+                || e instanceof AuthorizationException
+                || e instanceof AuthenticationException
+                || e instanceof UnsupportedVersionException
+                || e instanceof Error;
     }
 
     private void process(List<ConsumerRecord<String, byte[]>> batch) {
@@ -158,34 +216,109 @@ public final class TransactionalLoop implements AutoCloseable {
             first.merge(tp, r.offset(), Math::min);
             next.merge(tp, new OffsetAndMetadata(r.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
         }
+        boolean handled = false;
+        boolean open = false;
         try {
+            // Kubernetes calls, registry encodes and catch-up reads happen here, before any transaction
             List<ProducerRecord<String, byte[]>> out = handler.handle(batch);
+            handled = true;
             producer.beginTransaction();
+            open = true;
             for (ProducerRecord<String, byte[]> r : out) {
                 producer.send(r);
             }
             producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
-            producer.commitTransaction();
+            commit();
+            open = false;
             handler.committed();
+            backoffMs = firstBackoff();
         } catch (TransactionalLoop.RetryLater e) {
             log.warn("{}: {}; the batch of {} records is retried", name, e.getMessage(), batch.size());
-            handler.aborted();
-            rewind(first);
-            pause();
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            handler.aborted();
-            throw e;
-        } catch (KafkaException e) {
-            log.warn("{}: transaction failed ({}); aborting, the batch is read again", name, e.toString());
-            handler.aborted();
+            retry(first);
+        } catch (RuntimeException e) {
+            if (isFatal(e) || !running) {
+                handler.aborted();
+                throw e;
+            }
+            log.warn(
+                    "{}: the batch of {} records failed ({}{}); retried in {} ms",
+                    name,
+                    batch.size(),
+                    e.toString(),
+                    open ? ", transaction aborted" : ", before its transaction",
+                    backoffMs);
+            if (open) {
+                abort();
+            } else if (handled) {
+                replaceProducer(); // beginTransaction failed: the producer is in a state it cannot leave
+            }
+            retry(first);
+        }
+    }
+
+    /** Commits; a commit that timed out must be retried (the Kafka producer's contract). */
+    private void commit() {
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (!running) {
+                    throw e;
+                }
+                log.warn("{}: commit timed out; retried in {} ms", name, backoffMs);
+                sleep();
+            }
+        }
+    }
+
+    /** Aborts the open transaction; a producer that cannot abort is replaced (which aborts it too). */
+    private void abort() {
+        while (running) {
             try {
                 producer.abortTransaction();
-            } catch (KafkaException abort) {
-                log.debug("{}: abort failed too: {}", name, abort.toString());
+                return;
+            } catch (TimeoutException e) {
+                log.warn("{}: abort timed out; retried in {} ms", name, backoffMs);
+                sleep();
+            } catch (KafkaException | IllegalStateException e) {
+                if (isFatal(e)) {
+                    throw e;
+                }
+                log.warn("{}: abort failed ({}); replacing the producer", name, e.toString());
+                replaceProducer();
+                return;
             }
-            rewind(first);
-            pause();
         }
+    }
+
+    /**
+     * A new producer with the same transactional id: {@code initTransactions} bumps the epoch, so
+     * whatever the old one left open is aborted.
+     */
+    private void replaceProducer() {
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("{}: closing the old producer: {}", name, e.toString());
+        }
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        while (running) {
+            try {
+                producer.initTransactions();
+                return;
+            } catch (TimeoutException e) {
+                log.warn("{}: initTransactions timed out; retried in {} ms", name, backoffMs);
+                sleep();
+            }
+        }
+    }
+
+    private void retry(Map<TopicPartition, Long> first) {
+        handler.aborted();
+        rewind(first);
+        sleep();
+        backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
     }
 
     private void rewind(Map<TopicPartition, Long> first) {
@@ -196,9 +329,17 @@ public final class TransactionalLoop implements AutoCloseable {
         });
     }
 
-    private void pause() {
+    private long firstBackoff() {
+        return Math.max(1, Math.min(1000, pollTimeout.toMillis()));
+    }
+
+    /** Waits the current backoff, in slices, so that close() is not kept waiting. */
+    private void sleep() {
+        long until = System.nanoTime() + backoffMs * 1_000_000L;
         try {
-            Thread.sleep(Math.min(1000, pollTimeout.toMillis()));
+            while (running && System.nanoTime() < until) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000L)));
+            }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             running = false;

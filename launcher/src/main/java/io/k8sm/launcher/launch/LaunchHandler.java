@@ -1,6 +1,7 @@
 package io.k8sm.launcher.launch;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.Accept;
 import io.k8sm.avro.Launch;
 import io.k8sm.avro.LaunchRequest;
@@ -8,9 +9,11 @@ import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.LauncherEventType;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.avro.TaskLaunch;
+import io.k8sm.contract.NodeNames;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
+import io.k8sm.launcher.kubeapi.ApiErrors;
 import io.k8sm.launcher.prepare.LaunchPreparer;
 import io.k8sm.launcher.prepare.LaunchRejectedException;
 import io.k8sm.launcher.prepare.PreparedLaunch;
@@ -190,9 +193,22 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
     }
 
     private void checkPodExists(PreparedLaunch p) throws LaunchRejectedException, TransactionalLoop.RetryLater {
+        String nodeName;
+        try {
+            nodeName = NodeNames.toNodeName(p.bindingHost());
+        } catch (IllegalArgumentException e) {
+            throw new LaunchRejectedException(
+                    "agent host of pod " + p.podKey() + " has no node name: " + e.getMessage());
+        }
         Optional<Pod> live;
         try {
             live = pods.find(p.pod().getNamespace(), p.pod().getName());
+        } catch (KubernetesClientException e) {
+            if (!ApiErrors.isTransient(e)) {
+                throw new LaunchRejectedException("cannot look up pod " + p.podKey() + ": " + ApiErrors.reason(e));
+            }
+            throw new TransactionalLoop.RetryLater(
+                    "cannot look up pod " + p.podKey() + " in the Kubernetes API: " + e, e);
         } catch (RuntimeException e) {
             throw new TransactionalLoop.RetryLater(
                     "cannot look up pod " + p.podKey() + " in the Kubernetes API: " + e, e);
@@ -215,7 +231,7 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
             throw new LaunchRejectedException("pod " + p.podKey() + " is being deleted");
         }
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        if (node != null && !node.isBlank() && !node.equals(p.bindingHost())) {
+        if (node != null && !node.isBlank() && !node.equals(nodeName)) {
             throw new LaunchRejectedException("pod " + p.podKey() + " is already bound to node " + node);
         }
     }

@@ -11,6 +11,7 @@ import io.k8sm.avro.Attribute;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.ValueType;
 import io.k8sm.contract.NodeLabels;
+import io.k8sm.contract.NodeNames;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each Mesos agent that sends offers is a Kubernetes Node: name = the agent's hostname, label
- * {@code kubernetes.io/hostname}, one label {@code k8s.mesosphere.io/attribute-<name>} per text or
+ * Each Mesos agent that sends offers is a Kubernetes Node: name = {@link NodeNames#toNodeName} of
+ * the agent's hostname (the hostname itself when it is a valid node name), annotation {@code
+ * k8s.mesosphere.io/hostname} = the hostname as Mesos knows it, label {@code kubernetes.io/hostname}, one label {@code k8s.mesosphere.io/attribute-<name>} per text or
  * scalar attribute, annotation {@code k8s.mesosphere.io/agentId}, Ready True, InternalIP from the
  * agent's URL when it has one. Labels are kept current (stale attribute labels removed); an agent
  * lost ({@code AgentLost}) makes its node NotReady.
@@ -34,7 +36,7 @@ public final class NodeRegistrar {
     private final KubernetesClient client;
     private final Clock clock;
 
-    /** hostname → what was last written, so a stream of offers does not rewrite an unchanged node. */
+    /** node name → what was last written, so a stream of offers does not rewrite an unchanged node. */
     private final Map<String, Desired> applied = new ConcurrentHashMap<>();
 
     private final Map<String, String> hostByAgent = new ConcurrentHashMap<>();
@@ -94,7 +96,8 @@ public final class NodeRegistrar {
      * errors).
      */
     public void onOffer(Offer offer) {
-        String host = offer.getHostname();
+        String hostname = offer.getHostname();
+        String host = NodeNames.toNodeName(hostname);
         hostByAgent.put(offer.getAgentId(), host);
         Desired want = new Desired(labels(offer), offer.getAgentId(), ip(offer), true);
         if (want.equals(applied.get(host))) {
@@ -108,6 +111,7 @@ public final class NodeRegistrar {
                             .withName(host)
                             .withLabels(want.labels())
                             .addToAnnotations(NodeLabels.AGENT_ID, want.agentId())
+                            .addToAnnotations(NodeLabels.MESOS_HOSTNAME, hostname)
                             .endMetadata()
                             .build())
                     .create();
@@ -126,18 +130,20 @@ public final class NodeRegistrar {
                         .editMetadata()
                         .withLabels(labels)
                         .addToAnnotations(NodeLabels.AGENT_ID, want.agentId())
+                        .addToAnnotations(NodeLabels.MESOS_HOSTNAME, hostname)
                         .endMetadata()
                         .build();
             });
             log.info("node {} updated for agent {}", host, want.agentId());
         }
-        setReady(host, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
+        setReady(host, hostname, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
         applied.put(host, want);
     }
 
     /** Marks the node of a lost agent NotReady. */
     public void onAgentLost(String agentId, String hostname) {
-        String host = hostname != null && !hostname.isBlank() ? hostname : hostByAgent.get(agentId);
+        String host =
+                hostname != null && !hostname.isBlank() ? NodeNames.toNodeName(hostname) : hostByAgent.get(agentId);
         if (host == null) {
             host = client.nodes().list().getItems().stream()
                     .filter(n -> n.getMetadata().getAnnotations() != null
@@ -150,12 +156,12 @@ public final class NodeRegistrar {
             log.info("agent {} lost; it has no node", agentId);
             return;
         }
-        setReady(host, false, "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
+        setReady(host, null, false, "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
         applied.remove(host);
         log.info("node {} NotReady: agent {} lost", host, agentId);
     }
 
-    private void setReady(String host, boolean ready, String reason, String message, String ip) {
+    private void setReady(String host, String hostname, boolean ready, String reason, String message, String ip) {
         String now = clock.instant().toString();
         client.nodes().withName(host).editStatus(n -> {
             NodeStatus st = n.getStatus() == null ? new NodeStatus() : n.getStatus();
@@ -177,7 +183,7 @@ public final class NodeRegistrar {
             if (ip != null) {
                 List<NodeAddress> addresses = new ArrayList<>();
                 addresses.add(new NodeAddress(ip, "InternalIP"));
-                addresses.add(new NodeAddress(host, "Hostname"));
+                addresses.add(new NodeAddress(hostname == null ? NodeNames.toHostname(host) : hostname, "Hostname"));
                 st.setAddresses(addresses);
             }
             n.setStatus(st);

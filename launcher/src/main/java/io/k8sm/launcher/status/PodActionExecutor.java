@@ -19,7 +19,10 @@ public final class PodActionExecutor {
         this.client = client;
     }
 
-    /** Throws KubernetesClientException on API errors (the caller retries the batch). */
+    /**
+     * Throws KubernetesClientException on API errors: the caller retries the batch on a transient
+     * one and dead-letters this action on a permanent one ({@code ApiErrors}).
+     */
     public void apply(PodAction action) {
         if (action.getAction() != PodActionType.DELETE) {
             log.warn("unknown pod action {} for {} ignored", action.getAction(), action.getPodKey());

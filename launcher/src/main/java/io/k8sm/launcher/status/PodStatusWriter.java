@@ -90,7 +90,7 @@ public final class PodStatusWriter {
                     && !task.uid().equals(pod.getMetadata().getUid())) {
                 return;
             }
-            String hostIP = hostIP(task.bindingHost());
+            String hostIP = hostIP(task.nodeName());
             String now = clock.instant().toString();
             client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
                 PodStatus st = p.getStatus() == null ? new PodStatus() : p.getStatus();

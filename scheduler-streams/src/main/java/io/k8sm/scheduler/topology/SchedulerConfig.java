@@ -109,7 +109,6 @@ public record SchedulerConfig(
                         c.getDouble(DELETION_GUARD_MAX_SHARE),
                         c.getLong(DELETION_GUARD_WINDOW_MS),
                         c.getInt(DELETION_GUARD_MIN_COUNT)),
-
                 c.getInt(RECONCILE_MAX_TASKS_PER_CALL),
                 c.getLong(CLOCK_MAX_SKEW_MS));
         ProcurementConfig procurement = new ProcurementConfig(

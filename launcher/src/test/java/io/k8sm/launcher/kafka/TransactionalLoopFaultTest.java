@@ -1,0 +1,136 @@
+package io.k8sm.launcher.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.k8sm.sandbox.junit.KafkaWorld;
+import io.k8sm.sandbox.junit.WithKafkaWorld;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop against a real broker: a handler that fails once, before any transaction is open, must
+ * neither end the loop nor lose or repeat a record. Invariant, read back from the output topic
+ * (read_committed): every input record appears exactly once.
+ */
+@WithKafkaWorld
+class TransactionalLoopFaultTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private KafkaWorld world;
+    private String in;
+    private String outTopic;
+    private TransactionalLoop loop;
+
+    @BeforeEach
+    void topics(KafkaWorld w) {
+        world = w;
+        String prefix = "tl" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        in = prefix + "in";
+        outTopic = prefix + "out";
+        w.createTopic(in, 1, false);
+        w.createTopic(outTopic, 1, false);
+    }
+
+    @AfterEach
+    void close() {
+        if (loop != null) {
+            loop.close();
+        }
+    }
+
+    /** Copies each record to the output topic; the first call throws what {@code fault} gives. */
+    private TransactionalLoop.BatchHandler failingOnce(Supplier<RuntimeException> fault) {
+        AtomicInteger calls = new AtomicInteger();
+        return batch -> {
+            if (calls.getAndIncrement() == 0) {
+                throw fault.get();
+            }
+            List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+            batch.forEach(r -> out.add(new ProducerRecord<>(outTopic, r.key(), r.value())));
+            return out;
+        };
+    }
+
+    private void runLoop(TransactionalLoop.BatchHandler handler) throws Exception {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", world.bootstrapServers());
+        String id = UUID.randomUUID().toString();
+        loop = new TransactionalLoop(
+                "test", kafka, "g-" + id, "tx-" + id, List.of(in), handler, Duration.ofMillis(100), 0);
+        loop.start();
+        try (KafkaProducer<String, byte[]> p =
+                new KafkaProducer<>(world.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 5; i++) {
+                p.send(new ProducerRecord<>(in, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        Map<String, Integer> copies = awaitCopies(5);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(1, copies.getOrDefault("k" + i, 0), "record k" + i + " copied once: " + copies);
+        }
+        assertTrue(loop.isRunning(), "the loop survives the fault");
+    }
+
+    private Map<String, Integer> awaitCopies(int keys) {
+        Map<String, Integer> copies = new TreeMap<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                world.consumerProps("reader-" + UUID.randomUUID()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(outTopic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (copies.size() < keys) {
+                if (Instant.now().isAfter(deadline)) {
+                    fail("only " + copies + " copied; loop running: " + loop.isRunning() + ", " + loop.failure());
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    copies.merge(r.key(), 1, Integer::sum);
+                }
+            }
+            // anything copied twice would be right behind
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                copies.merge(r.key(), 1, Integer::sum);
+            }
+        }
+        return copies;
+    }
+
+    @Test
+    void aKafkaErrorBeforeTheTransactionBeginsIsRetriedAndNothingIsLostOrRepeated() throws Exception {
+        // what a registry that is down on the first encode raises (a SerdeException is a KafkaException)
+        runLoop(failingOnce(() -> new SerializationException("registry unreachable on first encode")));
+    }
+
+    @Test
+    void aNonKafkaErrorFromTheHandlerIsRetriedAndNothingIsLostOrRepeated() throws Exception {
+        runLoop(failingOnce(() -> new IllegalArgumentException("a handler bug that happens once")));
+    }
+}
