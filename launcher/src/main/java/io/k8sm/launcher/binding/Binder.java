@@ -1,5 +1,6 @@
 package io.k8sm.launcher.binding;
 
+import io.k8sm.launcher.kubeapi.ApiErrors;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -75,7 +76,7 @@ public final class Binder {
             } catch (KubernetesClientException | ApiError e) {
                 int code = e instanceof KubernetesClientException k ? k.getCode() : ((ApiError) e).code;
                 last = e.getMessage();
-                if (!isTransient(code)) {
+                if (!ApiErrors.isTransientCode(code)) {
                     return new Outcome.Failed("binding pod " + task.podKey() + " to " + task.bindingHost()
                             + " refused (HTTP " + code + "): " + last);
                 }
@@ -106,9 +107,6 @@ public final class Binder {
      * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
      * again. To be unified with the launcher's Kubernetes error classification.
      */
-    private static boolean isTransient(int code) {
-        return code == 0 || code == 408 || code == 409 || code == 429 || code >= 500;
-    }
 
     /** One attempt: an outcome, or null to try again. */
     private Outcome tryOnce(LaunchedTask task) {

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeoutException;
 public final class ApiErrors {
     private ApiErrors() {}
 
+    /** True when an answer with this HTTP code (0 for none) may be different if asked again later. */
+    public static boolean isTransientCode(int code) {
+        return code <= 0 || code >= 500 || code == 429 || code == 408 || code == 409;
+    }
+
     /** True when trying the same call again later can succeed. */
     public static boolean isTransient(KubernetesClientException e) {
         int code = e.getCode();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
+import io.k8sm.launcher.kubeapi.ApiErrors;
 import io.k8sm.launcher.binding.LaunchedTask;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ public final class PodStatusWriter {
                 log.info("pod {} is gone; status {} not written", task.podKey(), s.getState());
                 return;
             }
-            if (isTransient(e.getCode())) {
+            if (ApiErrors.isTransientCode(e.getCode())) {
                 log.warn("pod {}: status {} not written yet (retried): {}", task.podKey(), d.phase(), e.getMessage());
                 throw e;
             }
@@ -142,9 +143,6 @@ public final class PodStatusWriter {
      * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
      * again. To be unified with the launcher's Kubernetes error classification.
      */
-    private static boolean isTransient(int code) {
-        return code == 0 || code == 408 || code == 409 || code == 429 || code >= 500;
-    }
 
     private String hostIP(String nodeName) {
         Node node = client.nodes().withName(nodeName).get();
