@@ -144,6 +144,11 @@ final class MesosTransport {
         return MesosClientConfig.withSchedulerPath(resolved);
     }
 
+    /** Why a 307 from {@code from} to {@code to} must not be followed, if it must not (stub). */
+    static Optional<String> redirectRefusal(MesosClientConfig cfg, URI from, URI to) {
+        return Optional.empty();
+    }
+
     /** Reads a response body to the end (or to its failure). */
     static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> publisher) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
