@@ -23,7 +23,8 @@ import picocli.CommandLine.Mixin;
  *
  * <p>A subcommand says only what differs: its picocli annotations (name, description, own flags),
  * its configuration ({@code XxxConfig::definition}, {@code XxxConfig::from}) and how the service is
- * built. Exit codes: 0 after a clean stop, 1 when the service fails or does not close cleanly, 2 on
+ * built. Exit codes: 0 after a clean stop, 1 when the service fails, turns unhealthy ({@link
+ * K8smService#isHealthy()} is polled) or does not close cleanly, 2 on
  * bad settings (a {@link ConfigException} or {@link IllegalArgumentException}, mapped by {@code
  * K8sm}).
  *
@@ -83,14 +84,17 @@ public abstract class RunService<C> implements Callable<Integer> {
             throw e;
         }
         started(service);
-        return ServiceRunner.runUntilShutdown(name, () -> {
-            try {
-                service.close();
-            } finally {
-                closeAll(closeAfter);
-                stopped();
-            }
-        });
+        return ServiceRunner.runUntilShutdown(
+                name,
+                () -> {
+                    try {
+                        service.close();
+                    } finally {
+                        closeAll(closeAfter);
+                        stopped();
+                    }
+                },
+                service::isHealthy);
     }
 
     /** The settings read and checked; an error names the key and where it was set. */

@@ -108,9 +108,9 @@ class OfferIngestFaultTest {
             throws Exception {
         MesosMasterSimulator sim = sim();
         FailingProducer failing = new FailingProducer(topics.name(Topic.FRAMEWORK_ID), 2);
-        OfferIngestService first = gateway(OfferIngestService.builder(config(settings(sim)))
-                .producer(failing::wrap));
-        awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        OfferIngestService first =
+                gateway(OfferIngestService.builder(config(settings(sim))).producer(failing::wrap));
+        awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         assertTrue(failing.failed.get() >= 1, "the framework-id write failed at first");
         first.close(); // as a kill -9 would: nothing more is written
         gateway(sim);
@@ -158,7 +158,7 @@ class OfferIngestFaultTest {
     void anAcceptTheMasterAnswers503IsSentAgainAndLaunchesItsTaskExactlyOnce() throws Exception {
         MesosMasterSimulator sim = sim();
         gateway(sim);
-        Offer offer = awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         sim.failNextCalls(2, 503);
         call(accept("launch-503", offer, "pod.503"));
         reader(Topic.TASK_STATUS, TaskStatus.class)
@@ -171,7 +171,7 @@ class OfferIngestFaultTest {
     void aDeclineWhoseConnectionDropsIsSentAgainAndTheOfferDeclined() throws Exception {
         MesosMasterSimulator sim = sim();
         gateway(sim);
-        Offer offer = awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         sim.dropNextCalls(1);
         call(call("decline-dropped", new Decline(List.of(offer.getId()), 3600.0)));
         await("the offer declined in the master", () -> !sim.outstandingOffers().contains(offer.getId()));
@@ -184,21 +184,22 @@ class OfferIngestFaultTest {
     void aKillTheMasterAnswers503IsSentAgainAndTheTaskKilled() throws Exception {
         MesosMasterSimulator sim = sim();
         gateway(sim);
-        Offer offer = awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         call(accept("launch-victim", offer, "pod.victim"));
         statuses.awaitValue("RUNNING", s -> status(s, "pod.victim", TaskState.TASK_RUNNING));
         sim.failNextCalls(3, 503);
         call(call("kill-503", new Kill("pod.victim", "agent-1")));
-        await("the task killed in the master", () -> sim.tasks().get("pod.victim").state()
-                == Protos.TaskState.TASK_KILLED);
+        await(
+                "the task killed in the master",
+                () -> sim.tasks().get("pod.victim").state() == Protos.TaskState.TASK_KILLED);
     }
 
     @Test
     void anAcceptTheMasterRefusesWith4xxIsCallRejectedWithItsTaskIdsAndNotRetried() throws Exception {
         MesosMasterSimulator sim = sim();
         OfferIngestService g = gateway(sim);
-        Offer offer = awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         sim.failNextCalls(1, 400);
         call(accept("launch-400", offer, "pod.400"));
         CallRejected r = (CallRejected) reader(Topic.FRAMEWORK, FrameworkEvent.class)
@@ -221,8 +222,8 @@ class OfferIngestFaultTest {
     void anAcceptSentJustBeforeOfferIngestIsKilledIsNotSentAgainByTheRestartedInstance() throws Exception {
         MesosMasterSimulator sim = sim(b -> b.agents(2).taskLifecycle(Duration.ofSeconds(30), Duration.ofSeconds(60)));
         AtomicBoolean killed = new AtomicBoolean();
-        OfferIngestService first = gateway(OfferIngestService.builder(config(settings(sim)))
-                .calls(real -> new MesosCalls() {
+        OfferIngestService first =
+                gateway(OfferIngestService.builder(config(settings(sim))).calls(real -> new MesosCalls() {
                     @Override
                     public void call(Call c) {
                         real.call(c);
@@ -236,9 +237,11 @@ class OfferIngestFaultTest {
                         return real.isSubscribed();
                     }
                 }));
-        Offer offer = awaitOffer(reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         call(accept("launch-killed", offer, "pod.killed"));
-        await("killed after sending the ACCEPT", () -> killed.get() && !first.calls().isRunning());
+        await(
+                "killed after sending the ACCEPT",
+                () -> killed.get() && !first.calls().isRunning());
         first.close();
         gateway(sim);
         call(call("kill-marker", new Kill("pod.nobody", null)));
@@ -248,10 +251,11 @@ class OfferIngestFaultTest {
         assertEquals(1, sim.launchedCount());
         assertFalse(
                 statuses.valuesSeen().stream()
-                        .anyMatch(s -> s.getTaskId().equals("pod.killed")
-                                && "REASON_INVALID_OFFERS".equals(s.getReason())),
+                        .anyMatch(s ->
+                                s.getTaskId().equals("pod.killed") && "REASON_INVALID_OFFERS".equals(s.getReason())),
                 "no TASK_LOST echo of a replay for the live task");
-        assertTrue(!MesosMasterSimulator.isTerminal(sim.tasks().get("pod.killed").state()), "the task lives");
+        assertTrue(
+                !MesosMasterSimulator.isTerminal(sim.tasks().get("pod.killed").state()), "the task lives");
     }
 
     /** Ends the call thread the way a kill -9 ends the process: no handler, no commit after it. */
@@ -270,15 +274,16 @@ class OfferIngestFaultTest {
         MesosMasterSimulator sim = sim();
         OfferIngestService g = gateway(sim);
         String fid = sim.frameworkId().orElseThrow();
-        MesosSchedulerClient other = new MesosSchedulerClient(
-                MesosClientConfig.builder(MesosClientConfig.frameworkInfo(
-                                        frameworkName, List.of("*"), Duration.ofDays(1), Optional.empty())
-                                .toBuilder()
-                                .setId(Protos.FrameworkID.newBuilder().setValue(fid))
-                                .build())
-                        .master(sim.schedulerUri())
-                        .build(),
-                new MesosEventListener() {});
+        MesosSchedulerClient other =
+                new MesosSchedulerClient(
+                        MesosClientConfig.builder(MesosClientConfig.frameworkInfo(
+                                                frameworkName, List.of("*"), Duration.ofDays(1), Optional.empty())
+                                        .toBuilder()
+                                        .setId(Protos.FrameworkID.newBuilder().setValue(fid))
+                                        .build())
+                                .master(sim.schedulerUri())
+                                .build(),
+                        new MesosEventListener() {});
         toClose.add(other);
         other.start();
         await("unhealthy once the ERROR stopped the client", () -> !g.isHealthy());
@@ -286,8 +291,7 @@ class OfferIngestFaultTest {
 
     // ------------------------------------------------------------------ harness
 
-    private MesosMasterSimulator sim(java.util.function.Consumer<MesosMasterSimulator.Builder> tweak)
-            throws Exception {
+    private MesosMasterSimulator sim(java.util.function.Consumer<MesosMasterSimulator.Builder> tweak) throws Exception {
         MesosMasterSimulator.Builder b = MesosMasterSimulator.builder()
                 .allocationInterval(Duration.ofMillis(100))
                 .heartbeatInterval(Duration.ofMillis(300))
@@ -389,10 +393,13 @@ class OfferIngestFaultTest {
                 .count();
     }
 
-    private Offer awaitOffer(TopicReader<OfferEvent> offers, String agentId) {
+    /** An offer of the agent that the master still holds out (a resubscription recovers earlier ones). */
+    private static Offer awaitOffer(MesosMasterSimulator sim, TopicReader<OfferEvent> offers, String agentId) {
         return (Offer) offers.awaitValue(
-                        "an offer of " + agentId,
-                        e -> e.getEvent() instanceof Offer o && o.getAgentId().equals(agentId))
+                        "an outstanding offer of " + agentId,
+                        e -> e.getEvent() instanceof Offer o
+                                && o.getAgentId().equals(agentId)
+                                && sim.outstandingOffers().contains(o.getId()))
                 .value()
                 .getEvent();
     }

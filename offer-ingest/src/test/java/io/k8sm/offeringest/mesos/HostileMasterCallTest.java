@@ -148,7 +148,8 @@ class HostileMasterCallTest {
         return Call.newBuilder()
                 .setType(Call.Type.KILL)
                 .setKill(Call.Kill.newBuilder()
-                        .setTaskId(org.apache.mesos.v1.Protos.TaskID.newBuilder().setValue("t")))
+                        .setTaskId(
+                                org.apache.mesos.v1.Protos.TaskID.newBuilder().setValue("t")))
                 .build();
     }
 }
