@@ -33,10 +33,16 @@ class RunOfferIngestTest {
                     .get();
         }
         CommandLineTest.Run r = k8sm(CommandLineTest.with(
-                world, prefix, "run", "offer-ingest", "--mesos-master", "http://127.0.0.1:1", "--framework-name", "k8sm"));
+                world,
+                prefix,
+                "run",
+                "offer-ingest",
+                "--mesos-master",
+                "http://127.0.0.1:1",
+                "--framework-name",
+                "k8sm"));
         assertEquals(2, r.exit(), r.out() + r.err());
-        assertTrue(
-                r.err().contains(topics.name(Topic.FRAMEWORK_ID)) && r.err().contains("--new-framework"), r.err());
+        assertTrue(r.err().contains(topics.name(Topic.FRAMEWORK_ID)) && r.err().contains("--new-framework"), r.err());
     }
 
     @Test
