@@ -4,10 +4,46 @@ import static io.k8sm.app.CommandLineTest.k8sm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k8sm.sandbox.junit.KafkaWorld;
+import io.k8sm.sandbox.junit.WithKafkaWorld;
+import io.k8sm.topics.Topic;
+import io.k8sm.topics.TopicCatalogue;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /** {@code k8sm run offer-ingest}: its options and the errors that name the key at fault. */
+@WithKafkaWorld
 class RunOfferIngestTest {
+
+    @Test
+    void aTombstonedFrameworkIdMakesRunOfferIngestExit2NamingTheTopicAndTheFix(KafkaWorld world) throws Exception {
+        String prefix = "run-oi-tomb.";
+        TopicCatalogue topics = TopicCatalogue.builder().prefix(prefix).build();
+        try (Admin admin = world.admin()) {
+            admin.createTopics(topics.all((short) 1)).all().get();
+        }
+        try (KafkaProducer<byte[], byte[]> raw =
+                new KafkaProducer<>(world.producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(
+                            topics.name(Topic.FRAMEWORK_ID), "k8sm".getBytes(StandardCharsets.UTF_8), null))
+                    .get();
+        }
+        CommandLineTest.Run r = k8sm(CommandLineTest.with(
+                world,
+                prefix,
+                "run",
+                "offer-ingest",
+                "--mesos-master",
+                "http://127.0.0.1:1",
+                "--framework-name",
+                "k8sm"));
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains(topics.name(Topic.FRAMEWORK_ID)) && r.err().contains("--new-framework"), r.err());
+    }
 
     @Test
     void helpListsTheMesosOptions() {

@@ -50,6 +50,7 @@ public record OfferIngestConfig(
         Duration reconnectBackoffMax,
         Duration requestTimeout,
         boolean reconnectAfterError,
+        boolean newFramework,
         String offersShard,
         String callsGroup,
         Duration callsPoll,
@@ -70,6 +71,7 @@ public record OfferIngestConfig(
     public static final String BACKOFF_MAX = "mesos.reconnect.backoff.max.ms";
     public static final String REQUEST_TIMEOUT = "mesos.request.timeout.ms";
     public static final String RECONNECT_AFTER_ERROR = "mesos.reconnect.after.error";
+    public static final String NEW_FRAMEWORK = "mesos.framework.new";
     public static final String SHARD = "ingest.offers.shard";
     public static final String CALLS_GROUP = "ingest.calls.group";
     public static final String CALLS_POLL = "ingest.calls.poll.ms";
@@ -116,6 +118,7 @@ public record OfferIngestConfig(
                 Duration.ofMillis(c.getLong(BACKOFF_MAX)),
                 Duration.ofMillis(c.getLong(REQUEST_TIMEOUT)),
                 c.getBoolean(RECONNECT_AFTER_ERROR),
+                c.getBoolean(NEW_FRAMEWORK),
                 c.getString(SHARD),
                 c.getString(CALLS_GROUP),
                 Duration.ofMillis(c.getLong(CALLS_POLL)),
@@ -230,6 +233,13 @@ public record OfferIngestConfig(
                         false,
                         Importance.LOW,
                         "Resubscribe after an ERROR event (the Mesos docs recommend stopping; an operator restarts).")
+                .define(
+                        NEW_FRAMEWORK,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
+                        "Subscribe as a new framework even though framework-id holds an unreadable or tombstoned"
+                                + " record (the operator's word: the old framework's tasks are given up).")
                 .define(
                         SHARD,
                         Type.STRING,

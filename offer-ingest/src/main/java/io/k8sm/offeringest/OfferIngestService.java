@@ -71,7 +71,8 @@ public final class OfferIngestService implements K8smService {
                         topics.name(Topic.FRAMEWORK_ID),
                         cfg.frameworkName(),
                         AvroDeserializer.specific(FrameworkId.class, registry),
-                        Duration.ofSeconds(30))
+                        Duration.ofSeconds(60),
+                        cfg.newFramework())
                 .map(FrameworkId::getFrameworkId);
         MesosClientConfig mesosConfig = b.mesosConfigOverride.apply(cfg.mesosClientConfig(storedFrameworkId));
         MesosSchedulerClient[] holder = new MesosSchedulerClient[1];
@@ -129,10 +130,13 @@ public final class OfferIngestService implements K8smService {
                 storedFrameworkId.map(id -> "failing over framework " + id).orElse("new framework"));
     }
 
-    /** Started, not closed, and the call executor still running (the subscription reconnects on its own). */
+    /**
+     * Started, not closed, the call executor still running, and the client not stopped by an ERROR event (the
+     * subscription reconnects on its own otherwise); {@code k8sm run offer-ingest} exits non-zero when this turns false.
+     */
     @Override
     public boolean isHealthy() {
-        return started && !closed && calls.isRunning();
+        return started && !closed && calls.isRunning() && !client.isStoppedByError();
     }
 
     /** The framework id read back from the framework-id topic at start, if any. */

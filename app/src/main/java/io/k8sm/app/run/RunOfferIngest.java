@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
             "Settings (also -D, a file or K8SM_MESOS_* / K8SM_INGEST_*): mesos.master (required),"
                     + " mesos.framework.name (k8sm), mesos.framework.roles (*), mesos.principal, mesos.secret,"
                     + " mesos.failover.timeout.seconds, mesos.encoding, mesos.tls.truststore.*, ingest.offers.shard (0),"
-                    + " ingest.calls.group (k8sm-offer-ingest); see offer-ingest/README.md."
+                    + " ingest.calls.group (k8sm-offer-ingest), mesos.framework.new (false); see offer-ingest/README.md.",
+            "Exit codes: 2 for a bad setting or an unreadable stored framework id (see --new-framework);"
+                    + " 1 when it stops working (e.g. after a Mesos ERROR event)."
         })
 public class RunOfferIngest extends RunService<OfferIngestConfig> {
 
@@ -44,6 +46,12 @@ public class RunOfferIngest extends RunService<OfferIngestConfig> {
     @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "Framework principal (mesos.principal).")
     String principal;
 
+    @Option(
+            names = "--new-framework",
+            description = "Subscribe as a new framework even though the stored framework id is unreadable or"
+                    + " tombstoned: the old framework's tasks are given up (mesos.framework.new).")
+    boolean newFramework;
+
     public RunOfferIngest() {
         super("offer-ingest", OfferIngestConfig::definition, OfferIngestConfig::from);
     }
@@ -55,6 +63,7 @@ public class RunOfferIngest extends RunService<OfferIngestConfig> {
         flags.put(OfferIngestConfig.FRAMEWORK_NAME, frameworkName);
         flags.put(OfferIngestConfig.ROLES, roles == null ? null : String.join(",", roles));
         flags.put(OfferIngestConfig.PRINCIPAL, principal);
+        flags.put(OfferIngestConfig.NEW_FRAMEWORK, newFramework ? "true" : null);
         return flags;
     }
 

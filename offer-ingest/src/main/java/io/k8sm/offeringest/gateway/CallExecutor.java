@@ -9,9 +9,12 @@ import io.k8sm.offeringest.mesos.MesosCallException;
 import io.k8sm.offeringest.mesos.NotSubscribedException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,14 +28,22 @@ import org.slf4j.LoggerFactory;
  * in order.
  *
  * <ul>
- *   <li>Offsets are committed after the calls of a poll were sent (or rejected): at-least-once. A
- *       crash before the commit sends the calls again, which Mesos makes harmless: an ACCEPT of a
- *       used offer launches nothing (the master answers TASK_LOST / TASK_DROPPED,
- *       REASON_INVALID_OFFERS), a second DECLINE or ACKNOWLEDGE is ignored, KILL / RECONCILE /
- *       REVIVE / SUPPRESS are idempotent.
- *   <li>A call the master refuses (4xx / 5xx) or that cannot reach it becomes a {@code
- *       CallRejected} event on {@code framework} (written and confirmed before the offset is
- *       committed); so does a record that cannot be converted.
+ *   <li><b>ACCEPT: at most once.</b> Its offset is committed <em>before</em> it is sent, so an
+ *       offer-ingest killed after sending never sends it again from the topic (a replayed ACCEPT
+ *       would be answered TASK_LOST REASON_INVALID_OFFERS with the live task's id). An ACCEPT lost
+ *       by a crash between the commit and the send is healed by the scheduler's reconciliation
+ *       (the launcher reported the task LAUNCHED; Mesos does not know it).
+ *   <li><b>Every other call: at least once.</b> Offsets are committed after the calls of a poll
+ *       were sent; a crash in between sends them again, which Mesos makes harmless (a second
+ *       DECLINE or ACKNOWLEDGE is ignored, KILL / RECONCILE / REVIVE / SUPPRESS are idempotent).
+ *   <li><b>Transient failures are retried, never skipped</b>: no answer (transport error,
+ *       timeout), 5xx (503 during a master election), 408, 429, a redirect not followed, or a 4xx
+ *       answered while the subscription was lost in between. The consumer is rewound to the call and
+ *       it is sent again after a backoff (doubling to {@link #RETRY_MAX}); nothing is committed past
+ *       it.
+ *   <li>Only a <b>permanent</b> refusal (any other 4xx) becomes a {@code CallRejected} event on
+ *       {@code framework} (with an ACCEPT's task ids), written and confirmed before the offset is
+ *       committed; so does a record that cannot be converted.
  *   <li>Without a subscription the call waits (the consumer is rewound and polls again) until the
  *       client has subscribed again: nothing is skipped.
  *   <li>An unreadable record goes to {@code dead-letters} ({@link SafeRecordLoop}) and the loop
@@ -43,6 +54,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallExecutor.class);
     private static final Duration WAIT_FOR_SUBSCRIPTION = Duration.ofSeconds(10);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final SafeRecordLoop<String, MesosCall> loop;
@@ -53,6 +65,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private final Duration poll;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private volatile boolean running = true;
     private volatile Thread thread;
 
@@ -87,17 +100,20 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     @Override
     public void run() {
         consumer.subscribe(List.of(topic));
+        long backoff = RETRY_PAUSE.toMillis();
         try {
             while (running) {
                 try {
                     SafeRecordLoop.Batch b = loop.pollOnce(poll);
                     if (b.handled() + b.deadLettered() > 0) {
                         consumer.commitSync();
+                        backoff = RETRY_PAUSE.toMillis();
                     }
                 } catch (SafeRecordLoop.HandlerException e) {
-                    // rewound to the failed call: it is tried again after a pause
-                    LOG.info("{}; retrying", e.getMessage());
-                    pause();
+                    // rewound to the failed call: it is tried again after a pause, nothing committed past it
+                    LOG.info("{}; retrying in {} ms", e.getMessage(), backoff);
+                    pause(backoff);
+                    backoff = Math.min(backoff * 2, RETRY_MAX.toMillis());
                 } catch (WakeupException e) {
                     if (running) {
                         throw e;
@@ -129,10 +145,16 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         try {
             call = translator.toProtobuf(value);
         } catch (IllegalArgumentException e) {
-            reject(value, type, null, "cannot convert the call: " + e.getMessage());
+            reject(value, type, null, "cannot convert the call: " + e.getMessage(), CallTranslator.taskIds(value));
             return;
         }
         awaitSubscription();
+        if (type == Call.Type.ACCEPT) {
+            // at most once: a kill after the send must not send it again from the topic
+            consumer.commitSync(Map.of(
+                    new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
+        }
         try {
             mesos.call(call);
             sent.incrementAndGet();
@@ -140,7 +162,34 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         } catch (NotSubscribedException e) {
             throw e; // rewound and retried once subscribed again
         } catch (MesosCallException e) {
-            reject(value, type, e.status() < 0 ? null : e.status(), e.body() == null ? e.getMessage() : e.body());
+            if (isTransient(e.status()) || !mesos.isSubscribed()) {
+                retried.incrementAndGet();
+                throw new TransientCallFailure(value.getCallId(), type, e); // rewound, sent again after a backoff
+            }
+            reject(
+                    value,
+                    type,
+                    e.status() < 0 ? null : e.status(),
+                    e.body() == null ? e.getMessage() : e.body(),
+                    CallTranslator.taskIds(value));
+        }
+    }
+
+    /** No answer, a 5xx (503 while the masters elect a leader), 408, 429 or a redirect not followed. */
+    static boolean isTransient(int status) {
+        return status < 0 || status >= 500 || status == 408 || status == 429 || status == 307;
+    }
+
+    /** A call that failed for a reason that passes: the loop rewinds to it and sends it again. */
+    static final class TransientCallFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TransientCallFailure(String callId, Call.Type type, MesosCallException cause) {
+            super(
+                    "call " + callId + " (" + type + ") failed transiently ("
+                            + (cause.status() < 0 ? "no answer" : "HTTP " + cause.status()) + ": "
+                            + (cause.body() == null ? cause.getMessage() : cause.body()) + "); not committed",
+                    cause);
         }
     }
 
@@ -154,7 +203,8 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         }
     }
 
-    private void reject(MesosCall value, Call.Type type, Integer status, String reason) throws Exception {
+    private void reject(MesosCall value, Call.Type type, Integer status, String reason, List<String> taskIds)
+            throws Exception {
         rejected.incrementAndGet();
         LOG.warn(
                 "call {} ({}) rejected: {} {}",
@@ -170,13 +220,18 @@ public final class CallExecutor implements Runnable, AutoCloseable {
                         .setCallType(type.name())
                         .setHttpStatus(status)
                         .setReason(reason == null ? "" : reason)
+                        .setTaskIds(taskIds)
                         .build()),
                 Duration.ofSeconds(30));
     }
 
     private void pause() {
+        pause(RETRY_PAUSE.toMillis());
+    }
+
+    private void pause(long millis) {
         try {
-            Thread.sleep(RETRY_PAUSE.toMillis());
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -195,6 +250,11 @@ public final class CallExecutor implements Runnable, AutoCloseable {
 
     public long callsRejected() {
         return rejected.get();
+    }
+
+    /** Sends that failed transiently and were (or will be) sent again. */
+    public long callsRetried() {
+        return retried.get();
     }
 
     @Override

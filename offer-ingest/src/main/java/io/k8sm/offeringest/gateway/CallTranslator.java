@@ -18,6 +18,7 @@ import io.k8sm.avro.Revive;
 import io.k8sm.avro.Suppress;
 import io.k8sm.avro.TaskLaunch;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.mesos.v1.Protos;
@@ -43,6 +44,19 @@ public final class CallTranslator {
 
     public CallTranslator(AllocationRoles roles) {
         this.roles = roles;
+    }
+
+    /** The ids of the tasks an ACCEPT launches (LAUNCH and LAUNCH_GROUP), in order; empty for other calls. */
+    public static List<String> taskIds(MesosCall call) {
+        List<String> ids = new ArrayList<>();
+        if (call.getCall() instanceof Accept a) {
+            for (Object op : a.getOperations()) {
+                List<TaskLaunch> tasks =
+                        op instanceof Launch l ? l.getTasks() : op instanceof LaunchGroup g ? g.getTasks() : List.of();
+                tasks.forEach(t -> ids.add(t.getTaskId()));
+            }
+        }
+        return ids;
     }
 
     /** The Mesos call type a record asks for (for CallRejected). */

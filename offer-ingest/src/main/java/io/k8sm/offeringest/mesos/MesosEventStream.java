@@ -124,8 +124,11 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
                         s.getFrameworkId().getValue(),
                         c.streamId,
                         hb);
-                subscription.startWatchdog(c, hb);
+                // the listener first stores the framework id durably (it may wait for Kafka): that time is not
+                // the master's silence, so the heartbeat watchdog starts when it returns
                 safe(() -> listener.onSubscribed(s.getFrameworkId(), Duration.ofNanos((long) (hb * 1e9))));
+                c.lastEventNanos = System.nanoTime();
+                subscription.startWatchdog(c, hb);
             }
             case OFFERS -> safe(() -> listener.onOffers(event.getOffers().getOffersList()));
             case RESCIND -> safe(() -> listener.onRescind(event.getRescind().getOfferId()));

@@ -56,6 +56,11 @@ public final class MesosSchedulerClient implements AutoCloseable {
         return subscription.isSubscribed();
     }
 
+    /** True once an ERROR event stopped the client for good (without {@code reconnectAfterError}). */
+    public boolean isStoppedByError() {
+        return subscription.isStoppedByError();
+    }
+
     /** The framework id assigned by the master (kept across reconnects for failover). */
     public Optional<FrameworkID> frameworkId() {
         return subscription.frameworkId();

@@ -95,6 +95,12 @@ final class MesosSubscription {
         transport.close();
     }
 
+    boolean isStoppedByError() {
+        synchronized (lock) {
+            return stoppedByError;
+        }
+    }
+
     boolean isSubscribed() {
         synchronized (lock) {
             return conn != null && conn.subscribed;
@@ -204,6 +210,11 @@ final class MesosSubscription {
                     return;
                 }
                 URI next = MesosTransport.resolveLocation(uri, location.get());
+                Optional<String> refused = MesosTransport.redirectRefusal(cfg, uri, next);
+                if (refused.isPresent()) {
+                    attemptFailed(gen, "SUBSCRIBE to " + uri + ": " + refused.get(), true);
+                    return;
+                }
                 LOG.info("{} is not the leading master; redirected to {}", uri, next);
                 subscribeTo(next, gen, redirects + 1);
                 return;

@@ -5,7 +5,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.k8sm.offeringest.mesos.MesosClientConfig.Encoding;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +15,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,22 +67,20 @@ final class MesosTransport {
                     .header(MesosSchedulerClient.STREAM_ID_HEADER, streamId)
                     .timeout(cfg.requestTimeout())
                     .build();
-            HttpResponse<String> resp;
-            try {
-                resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new MesosCallException(call.getType(), -1, uri + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new MesosCallException(call.getType(), -1, "interrupted", e);
-            }
+            HttpResponse<String> resp = exchange(uri, req, call.getType());
             int s = resp.statusCode();
             if (s == 202 || s == 200) {
                 return;
             }
             Optional<String> location = resp.headers().firstValue("Location");
             if (s == 307 && location.isPresent() && redirects < cfg.maxRedirects()) {
-                uri = resolveLocation(uri, location.get());
+                URI next = resolveLocation(uri, location.get());
+                Optional<String> refused = redirectRefusal(cfg, uri, next);
+                if (refused.isPresent()) {
+                    LOG.warn("{} call: {}", call.getType(), refused.get());
+                    throw new MesosCallException(call.getType(), 307, refused.get(), null);
+                }
+                uri = next;
                 continue;
             }
             LOG.warn("{} call refused by {}: HTTP {} {}", call.getType(), uri, s, resp.body());
@@ -142,6 +142,47 @@ final class MesosTransport {
             resolved = URI.create(current.getScheme() + "://" + loc);
         }
         return MesosClientConfig.withSchedulerPath(resolved);
+    }
+
+    /**
+     * One call's whole exchange — headers <em>and</em> body — bounded by the request timeout: {@code
+     * HttpRequest.timeout} covers the headers only, so a master that sends headers and then stalls would hold the
+     * call thread forever.
+     */
+    private HttpResponse<String> exchange(URI uri, HttpRequest req, Call.Type type) {
+        CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        try {
+            return f.get(cfg.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new MesosCallException(type, -1, uri + ": no complete answer within " + cfg.requestTimeout(), e);
+        } catch (ExecutionException e) {
+            throw new MesosCallException(type, -1, uri + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new MesosCallException(type, -1, "interrupted", e);
+        }
+    }
+
+    /**
+     * Why a 307 from {@code from} to {@code to} must not be followed, if it must not. Never from https to http (the
+     * credentials would travel in clear); and, when credentials are configured, only to a host of a configured master
+     * (a redirect must not hand the secret to an arbitrary host).
+     */
+    static Optional<String> redirectRefusal(MesosClientConfig cfg, URI from, URI to) {
+        if ("https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(to.getScheme())) {
+            return Optional.of("refusing the redirect from " + from + " to " + to + ": https to " + to.getScheme());
+        }
+        if (cfg.credentials().isEmpty()) {
+            return Optional.empty();
+        }
+        boolean configured = cfg.masters().stream()
+                .anyMatch(m -> m.getHost() != null && m.getHost().equalsIgnoreCase(to.getHost()));
+        return configured
+                ? Optional.empty()
+                : Optional.of("refusing the redirect from " + from + " to " + to
+                        + ": not a configured master (mesos.master), and the credentials must not go there");
     }
 
     /** Reads a response body to the end (or to its failure). */

@@ -28,12 +28,13 @@ final class FailingProducer {
         return (Producer<byte[], byte[]>) Proxy.newProxyInstance(
                 Producer.class.getClassLoader(), new Class<?>[] {Producer.class}, (proxy, method, args) -> {
                     if (method.getName().equals("send")
-                            && args.length == 2
                             && ((ProducerRecord<?, ?>) args[0]).topic().equals(topic)
                             && failed.get() < n) {
                         failed.incrementAndGet();
                         TimeoutException e = new TimeoutException("injected: the broker did not confirm the write");
-                        ((Callback) args[1]).onCompletion(null, e);
+                        if (args.length == 2 && args[1] != null) {
+                            ((Callback) args[1]).onCompletion(null, e);
+                        }
                         return CompletableFuture.failedFuture(e);
                     }
                     try {

@@ -19,6 +19,9 @@ final class FaultInjector {
     private static final Logger LOG = LoggerFactory.getLogger(MesosMasterSimulator.class);
 
     private final MasterState m;
+    private final java.util.concurrent.atomic.AtomicInteger failCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger dropCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int failStatus = 503;
 
     FaultInjector(MasterState m) {
         this.m = m;
@@ -149,5 +152,24 @@ final class FaultInjector {
             }
             return null;
         });
+    }
+
+    /** The next {@code n} calls (not SUBSCRIBE) are answered {@code status} and not executed. */
+    void failNextCalls(int n, int status) {
+        failStatus = status;
+        failCalls.set(n);
+    }
+
+    /** The next {@code n} calls (not SUBSCRIBE) are not executed and their connection closed unanswered. */
+    void dropNextCalls(int n) {
+        dropCalls.set(n);
+    }
+
+    /** The HTTP status to answer a call with instead of executing it, 0 to execute it, -1 to drop it. */
+    int callFault() {
+        if (dropCalls.getAndUpdate(v -> Math.max(0, v - 1)) > 0) {
+            return -1;
+        }
+        return failCalls.getAndUpdate(v -> Math.max(0, v - 1)) > 0 ? failStatus : 0;
     }
 }

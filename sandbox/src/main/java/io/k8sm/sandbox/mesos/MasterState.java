@@ -42,6 +42,9 @@ final class MasterState {
     final AtomicInteger offerSeq = new AtomicInteger();
     final AtomicInteger launched = new AtomicInteger();
     final AtomicInteger subscriptions = new AtomicInteger();
+    final List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> subscribedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     final String masterId = UUID.randomUUID().toString().substring(0, 8);
     ScheduledExecutorService loop;
     Framework framework;

@@ -140,6 +140,26 @@ public final class MesosMasterSimulator implements AutoCloseable {
         return m.subscriptions.get();
     }
 
+    /** The framework id of each SUBSCRIBED the simulator answered, in order. */
+    public List<String> subscribedFrameworkIds() {
+        return List.copyOf(m.subscribedIds);
+    }
+
+    /** Every call (not SUBSCRIBE) the simulator accepted for execution, in order. */
+    public List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls() {
+        return List.copyOf(m.executedCalls);
+    }
+
+    /** The next {@code n} calls (not SUBSCRIBE) are answered {@code status} (e.g. 503 during an election), not executed. */
+    public void failNextCalls(int n, int status) {
+        m.faults.failNextCalls(n, status);
+    }
+
+    /** The next {@code n} calls (not SUBSCRIBE) are not executed; their connection is closed unanswered. */
+    public void dropNextCalls(int n) {
+        m.faults.dropNextCalls(n);
+    }
+
     public Optional<String> frameworkId() {
         return m.onLoop(() -> Optional.ofNullable(m.framework).map(f -> f.id));
     }

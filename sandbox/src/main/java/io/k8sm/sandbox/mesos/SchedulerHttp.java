@@ -115,6 +115,16 @@ final class SchedulerHttp {
                 // else: the exchange stays open as the event stream
                 return;
             }
+            int fault = m.faults.callFault();
+            if (fault < 0) {
+                LOG.info("dropping the connection of a {} call (fault injected)", call.getType());
+                ex.close();
+                return;
+            }
+            if (fault > 0) {
+                respond(ex, fault, "injected: " + fault);
+                return;
+            }
             String streamId = ex.getRequestHeaders().getFirst(STREAM_ID_HEADER);
             Reply r = m.onLoop(() -> handleCall(call, streamId));
             respond(ex, r.status, r.body);
@@ -202,6 +212,7 @@ final class SchedulerHttp {
         ex.sendResponseHeaders(200, 0);
         f.stream = s;
         m.subscriptions.incrementAndGet();
+        m.subscribedIds.add(f.id);
         s.send(Event.newBuilder()
                 .setType(Event.Type.SUBSCRIBED)
                 .setSubscribed(Event.Subscribed.newBuilder()
@@ -243,6 +254,7 @@ final class SchedulerHttp {
                             + " the stream ID currently associated with framework ID "
                             + f.id);
         }
+        m.executedCalls.add(call);
         switch (call.getType()) {
             case ACCEPT -> {
                 if (!call.hasAccept()) {

@@ -1,0 +1,155 @@
+package io.k8sm.offeringest.mesos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Calls against masters that misbehave (review 2.3: M3, M5), each seen from the fake master's side. */
+class HostileMasterCallTest {
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void tearDown() {
+        release.countDown();
+        servers.forEach(s -> s.stop(0));
+    }
+
+    @Test
+    void aMasterThatSendsHeadersThenStallsTheBodyDoesNotBlockTheCallForever() throws Exception {
+        HttpServer stalling = server(InetAddress.getLoopbackAddress(), ex -> {
+            ex.sendResponseHeaders(202, 100); // promises 100 bytes, sends none
+            ex.getResponseBody().flush();
+            release.await();
+        });
+        MesosTransport t = new MesosTransport(config(uri(stalling, "127.0.0.1"), Duration.ofMillis(300)));
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                t.send(uri(stalling, "127.0.0.1"), "stream-1", kill());
+                outcome.set(new AssertionError("the call returned without a complete answer"));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        });
+        caller.setDaemon(true);
+        caller.start();
+        caller.join(Duration.ofSeconds(30).toMillis());
+        if (caller.isAlive()) {
+            fail("the call thread is still blocked on the stalled body");
+        }
+        MesosCallException e = assertInstanceOf(MesosCallException.class, outcome.get());
+        assertEquals(-1, e.status(), "no answer: a transient failure");
+        t.close();
+    }
+
+    @Test
+    void aRedirectToAHostThatIsNotAConfiguredMasterNeverReceivesTheCredentials() throws Exception {
+        List<String> authSeen = new CopyOnWriteArrayList<>();
+        HttpServer elsewhere = server(null, ex -> {
+            authSeen.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+        });
+        HttpServer master = server(InetAddress.getLoopbackAddress(), ex -> {
+            ex.getResponseHeaders()
+                    .add("Location", "//localhost:" + elsewhere.getAddress().getPort() + "/api/v1/scheduler");
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        URI configured = uri(master, "127.0.0.1");
+        MesosClientConfig cfg = MesosClientConfig.builder(
+                        MesosClientConfig.frameworkInfo("k8sm", List.of("*"), Duration.ofDays(1), Optional.of("p")))
+                .master(configured)
+                .credentials("p", "s3cret")
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
+        MesosTransport t = new MesosTransport(cfg);
+        try {
+            t.send(configured, "stream-1", kill());
+            fail("the redirect to a host that is not a configured master was followed");
+        } catch (MesosCallException e) {
+            assertTrue(e.getMessage().contains("redirect"), e.getMessage());
+        } finally {
+            t.close();
+        }
+        assertEquals(List.of(), authSeen, "the other host saw no request with credentials");
+    }
+
+    @Test
+    void aRedirectFromHttpsToHttpIsRefusedAndOneToAConfiguredMasterFollowed() {
+        MesosClientConfig cfg = MesosClientConfig.builder(
+                        MesosClientConfig.frameworkInfo("k8sm", List.of("*"), Duration.ofDays(1), Optional.empty()))
+                .masters(List.of(URI.create("https://m1:5050"), URI.create("https://m2:5050")))
+                .build();
+        URI from = URI.create("https://m1:5050/api/v1/scheduler");
+        assertTrue(MesosTransport.redirectRefusal(cfg, from, URI.create("http://m2:5050/api/v1/scheduler"))
+                .orElseThrow()
+                .contains("https"));
+        assertFalse(MesosTransport.redirectRefusal(cfg, from, URI.create("https://m2:5050/api/v1/scheduler"))
+                .isPresent());
+    }
+
+    // ------------------------------------------------------------------ harness
+
+    private interface Handler {
+        void handle(com.sun.net.httpserver.HttpExchange ex) throws Exception;
+    }
+
+    private HttpServer server(InetAddress bind, Handler h) throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress(bind, 0), 0);
+        s.createContext("/", ex -> {
+            try {
+                ex.getRequestBody().readAllBytes();
+                h.handle(ex);
+            } catch (Exception e) {
+                ex.close();
+            }
+        });
+        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, "hostile-master");
+            th.setDaemon(true);
+            return th;
+        }));
+        s.start();
+        servers.add(s);
+        return s;
+    }
+
+    private static URI uri(HttpServer s, String host) {
+        return URI.create("http://" + host + ":" + s.getAddress().getPort() + "/api/v1/scheduler");
+    }
+
+    private static MesosClientConfig config(URI master, Duration timeout) {
+        return MesosClientConfig.builder(
+                        MesosClientConfig.frameworkInfo("k8sm", List.of("*"), Duration.ofDays(1), Optional.empty()))
+                .master(master)
+                .requestTimeout(timeout)
+                .build();
+    }
+
+    private static Call kill() {
+        return Call.newBuilder()
+                .setType(Call.Type.KILL)
+                .setKill(Call.Kill.newBuilder()
+                        .setTaskId(
+                                org.apache.mesos.v1.Protos.TaskID.newBuilder().setValue("t")))
+                .build();
+    }
+}
