@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
-import io.k8sm.launcher.kubeapi.ApiErrors;
 import io.k8sm.launcher.binding.LaunchedTask;
+import io.k8sm.launcher.kubeapi.ApiErrors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +143,6 @@ public final class PodStatusWriter {
      * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
      * again. To be unified with the launcher's Kubernetes error classification.
      */
-
     private String hostIP(String nodeName) {
         Node node = client.nodes().withName(nodeName).get();
         if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
