@@ -5,8 +5,11 @@ import io.k8sm.avro.DeadLetterHeader;
 import io.k8sm.errors.SerdeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,6 +21,15 @@ import org.apache.kafka.common.header.Headers;
 public final class DeadLetters {
     /** Default name of the dead-letter topic (the topic catalogue may configure another). */
     public static final String DEFAULT_TOPIC = "k8sm.dead-letters";
+
+    /** The longest prefix of a raw key or value kept in a dead letter. */
+    public static final int MAX_RAW_BYTES = 64 * 1024;
+
+    /** The budget for all header values of a dead letter together. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    /** The longest reason kept, in characters. */
+    public static final int MAX_REASON_CHARS = 16 * 1024;
 
     private DeadLetters() {}
 
@@ -34,6 +46,10 @@ public final class DeadLetters {
     /**
      * A dead letter for the raw record at those coordinates. A negative timestamp (none) is stored as
      * null; the reason is the failure's message enriched with the coordinates, then its causes.
+     *
+     * <p>So that a dead letter is never a poison pill itself, key and value are kept up to {@link
+     * #MAX_RAW_BYTES} each and header values up to {@link #MAX_HEADER_BYTES} together, with the
+     * length and SHA-256 of the whole key and value; a cut letter says {@code truncated}.
      */
     public static DeadLetter build(
             String topic,
@@ -47,22 +63,36 @@ public final class DeadLetters {
             String application,
             Instant failedAt) {
         List<DeadLetterHeader> hs = new ArrayList<>();
+        boolean truncated = key != null && key.length > MAX_RAW_BYTES || value != null && value.length > MAX_RAW_BYTES;
+        int headerBudget = MAX_HEADER_BYTES;
         if (headers != null) {
             for (Header h : headers) {
-                hs.add(new DeadLetterHeader(
-                        h.key(),
-                        h.value() == null ? null : ByteBuffer.wrap(h.value().clone())));
+                byte[] v = h.value();
+                if (v != null && v.length > headerBudget) {
+                    truncated = true;
+                }
+                hs.add(new DeadLetterHeader(h.key(), v == null ? null : prefix(v, headerBudget)));
+                headerBudget -= v == null ? 0 : Math.min(v.length, headerBudget);
             }
+        }
+        String reason = reason(cause, topic, partition, offset);
+        if (reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS) + "... (" + reason.length() + " chars)";
         }
         return DeadLetter.newBuilder()
                 .setSourceTopic(topic == null ? "(unknown)" : topic)
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)
                 .setSourceTimestamp(timestamp < 0 ? null : Instant.ofEpochMilli(timestamp))
-                .setKey(key == null ? null : ByteBuffer.wrap(key.clone()))
-                .setValue(value == null ? null : ByteBuffer.wrap(value.clone()))
+                .setKey(key == null ? null : prefix(key, MAX_RAW_BYTES))
+                .setValue(value == null ? null : prefix(value, MAX_RAW_BYTES))
                 .setHeaders(hs)
-                .setReason(reason(cause, topic, partition, offset))
+                .setTruncated(truncated)
+                .setKeyLength(key == null ? null : key.length)
+                .setKeySha256(key == null ? null : sha256(key))
+                .setValueLength(value == null ? null : value.length)
+                .setValueSha256(value == null ? null : sha256(value))
+                .setReason(reason)
                 .setExceptionClass(cause.getClass().getName())
                 .setApplication(application == null ? "(unknown)" : application)
                 .setFailedAt(failedAt)
@@ -89,6 +119,18 @@ public final class DeadLetters {
                     .append(describe(c));
         }
         return sb.toString();
+    }
+
+    private static ByteBuffer prefix(byte[] bytes, int max) {
+        return ByteBuffer.wrap(Arrays.copyOf(bytes, Math.min(bytes.length, max)));
+    }
+
+    private static ByteBuffer sha256(byte[] bytes) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static String describe(Throwable t) {
