@@ -6,5 +6,10 @@ FROM eclipse-temurin:17-jre
 WORKDIR /opt/k8sm
 COPY app/target/lib/ lib/
 COPY app/target/k8sm-app.jar k8sm-app.jar
-ENTRYPOINT ["java", "-jar", "/opt/k8sm/k8sm-app.jar"]
+# Bounded Avro decoding (AV1) and exit, not limp on, after an OutOfMemoryError (same as ./k8sm).
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", \
+  "-Dorg.apache.avro.limits.string.maxLength=8388608", \
+  "-Dorg.apache.avro.limits.bytes.maxLength=8388608", \
+  "-Dorg.apache.avro.limits.collectionItems.maxLength=1000000", \
+  "-jar", "/opt/k8sm/k8sm-app.jar"]
 CMD ["--help"]

@@ -15,6 +15,12 @@ import org.apache.kafka.common.errors.SerializationException;
  * registry client raises these without a record context; the serde adds the context with {@link
  * #withRecordContext} before rethrowing the same instance, and consumers that know the coordinates
  * add them with {@link #at(int, long)}. Context that is already set is never overwritten.
+ *
+ * <p>{@link #isTransient()} separates the two kinds of failure a consumer must treat differently:
+ * a transient one (the registry is unreachable, answers 5xx or 429, or refuses our credentials) is
+ * not the record's fault, so the consumer must stall and retry the same record, never skip or
+ * dead-letter it; any other one means the record itself cannot be read (dead-letter it and go on).
+ * {@link #isTransient(Throwable)} answers the same for any throwable, looking through causes.
  */
 public class SerdeException extends SerializationException {
     private static final long serialVersionUID = 1L;
@@ -71,6 +77,34 @@ public class SerdeException extends SerializationException {
             return se.at(partition, offset);
         }
         return new SerializationException("record " + topic + "/" + partition + "@" + offset + ": " + t, t);
+    }
+
+    /**
+     * Whether the fault lies outside the record (retrying the same bytes later may succeed): false
+     * here, true for registry outages. Consumers stall and retry on a transient failure and
+     * dead-letter the record otherwise.
+     */
+    public boolean isTransient() {
+        return false;
+    }
+
+    /**
+     * Whether {@code t}, or one of its causes, is a {@link SerdeException} that {@link
+     * #isTransient()}. For handlers that receive wrapped exceptions (Kafka Streams' {@code
+     * StreamsException}, {@code KafkaException}).
+     */
+    public static boolean isTransient(Throwable t) {
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 10; depth++) {
+            if (c instanceof SerdeException se && se.isTransient()) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+            c = c.getCause();
+        }
+        return false;
     }
 
     public Optional<String> topic() {

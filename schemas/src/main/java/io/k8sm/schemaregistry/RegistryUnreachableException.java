@@ -20,6 +20,12 @@ public class RegistryUnreachableException extends SchemaRegistryException {
         this.attempts = attempts;
     }
 
+    /** Always transient: an outage says nothing about the record. */
+    @Override
+    public boolean isTransient() {
+        return true;
+    }
+
     public int attempts() {
         return attempts;
     }

@@ -41,6 +41,15 @@ public class SchemaRegistryException extends SerdeException {
         return sb.append(": ").append(message).toString();
     }
 
+    /**
+     * Transient when the registry answered 5xx, 429 (too many requests) or 408 (request timeout): the
+     * registry is in trouble, not the record.
+     */
+    @Override
+    public boolean isTransient() {
+        return httpStatus >= 500 || httpStatus == 429 || httpStatus == 408;
+    }
+
     /** The HTTP status of the answer; -1 when no answer arrived. */
     public int httpStatus() {
         return httpStatus;

@@ -32,10 +32,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * id: {@link CorruptRecordException} (too short, undecodable body, trailing bytes), {@link
  * UnknownMagicByteException}, {@link UnknownSchemaIdException}, {@link SchemaMismatchException}
  * (writer not readable as reader) and the registry's own errors such as {@link
- * io.k8sm.schemaregistry.RegistryUnreachableException}. {@code null} reads as {@code null}.
+ * io.k8sm.schemaregistry.RegistryUnreachableException}, which are {@linkplain
+ * SerdeException#isTransient() transient}. {@code null} reads as {@code null}. Allocations are
+ * bounded by {@link AvroLimits}: a body declaring a huge string, bytes or collection is corrupt.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+
+    static {
+        AvroLimits.apply();
+    }
 
     private volatile SchemaRegistryClient client;
     private boolean ownsClient;

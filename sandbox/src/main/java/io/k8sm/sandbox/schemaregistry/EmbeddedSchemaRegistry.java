@@ -30,6 +30,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     public static final String DEFAULT_TOPIC = "_schemas";
+
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final int WORKERS = 16;
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private final HttpServer server;
@@ -153,6 +156,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
         /** Loads the schema topic and starts serving. */
         public EmbeddedSchemaRegistry start() {
+            if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+                // read once per JVM by com.sun.net.httpserver; seconds a request may take to arrive
+                System.setProperty(MAX_REQUEST_TIME_PROPERTY, "30");
+            }
             SchemaStore store = SchemaStore.open(bootstrapServers, topic, writeTimeout, clientProperties);
             HttpServer server;
             try {
@@ -163,7 +170,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 throw new UncheckedIOException("Schema registry cannot listen on " + host + ":" + port, e);
             }
             AtomicInteger n = new AtomicInteger();
-            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            // ER2: a slow client holds a worker while it trickles its request in; more workers than
+            // a handful of such clients, and a whole-request deadline where the JVM still allows one
+            ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
                 Thread t = new Thread(r, "schema-registry-http-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;

@@ -32,6 +32,9 @@ final class SchemaRegistryHttp {
             "application/json", "application/octet-stream");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The largest request body read (review ER1): 4 MiB, far above any real schema. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
     private final SchemaStore store;
     private final String expectedAuthorization;
 
@@ -240,8 +243,17 @@ final class SchemaRegistryHttp {
                 throw new RegistryException(415, 415, "HTTP 415 Unsupported Media Type: " + contentType);
             }
         }
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null
+                && declared.trim().matches("\\d{1,19}")
+                && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
         try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
             JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw new RegistryException(422, 422, "Unprocessable entity: the request body must be a JSON object");
@@ -253,6 +265,11 @@ final class SchemaRegistryHttp {
         } catch (IOException e) {
             throw new UncheckedIOException("Reading the request body of " + ex.getRequestURI() + " failed", e);
         }
+    }
+
+    private static RegistryException tooLarge() {
+        return new RegistryException(
+                413, 413, "Request Entity Too Large: the body may have at most " + MAX_BODY_BYTES + " bytes");
     }
 
     private static int parseId(String id) {
