@@ -84,7 +84,8 @@ class OversizedRecordsTest {
             assertTrue(world.launches.isEmpty(), "the oversized launch request is not written");
             assertEquals(1, world.deadLetters.size());
             io.k8sm.avro.DeadLetter d = world.deadLetters.get(0).value;
-            assertEquals(io.k8sm.deadletter.DeadLetters.MAX_RAW_BYTES, d.getValue().remaining(), "truncated copy");
+            assertEquals(
+                    io.k8sm.deadletter.DeadLetters.MAX_RAW_BYTES, d.getValue().remaining(), "truncated copy");
             assertTrue(d.getTruncated());
             assertTrue(d.getReason().contains("scheduler.max.record.bytes"), d.getReason());
 
