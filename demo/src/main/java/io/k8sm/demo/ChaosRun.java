@@ -217,12 +217,13 @@ final class ChaosRun {
         supervisor.interrupt();
         supervisor.join(5000);
         String summary = String.format(
-                "k8sm chaos: seed=%d pods=%d deleted=%d kills=%s pauses=%d broker-restarts=%d agents-lost=%d"
-                        + " violations=%d%s",
+                "k8sm chaos: seed=%d pods=%d deleted=%d kills=%s exits=%s pauses=%d broker-restarts=%d"
+                        + " agents-lost=%d violations=%d%s",
                 o.seed(),
                 o.pods() + 3,
                 deleted.size(),
                 kills,
+                new TreeMap<>(exits),
                 pauses,
                 brokerRestarts,
                 lostHosts.size(),
