@@ -124,9 +124,17 @@ final class ChaosRun {
                 kills.put(s, 0);
             }
             // the schedule starts once every service is up (a JVM start takes long on a busy machine)
+            // (one that exits while starting, e.g. its informers not filled in time, is started again)
             for (ChaosProcess c : services.values()) {
-                if (!c.awaitLog(c.name() + " running;", Duration.ofSeconds(180))) {
-                    throw new IllegalStateException(c.name() + " did not start; see " + c.log());
+                int attempts = 1;
+                while (!c.awaitLog(c.name() + " running;", Duration.ofSeconds(180))) {
+                    if (c.alive() || attempts++ == 3) {
+                        throw new IllegalStateException(c.name() + " did not start; see " + c.log());
+                    }
+                    exits.merge(c.name(), 1, Integer::sum);
+                    out.println("k8sm chaos: " + c.name() + " exited while starting (exit " + c.exitCode()
+                            + "); starting it again");
+                    c.start();
                 }
             }
             try (KubernetesClient kube = new KubernetesClientBuilder()
