@@ -49,38 +49,55 @@ public final class DemoWorld implements AutoCloseable {
             kb.dataDir(dataDir);
         }
         EmbeddedKafka kafka = kb.start();
-        EmbeddedSchemaRegistry registry = null;
         try {
-            registry = EmbeddedSchemaRegistry.builder(kafka.bootstrapServers())
-                    .port(registryPort)
-                    .start();
-            Map<String, String> settings = Map.of(
-                    K8smConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                    K8smConfig.SCHEMA_REGISTRY_URL, registry.url(),
-                    K8smConfig.TOPIC_REPLICATION_FACTOR, "1");
-            K8smConfig config = new ConfigSources().flags(settings).build();
-            writeConfig(configFile, settings);
-            try (Admin admin = kafka.admin()) {
-                List<String> lines = TopicsCommand.ensureTopics(admin, config.topics(), (short) 1, config);
-                LOG.debug("topics: {}", lines);
-            }
-            return new DemoWorld(kafka, registry, config, configFile);
+            return onBroker(kafka, kafka.bootstrapServers(), registryPort, configFile);
         } catch (Exception | Error e) {
-            if (registry != null) {
-                registry.close();
-            }
             kafka.close();
             throw e;
         }
     }
 
-    private static void writeConfig(Path file, Map<String, String> settings) {
+    /**
+     * The world on a broker of someone else's (e.g. {@code k8sm chaos}'s broker process, which it
+     * kills and restarts): the registry and the topics on it; closing leaves the broker alone.
+     */
+    public static DemoWorld onBroker(String bootstrapServers, int registryPort, Path configFile) throws Exception {
+        return onBroker(null, bootstrapServers, registryPort, configFile);
+    }
+
+    private static DemoWorld onBroker(EmbeddedKafka kafka, String bootstrap, int registryPort, Path configFile)
+            throws Exception {
+        EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder(bootstrap).port(registryPort).start();
+        try {
+            Map<String, String> settings = Map.of(
+                    K8smConfig.BOOTSTRAP_SERVERS,
+                    bootstrap,
+                    K8smConfig.SCHEMA_REGISTRY_URL,
+                    registry.url(),
+                    K8smConfig.TOPIC_REPLICATION_FACTOR,
+                    "1");
+            K8smConfig config = new ConfigSources().flags(settings).build();
+            writeConfig(configFile, settings, "k8sm demo");
+            try (Admin admin = Admin.create(config.kafkaProperties())) {
+                List<String> lines = TopicsCommand.ensureTopics(admin, config.topics(), (short) 1, config);
+                LOG.debug("topics: {}", lines);
+            }
+            return new DemoWorld(kafka, registry, config, configFile);
+        } catch (Exception | Error e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    /** Writes connection settings as a properties file, sorted by key, headed by who wrote it. */
+    static void writeConfig(Path file, Map<String, String> settings, String writer) {
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
             StringBuilder sb =
-                    new StringBuilder("# Written by 'k8sm demo': connection settings of its embedded world.\n");
+                    new StringBuilder("# Written by '" + writer + "': connection settings of its embedded world.\n");
             settings.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> sb.append(e.getKey())
@@ -89,7 +106,7 @@ public final class DemoWorld implements AutoCloseable {
                             .append('\n'));
             Files.writeString(file, sb.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the demo's settings to " + file, e);
+            throw new UncheckedIOException("cannot write the world's settings to " + file, e);
         }
     }
 
@@ -101,6 +118,7 @@ public final class DemoWorld implements AutoCloseable {
         return configFile;
     }
 
+    /** The embedded broker; null when the world runs on someone else's ({@link #onBroker}). */
     public EmbeddedKafka kafka() {
         return kafka;
     }
@@ -114,7 +132,9 @@ public final class DemoWorld implements AutoCloseable {
         try {
             registry.close();
         } finally {
-            kafka.close();
+            if (kafka != null) {
+                kafka.close();
+            }
         }
     }
 }

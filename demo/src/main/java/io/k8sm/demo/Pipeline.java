@@ -125,22 +125,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static Pipeline create(DemoWorld world, Options o, boolean ownsWorld) throws Exception {
-        List<SimulatedAgent> agents = new ArrayList<>();
-        for (int i = 1; i <= o.agents(); i++) {
-            String host = String.format("agent-%02d", i);
-            agents.add(new SimulatedAgent(
-                    "agent-" + i + "-S0",
-                    host,
-                    o.agentCpus(),
-                    o.agentMemMb(),
-                    100_000,
-                    List.of(
-                            new SimulatedAgent.PortRange(8000, 8099),
-                            new SimulatedAgent.PortRange(31000, 31099),
-                            new SimulatedAgent.PortRange(32000, 32099)),
-                    Map.of("rack", "r" + (i % 3), "zone", i % 2 == 0 ? "east" : "west"),
-                    List.of("*")));
-        }
+        List<SimulatedAgent> agents = agents(o.agents(), o.agentCpus(), o.agentMemMb());
         MesosMasterSimulator.Builder mb = MesosMasterSimulator.builder()
                 .agents(agents)
                 .allocationInterval(o.allocationInterval())
@@ -161,6 +146,27 @@ public final class Pipeline implements AutoCloseable {
                 SchedulerConfig.STATE_DIR, o.stateDir().resolve("scheduler").toString());
         settings.put(SchedulerConfig.OFFER_REFUSE_SECONDS, "1");
         return new Pipeline(world, kube, mesos, Map.copyOf(settings), ownsWorld);
+    }
+
+    /** {@code n} agents {@code agent-1-S0..} on hosts {@code agent-01..}: three port ranges, rack and zone. */
+    static List<SimulatedAgent> agents(int n, double cpus, double memMb) {
+        List<SimulatedAgent> agents = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            String host = String.format("agent-%02d", i);
+            agents.add(new SimulatedAgent(
+                    "agent-" + i + "-S0",
+                    host,
+                    cpus,
+                    memMb,
+                    100_000,
+                    List.of(
+                            new SimulatedAgent.PortRange(8000, 8099),
+                            new SimulatedAgent.PortRange(31000, 31099),
+                            new SimulatedAgent.PortRange(32000, 32099)),
+                    Map.of("rack", "r" + (i % 3), "zone", i % 2 == 0 ? "east" : "west"),
+                    List.of("*")));
+        }
+        return agents;
     }
 
     /** Starts every service, in the order data flows. */

@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
  */
 public class KubernetesOptions {
 
+    /** The setting ({@code --config} file, {@code K8SM_KUBE_MASTER}) {@code --kube-master} overrides. */
+    public static final String MASTER_SETTING = "kube.master";
+
     @Option(
             names = "--kube-context",
             paramLabel = "NAME",
@@ -21,14 +24,23 @@ public class KubernetesOptions {
     @Option(
             names = "--kube-master",
             paramLabel = "URL",
-            description = "Kubernetes API server URL (overrides the kubeconfig).")
+            description = "Kubernetes API server URL (overrides the kubeconfig and the kube.master setting).")
     String master;
 
     /** A client built from those settings; the caller closes it. */
     public KubernetesClient client() {
+        return client(null);
+    }
+
+    /**
+     * A client built from those settings, {@code --kube-master} winning over {@code masterSetting}
+     * (the {@code kube.master} setting, e.g. from the file {@code k8sm world} writes; null if unset).
+     */
+    public KubernetesClient client(String masterSetting) {
         Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
-        if (master != null) {
-            config.setMasterUrl(master);
+        String url = master != null ? master : masterSetting;
+        if (url != null && !url.isBlank()) {
+            config.setMasterUrl(url);
         }
         return new KubernetesClientBuilder().withConfig(config).build();
     }

@@ -29,7 +29,7 @@ public class RunEndpointController extends RunService<EndpointControllerConfig> 
 
     @Override
     protected K8smService create(EndpointControllerConfig config, Deque<AutoCloseable> closeAfter) {
-        KubernetesClient client = kubernetes.client();
+        KubernetesClient client = kubernetes.client(setting(KubernetesOptions.MASTER_SETTING));
         closeAfter.push(client);
         return new EndpointControllerService(client, config);
     }

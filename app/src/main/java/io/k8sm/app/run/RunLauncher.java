@@ -30,7 +30,7 @@ public class RunLauncher extends RunService<LauncherConfig> {
 
     @Override
     protected K8smService create(LauncherConfig config, Deque<AutoCloseable> closeAfter) {
-        KubernetesClient client = kubernetes.client();
+        KubernetesClient client = kubernetes.client(setting(KubernetesOptions.MASTER_SETTING));
         closeAfter.push(client);
         return new LauncherService(client, config);
     }

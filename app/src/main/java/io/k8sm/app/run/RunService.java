@@ -39,6 +39,7 @@ public abstract class RunService<C> implements Callable<Integer> {
     private final String name;
     private final Supplier<ConfigDef> definition;
     private final Function<K8smConfig, C> config;
+    private Map<String, String> values = Map.of();
 
     protected RunService(String name, Supplier<ConfigDef> definition, Function<K8smConfig, C> config) {
         this.name = name;
@@ -59,6 +60,14 @@ public abstract class RunService<C> implements Callable<Integer> {
      * client) goes on {@code closeAfter}: closed after the service, last pushed first.
      */
     protected abstract K8smService create(C config, Deque<AutoCloseable> closeAfter) throws Exception;
+
+    /**
+     * A merged setting (file, {@code K8SM_*}, flags) that no configuration record declares, e.g.
+     * {@code kube.master}; null when unset. Valid once the settings are read, in {@link #create}.
+     */
+    protected String setting(String key) {
+        return values.get(key);
+    }
 
     /** Called once the service has started (e.g. to exit when it fails). */
     protected void started(K8smService service) {}
@@ -100,9 +109,10 @@ public abstract class RunService<C> implements Callable<Integer> {
     /** The settings read and checked; an error names the key and where it was set. */
     C configuration() {
         ConfigSources sources = connection.sources(System.getenv(), flags());
-        K8smConfig values = sources.build(v -> new K8smConfig(definition.get(), v));
+        K8smConfig merged = sources.build(v -> new K8smConfig(definition.get(), v));
+        values = sources.values();
         try {
-            return config.apply(values);
+            return config.apply(merged);
         } catch (ConfigException e) {
             throw sources.withOrigin(e);
         }

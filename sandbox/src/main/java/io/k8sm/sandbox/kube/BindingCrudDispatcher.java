@@ -33,6 +33,12 @@ public class BindingCrudDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        if (request.method() == HttpMethod.GET) {
+            var discovery = ApiDiscovery.answer(request.getPath());
+            if (discovery.isPresent()) {
+                return discovery.get();
+            }
+        }
         if (request.method() == HttpMethod.POST) {
             Matcher m = POD_BINDING.matcher(request.getPath());
             if (m.matches()) {

@@ -38,6 +38,7 @@ final class MasterState {
     final MesosMasterSimulator.Builder cfg;
     final Map<String, AgentState> agents = new LinkedHashMap<>();
     final Map<String, TaskRec> tasks = new LinkedHashMap<>();
+    final List<SimulatedLaunch> launchLog = new ArrayList<>();
     final Random random;
     final AtomicInteger offerSeq = new AtomicInteger();
     final AtomicInteger launched = new AtomicInteger();

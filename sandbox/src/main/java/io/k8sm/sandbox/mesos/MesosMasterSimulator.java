@@ -130,6 +130,11 @@ public final class MesosMasterSimulator implements AutoCloseable {
         });
     }
 
+    /** Every launch, in order; a task id launched again after it ended appears twice. */
+    public List<SimulatedLaunch> launchHistory() {
+        return m.onLoop(() -> List.copyOf(m.launchLog));
+    }
+
     /** How many tasks were launched (accepted LAUNCH / LAUNCH_GROUP tasks), ever. */
     public int launchedCount() {
         return m.launched.get();

@@ -152,7 +152,7 @@ final class TaskLifecycle {
                     exec == null ? null : exec.getExecutorId().getValue(),
                     SimResources.fromProto(t.getResourcesList()));
             m.tasks.put(rec.taskId(), rec);
-            m.launched.incrementAndGet();
+            m.launchLog.add(new SimulatedLaunch(m.launched.incrementAndGet(), rec.taskId(), rec.agentId, t.getName()));
             if (exec != null) {
                 agent.executors.add(exec.getExecutorId().getValue());
             }

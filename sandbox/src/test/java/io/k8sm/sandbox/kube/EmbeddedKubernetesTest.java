@@ -98,4 +98,34 @@ class EmbeddedKubernetesTest {
                 assertThrows(KubernetesClientException.class, () -> bind("ghost", "agent-1", Map.of()));
         assertEquals(404, e.getCode());
     }
+
+    /** What kubectl reads before {@code get pods}: the API's discovery documents. */
+    @Test
+    void theApiServesDiscoverySoKubectlFindsPodsNodesAndEndpointSlices() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = kube.url().replaceAll("/$", "");
+        Map<String, String> expected = Map.of(
+                "/api", "\"versions\":[\"v1\"]",
+                "/api/v1", "\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true",
+                "/apis", "\"groupVersion\":\"discovery.k8s.io/v1\"",
+                "/apis/discovery.k8s.io/v1", "\"name\":\"endpointslices\"",
+                "/version", "\"major\":\"1\"");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            java.net.http.HttpResponse<String> r = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + e.getKey()))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), e.getKey());
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    r.body().contains(e.getValue()), e.getKey() + " answered " + r.body());
+        }
+        String v1 = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String resource : new String[] {"nodes", "endpoints", "services", "bindings", "pods/binding"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(v1.contains("\"name\":\"" + resource + "\""), resource);
+        }
+    }
 }

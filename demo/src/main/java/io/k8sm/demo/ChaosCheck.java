@@ -1,0 +1,169 @@
+package io.k8sm.demo;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The invariants {@code k8sm chaos} checks once the system is quiet, each from the other side's own
+ * record — the simulated master's tasks and launch history (the world's control endpoint) and the
+ * Kubernetes API's pods — never from k8sm's logs or topics.
+ */
+final class ChaosCheck {
+
+    /** One broken invariant: its name and an example. */
+    record Violation(String invariant, String example) {
+        @Override
+        public String toString() {
+            return invariant + " (" + example + ")";
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String controlUrl;
+    private final KubernetesClient kube;
+    private final Map<String, String> hostOfAgent;
+
+    ChaosCheck(String controlUrl, KubernetesClient kube, Map<String, String> hostOfAgent) {
+        this.controlUrl = controlUrl;
+        this.kube = kube;
+        this.hostOfAgent = Map.copyOf(hostOfAgent);
+    }
+
+    /** The simulator's agents (id → hostname) as the control endpoint lists them. */
+    static Map<String, String> agents(String controlUrl) throws IOException, InterruptedException {
+        Map<String, String> out = new HashMap<>();
+        for (Map<String, Object> a : get(controlUrl, "/agents")) {
+            out.put((String) a.get("id"), (String) a.get("hostname"));
+        }
+        return out;
+    }
+
+    /**
+     * Every violation now; {@code deleted} are the pods the harness deleted, {@code lostHosts} the
+     * agents it removed, {@code services} the service processes that must be alive.
+     */
+    List<Violation> check(Set<String> deleted, Set<String> lostHosts, List<ChaosProcess> services)
+            throws IOException, InterruptedException {
+        Map<String, List<String>> violations = new TreeMap<>();
+        List<Map<String, Object>> tasks = get(controlUrl, "/tasks");
+        List<Map<String, Object>> launches = get(controlUrl, "/launches");
+        Map<String, Integer> launchesOfTask = new HashMap<>();
+        Map<String, String> podOfTask = new HashMap<>();
+        for (Map<String, Object> l : launches) {
+            String id = (String) l.get("taskId");
+            if (launchesOfTask.merge(id, 1, Integer::sum) == 2) {
+                add(violations, "task id launched twice", id);
+            }
+            podOfTask.put(id, podKey((String) l.get("taskName")));
+        }
+        Map<String, List<Map<String, Object>>> liveTasksOfPod = new HashMap<>();
+        for (Map<String, Object> t : tasks) {
+            String state = (String) t.get("state");
+            if (!io.k8sm.sandbox.mesos.MesosMasterSimulator.isTerminal(
+                    org.apache.mesos.v1.Protos.TaskState.valueOf(state))) {
+                String pod = podOfTask.getOrDefault((String) t.get("taskId"), "?");
+                liveTasksOfPod.computeIfAbsent(pod, k -> new ArrayList<>()).add(t);
+            }
+        }
+        Map<String, Pod> pods = new HashMap<>();
+        for (Pod p : kube.pods().inAnyNamespace().list().getItems()) {
+            pods.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p);
+        }
+        for (Map.Entry<String, List<Map<String, Object>>> e : liveTasksOfPod.entrySet()) {
+            String pod = e.getKey();
+            String task = (String) e.getValue().get(0).get("taskId");
+            if (e.getValue().size() > 1) {
+                add(
+                        violations,
+                        "pod launched under two task ids at once",
+                        pod + ": " + e.getValue().size() + " tasks");
+            }
+            if (deleted.contains(pod) && !pods.containsKey(pod)) {
+                add(violations, "deleted pod with a running task", pod + " " + task);
+            } else if (!pods.containsKey(pod)) {
+                add(violations, "orphan Mesos task", task + " of unknown pod " + pod);
+            }
+        }
+        for (Map.Entry<String, Pod> e : pods.entrySet()) {
+            Pod p = e.getValue();
+            if (!"k8sm".equals(p.getSpec().getSchedulerName())
+                    || p.getMetadata().getName().startsWith("huge-")) {
+                continue;
+            }
+            String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+            List<Map<String, Object>> live = liveTasksOfPod.getOrDefault(e.getKey(), List.of());
+            String node = p.getSpec().getNodeName();
+            if ("Failed".equals(phase) && live.isEmpty() && node != null && lostHosts.contains(node)) {
+                continue; // bound to the agent that was lost: Failed, as a pod on a dead node is
+            }
+            if (!"Running".equals(phase)) {
+                add(violations, "live pod not Running", e.getKey() + " phase " + phase + ", " + live.size() + " tasks");
+            } else if (live.size() != 1 || !"TASK_RUNNING".equals(live.get(0).get("state"))) {
+                add(violations, "live pod not Running exactly once", e.getKey() + ": " + live.size() + " live tasks");
+            } else if (!hostOfAgent
+                    .getOrDefault((String) live.get(0).get("agentId"), "?")
+                    .equals(node)) {
+                add(
+                        violations,
+                        "pod bound to another agent than its task's",
+                        e.getKey() + " on " + node + ", task on " + live.get(0).get("agentId"));
+            }
+        }
+        for (ChaosProcess s : services) {
+            if (!s.alive()) {
+                add(violations, "service process dead", s.name());
+            }
+        }
+        List<Violation> out = new ArrayList<>();
+        violations.forEach((k, v) -> out.add(new Violation(k, v.size() + "x, e.g. " + v.get(0))));
+        return out;
+    }
+
+    /** {@code NAME.NAMESPACE.pod} (the launcher's task name) → {@code NAMESPACE/NAME}. */
+    static String podKey(String taskName) {
+        if (taskName == null || !taskName.endsWith(".pod")) {
+            return "?" + taskName;
+        }
+        String s = taskName.substring(0, taskName.length() - ".pod".length());
+        int dot = s.lastIndexOf('.');
+        return dot < 0 ? "?" + taskName : s.substring(dot + 1) + "/" + s.substring(0, dot);
+    }
+
+    private static void add(Map<String, List<String>> v, String invariant, String example) {
+        v.computeIfAbsent(invariant, k -> new ArrayList<>()).add(example);
+    }
+
+    static List<Map<String, Object>> get(String base, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return Serialization.jsonMapper().readValue(r.body(), new TypeReference<List<Map<String, Object>>>() {});
+    }
+
+    static void post(String base, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("POST " + path + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.k8sm.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One child JVM of {@code k8sm chaos} (the broker, the world, or a {@code k8sm run SERVICE}): started,
+ * killed -9, paused (SIGSTOP) and resumed (SIGCONT) by pid, restarted with the same command line; its
+ * output appended to {@code NAME.log} in the run directory.
+ */
+final class ChaosProcess implements AutoCloseable {
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+    private boolean paused;
+
+    ChaosProcess(String name, List<String> command, Path log) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.log = log;
+    }
+
+    /** {@code java [jvmOptions] -cp CLASSPATH MAIN ARGS...} with this JVM's java. */
+    static List<String> java(String classpath, List<String> jvmOptions, String main, List<String> args) {
+        List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.addAll(jvmOptions);
+        c.add("-cp");
+        c.add(classpath);
+        c.add(main);
+        c.addAll(args);
+        return c;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    synchronized void start() throws IOException {
+        Files.writeString(
+                log,
+                "=== start " + String.join(" ", command) + System.lineSeparator(),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        paused = false;
+    }
+
+    /** kill -9, and waits until it is gone. */
+    synchronized void kill9() throws InterruptedException {
+        if (process != null) {
+            if (paused) {
+                signal("CONT");
+            }
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    synchronized void pause() {
+        if (alive() && !paused) {
+            signal("STOP");
+            paused = true;
+        }
+    }
+
+    synchronized void resume() {
+        if (process != null && paused) {
+            signal("CONT");
+            paused = false;
+        }
+    }
+
+    /** The exit code of the last run, or -1 while it runs (or never ran). */
+    synchronized int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
+    synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits until the log holds {@code marker} (a line the child prints when it is up), or the process ended. */
+    boolean awaitLog(String marker, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            int lastStart = text.lastIndexOf("=== start ");
+            if (text.indexOf(marker, Math.max(0, lastStart)) >= 0) {
+                return true;
+            }
+            if (!alive()) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private void signal(String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("kill -" + sig + " " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM, then kill -9 after a grace period. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        resume();
+        process.destroy();
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

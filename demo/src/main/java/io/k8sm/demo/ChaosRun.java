@@ -1,0 +1,362 @@
+package io.k8sm.demo;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One seeded chaos run: the broker, the world and the four services as child JVMs; pods submitted
+ * (host ports, flaky first launches, deletions), offers rescinded, one agent lost, and a schedule
+ * drawn from the seed of kill -9 + restart of services, kill -9 + restart of the broker on the same
+ * data directory, and SIGSTOP/SIGCONT pauses; then it waits for quiet and checks {@link ChaosCheck}.
+ */
+final class ChaosRun {
+    static final List<String> SERVICES = List.of("scheduler", "offer-ingest", "launcher", "endpoint-controller");
+
+    /** What to do; {@code killTargets} the services the schedule may kill and pause. */
+    record Options(
+            long seed,
+            int pods,
+            int kills,
+            int brokerRestarts,
+            Duration duration,
+            Duration settle,
+            List<String> killTargets,
+            Path dir,
+            String worldClasspath,
+            String appClasspath) {}
+
+    /** The outcome: the summary line and the violations. */
+    record Result(String summary, List<ChaosCheck.Violation> violations) {}
+
+    private final Options o;
+    private final PrintStream out;
+    private final Random random;
+    private final Map<String, Integer> kills = new TreeMap<>();
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    private final Set<String> lostHosts = ConcurrentHashMap.newKeySet();
+    private final Map<String, ChaosProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> exits = new ConcurrentHashMap<>();
+    private final Set<String> down = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+    private int pauses;
+    private int brokerRestarts;
+
+    ChaosRun(Options o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+        this.random = new Random(o.seed());
+    }
+
+    Result run() throws Exception {
+        Files.createDirectories(o.dir().resolve("tmp"));
+        Path settings = o.dir().resolve("world.properties");
+        int port = freePort();
+        int controllerPort = freePort();
+        List<String> small = List.of(
+                "-Xmx384m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + o.dir().resolve("tmp"));
+        ChaosProcess broker = new ChaosProcess(
+                "broker",
+                ChaosProcess.java(
+                        o.worldClasspath(),
+                        small,
+                        "io.k8sm.sandbox.kafka.EmbeddedKafka",
+                        List.of(
+                                "--port", "" + port,
+                                "--controller-port", "" + controllerPort,
+                                "--data-dir", o.dir().resolve("kafka").toString())),
+                o.dir().resolve("broker.log"));
+        int agents = Math.max(6, o.pods() / 8 + 4);
+        ChaosProcess world = new ChaosProcess(
+                "world",
+                ChaosProcess.java(
+                        o.worldClasspath(),
+                        small,
+                        "io.k8sm.app.K8sm",
+                        List.of(
+                                "world",
+                                "--bootstrap-servers",
+                                "localhost:" + port,
+                                "--agents",
+                                "" + agents,
+                                "--settings",
+                                settings.toString(),
+                                "--seed",
+                                "" + o.seed())),
+                o.dir().resolve("world.log"));
+        List<ChaosProcess> all = new ArrayList<>(List.of(broker, world));
+        try {
+            startAwait(broker, "bootstrap.servers=");
+            startAwait(world, "k8sm world: up");
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(settings)) {
+                p.load(r);
+            }
+            String control = p.getProperty(World.CONTROL_URL);
+            for (String s : SERVICES) {
+                List<String> args = new ArrayList<>(List.of("run", s, "--config", settings.toString()));
+                if (s.equals("scheduler")) {
+                    args.addAll(List.of("-D", "scheduler.state.dir=" + o.dir().resolve("scheduler-state")));
+                }
+                ChaosProcess c = new ChaosProcess(
+                        s,
+                        ChaosProcess.java(o.appClasspath(), small, "io.k8sm.app.K8sm", args),
+                        o.dir().resolve(s + ".log"));
+                services.put(s, c);
+                all.add(c);
+                c.start();
+                kills.put(s, 0);
+            }
+            // the schedule starts once every service is up (a JVM start takes long on a busy machine)
+            // (one that exits while starting, e.g. its informers not filled in time, is started again)
+            for (ChaosProcess c : services.values()) {
+                int attempts = 1;
+                while (!c.awaitLog(c.name() + " running;", Duration.ofSeconds(180))) {
+                    if (c.alive() || attempts++ == 3) {
+                        throw new IllegalStateException(c.name() + " did not start; see " + c.log());
+                    }
+                    exits.merge(c.name(), 1, Integer::sum);
+                    out.println("k8sm chaos: " + c.name() + " exited while starting (exit " + c.exitCode()
+                            + "); starting it again");
+                    c.start();
+                }
+            }
+            try (KubernetesClient kube = new KubernetesClientBuilder()
+                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                            .withMasterUrl(p.getProperty(World.KUBE_MASTER))
+                            .build())
+                    .build()) {
+                return drive(kube, control, broker);
+            }
+        } finally {
+            closing = true;
+            for (int i = all.size() - 1; i >= 0; i--) {
+                all.get(i).close();
+            }
+        }
+    }
+
+    private Result drive(KubernetesClient kube, String control, ChaosProcess broker) throws Exception {
+        Map<String, String> hosts = ChaosCheck.agents(control);
+        ChaosCheck.post(control, "/fail-first-launch?prefix=" + DemoRun.FLAKY);
+        DemoPods.createServices(kube);
+        int flaky = Math.max(1, o.pods() / 50);
+        int toDelete = Math.max(1, o.pods() / 20);
+        long t0 = System.nanoTime();
+        long span = o.duration().toNanos();
+        Thread supervisor = new Thread(this::supervise, "k8sm-chaos-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+        Thread submitter = new Thread(() -> submit(kube, flaky, (long) (span * 0.6), t0), "k8sm-chaos-submit");
+        submitter.setDaemon(true);
+        submitter.start();
+        // The schedule: every fault at a time drawn from the seed, run in time order.
+        TreeMap<Long, Runnable> schedule = new TreeMap<>();
+        for (int i = 0; i < o.kills(); i++) {
+            String target = o.killTargets().get(random.nextInt(o.killTargets().size()));
+            long down = 500 + random.nextInt(2500);
+            put(schedule, at(0.05, 0.8), () -> restart(services.get(target), down, true));
+            if (i % 2 == 0) {
+                String paused =
+                        o.killTargets().get(random.nextInt(o.killTargets().size()));
+                long stopped = 1000 + random.nextInt(4000);
+                put(schedule, at(0.05, 0.8), () -> pause(services.get(paused), stopped));
+            }
+        }
+        for (int i = 0; i < o.brokerRestarts(); i++) {
+            long down = 500 + random.nextInt(2000);
+            put(schedule, at(0.1, 0.8), () -> restart(broker, down, false));
+        }
+        for (int i = 0; i < 3; i++) {
+            put(schedule, at(0.1, 0.9), () -> quietly(() -> ChaosCheck.post(control, "/rescind-all")));
+        }
+        for (int i = 0; i < toDelete; i++) {
+            int victim = flaky + random.nextInt(Math.max(1, o.pods() - flaky));
+            put(schedule, at(0.65, 0.9), () -> delete(kube, victim));
+        }
+        String lost = new TreeMap<>(hosts).firstKey();
+        put(
+                schedule,
+                at(0.4, 0.6),
+                () -> quietly(() -> {
+                    lostHosts.add(hosts.get(lost));
+                    ChaosCheck.post(control, "/lose-agent?id=" + lost);
+                }));
+        for (Map.Entry<Long, Runnable> e : schedule.entrySet()) {
+            long wait = t0 + e.getKey() - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000);
+            }
+            e.getValue().run();
+        }
+        submitter.join();
+        for (int i = 0; i < 3; i++) {
+            kube.pods()
+                    .inNamespace("default")
+                    .resource(DemoPods.pod("probe-" + i, 2 + 4 * i))
+                    .create();
+        }
+        out.printf(
+                "k8sm chaos: schedule done after %.0f s; waiting for quiet (up to %d s)%n",
+                (System.nanoTime() - t0) / 1e9, o.settle().toSeconds());
+        ChaosCheck check = new ChaosCheck(control, kube, hosts);
+        long deadline = System.nanoTime() + o.settle().toNanos();
+        List<ChaosCheck.Violation> v;
+        do {
+            Thread.sleep(3000);
+            v = check.check(deleted, lostHosts, List.copyOf(services.values()));
+        } while (!v.isEmpty() && System.nanoTime() < deadline);
+        supervisor.interrupt();
+        supervisor.join(5000);
+        String summary = String.format(
+                "k8sm chaos: seed=%d pods=%d deleted=%d kills=%s exits=%s pauses=%d broker-restarts=%d"
+                        + " agents-lost=%d violations=%d%s",
+                o.seed(),
+                o.pods() + 3,
+                deleted.size(),
+                kills,
+                new TreeMap<>(exits),
+                pauses,
+                brokerRestarts,
+                lostHosts.size(),
+                v.size(),
+                v.isEmpty() ? "" : " " + v);
+        return new Result(summary, v);
+    }
+
+    /**
+     * As a supervisor (systemd, a kubelet) would: a service that exited on its own is started again
+     * and counted under exits; one killed on purpose is left to its restart.
+     */
+    private void supervise() {
+        while (!Thread.currentThread().isInterrupted() && !closing) {
+            for (ChaosProcess p : services.values()) {
+                synchronized (p) {
+                    if (!closing && !down.contains(p.name()) && !p.alive()) {
+                        exits.merge(p.name(), 1, Integer::sum);
+                        out.println(
+                                "k8sm chaos: " + p.name() + " exited on its own; restarting it (see " + p.log() + ")");
+                        quietly(p::start);
+                    }
+                }
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void submit(KubernetesClient kube, int flaky, long within, long t0) {
+        for (int i = 0; i < o.pods(); i++) {
+            Pod pod = DemoPods.pod(DemoPods.podName(i, flaky), i);
+            long due = t0 + within * i / o.pods();
+            try {
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                kube.pods().inNamespace("default").resource(pod).create();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                out.println("k8sm chaos: creating " + pod.getMetadata().getName() + " failed: " + e);
+            }
+        }
+    }
+
+    private void delete(KubernetesClient kube, int i) {
+        String name = DemoPods.podName(i, Math.max(1, o.pods() / 50));
+        if (kube.pods().inNamespace("default").withName(name).get() != null) {
+            deleted.add("default/" + name);
+            kube.pods().inNamespace("default").withName(name).delete();
+        }
+    }
+
+    private void restart(ChaosProcess p, long downMillis, boolean service) {
+        quietly(() -> {
+            down.add(p.name());
+            p.kill9();
+            if (service) {
+                kills.merge(p.name(), 1, Integer::sum);
+            } else {
+                brokerRestarts++;
+            }
+            Thread.sleep(downMillis);
+            try {
+                if (service) {
+                    p.start();
+                } else {
+                    startAwait(p, "bootstrap.servers=");
+                }
+            } finally {
+                down.remove(p.name());
+            }
+        });
+    }
+
+    private void pause(ChaosProcess p, long millis) {
+        quietly(() -> {
+            p.pause();
+            pauses++;
+            Thread.sleep(millis);
+            p.resume();
+        });
+    }
+
+    private long at(double from, double to) {
+        return (long) (o.duration().toNanos() * (from + (to - from) * random.nextDouble()));
+    }
+
+    private static void put(TreeMap<Long, Runnable> schedule, long at, Runnable r) {
+        while (schedule.containsKey(at)) {
+            at++;
+        }
+        schedule.put(at, r);
+    }
+
+    private static void startAwait(ChaosProcess p, String marker) throws IOException, InterruptedException {
+        p.start();
+        if (!p.awaitLog(marker, Duration.ofSeconds(120))) {
+            throw new IllegalStateException(p.name() + " did not come up; see " + p.log());
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void quietly(Step s) {
+        try {
+            s.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            out.println("k8sm chaos: step failed: " + e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
