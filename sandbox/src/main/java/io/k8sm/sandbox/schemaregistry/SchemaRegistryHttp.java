@@ -35,6 +35,9 @@ final class SchemaRegistryHttp {
     /** The largest request body read (review ER1): 4 MiB, far above any real schema. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+    /** How much of an oversized body is read and dropped so that its sender still gets the 413. */
+    static final long DRAIN_LIMIT_BYTES = 64L * 1024 * 1024;
+
     private final SchemaStore store;
     private final String expectedAuthorization;
 
@@ -247,12 +250,12 @@ final class SchemaRegistryHttp {
         if (declared != null
                 && declared.trim().matches("\\d{1,19}")
                 && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-            throw tooLarge();
+            throw tooLarge(ex);
         }
         try (InputStream in = ex.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+                throw tooLarge(ex);
             }
             JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
             if (node == null || !node.isObject()) {
@@ -267,7 +270,21 @@ final class SchemaRegistryHttp {
         }
     }
 
-    private static RegistryException tooLarge() {
+    /**
+     * The 413 for a body over the limit. The rest of the body, up to {@link #DRAIN_LIMIT_BYTES}, is
+     * read and dropped first: a client still sending it would otherwise lose the answer when the
+     * connection closes under it.
+     */
+    private static RegistryException tooLarge(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            long left = DRAIN_LIMIT_BYTES;
+            byte[] sink = new byte[64 * 1024];
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away; the answer is lost with it
+        }
         return new RegistryException(
                 413, 413, "Request Entity Too Large: the body may have at most " + MAX_BODY_BYTES + " bytes");
     }
