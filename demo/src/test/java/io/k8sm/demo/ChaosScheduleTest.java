@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated master's and the Kubernetes API's own records ({@link ChaosCheck}).
  *
  * <p>The full schedule — every service killed and paused, the broker killed and restarted on its data
- * directory, 2,000 pods — is the README's {@code ./k8sm chaos} command: kills of offer-ingest and the
- * launcher and broker restarts meet the failures issue 10 lists (a replayed ACCEPT, a launcher loop
- * that dies, the framework id), which other changes fix; until they are in, that run reports
- * violations and would fail CI for reasons this harness is right to report.
+ * directory, 2,000 pods — is the README's {@code ./k8sm chaos} command. A kill of offer-ingest or the
+ * launcher, or a broker restart, can land on the failures issue 10 lists (a replayed ACCEPT, a launcher
+ * loop that dies, a lost framework id), which other changes fix; whether it does depends on where the
+ * kill lands in time, so CI keeps to the schedule whose outcome does not depend on those fixes.
  */
 class ChaosScheduleTest {
 
