@@ -12,14 +12,12 @@ import org.junit.jupiter.api.Test;
  * Found by {@code SchemaRegistryRestFuzz} (seed 20261231): a valid schema bigger than the
  * broker's record limit is accepted by the REST layer and fails in the store — {@code
  * RecordTooLargeException} writing to {@code _schemas}, answered 500 with error 50001 — where a
- * client error belongs. Disabled until the body/schema bound of the embedded registry (another
- * helper's change, wt-k1) lands; enable it then.
+ * client error belongs: the store now answers 413.
  */
 @WithKafkaWorld
 class OversizedSchemaRegistrationTest {
 
     @Test
-    // @Disabled("finding of the fuzz tier: 500 today; waits for the registry's size bound (wt-k1)")
     void aSchemaTooBigToStoreIsRefusedWithAClientErrorNotA500(KafkaWorld world) {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder(world.bootstrapServers())
                 .topic("_schemas-" + OversizedSchemaRegistrationTest.class.getSimpleName())

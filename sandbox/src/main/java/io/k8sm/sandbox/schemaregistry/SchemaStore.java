@@ -323,6 +323,13 @@ final class SchemaStore implements AutoCloseable {
             throw RegistryException.storeError("cannot encode " + what, e);
         } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                throw new RegistryException(
+                        413,
+                        413,
+                        "Request Entity Too Large: " + what + " is larger than topic '" + topic + "' takes",
+                        cause);
+            }
             throw RegistryException.storeError("writing " + what + " to topic '" + topic + "' failed: " + cause, cause);
         } catch (TimeoutException e) {
             throw RegistryException.storeTimeout(
