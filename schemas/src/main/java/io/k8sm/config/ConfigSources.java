@@ -19,7 +19,8 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code K8SM_}, lower-case, and turn {@code _} into {@code .} ({@code
  * K8SM_KAFKA_SECURITY_PROTOCOL} → {@code kafka.security.protocol}). Variables that are not
  * configuration keys ({@code K8SM_CONFIG}, {@code K8SM_JAVA_OPTS}, {@code K8SM_SANDBOX_*}, {@code
- * K8SM_APICURIO_*}) are left alone.
+ * K8SM_APICURIO_*}) are left alone, and so are the service-link variables Kubernetes injects for a
+ * Service named {@code k8sm} or {@code k8sm-*} ({@link ServiceLinkVariables}).
  */
 public final class ConfigSources {
 
@@ -52,6 +53,7 @@ public final class ConfigSources {
     public ConfigSources environment(Map<String, String> env) {
         env.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(ENV_PREFIX))
+                .filter(e -> !ServiceLinkVariables.isServiceLink(e.getKey(), e.getValue()))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> {
                     String rest = e.getKey().substring(ENV_PREFIX.length());
