@@ -4,6 +4,7 @@ import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
 import io.k8sm.app.run.RunCommand;
+import io.k8sm.config.Secrets;
 import java.util.ServiceLoader;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -74,13 +75,16 @@ public final class K8sm implements Runnable {
             cl.addSubcommand(sub.getCommandName(), sub);
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // Secrets.scrub: no password, JAAS config or registry user info in what we print
             if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
-                commandLine.getErr().println("k8sm: " + ex.getMessage());
+                commandLine.getErr().println("k8sm: " + Secrets.scrub(ex.getMessage()));
                 return EXIT_CONFIG;
             }
-            commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + ex);
+            commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + Secrets.scrub(ex.toString()));
             if (System.getProperty("k8sm.log.level", "").equalsIgnoreCase("DEBUG")) {
-                ex.printStackTrace(commandLine.getErr());
+                java.io.StringWriter trace = new java.io.StringWriter();
+                ex.printStackTrace(new java.io.PrintWriter(trace));
+                commandLine.getErr().print(Secrets.scrub(trace.toString()));
             }
             return 1;
         });

@@ -79,6 +79,7 @@ public final class ConfigSources {
     }
 
     private void put(String key, String value, String from) {
+        Secrets.remember(key, value);
         values.put(key, value);
         origin.put(key, from);
     }
@@ -113,14 +114,18 @@ public final class ConfigSources {
         }
     }
 
-    /** Adds the source of the key named in the message, when there is one. */
+    /**
+     * Adds the source of the key named in the message, when there is one; secret values are hidden
+     * ({@link Secrets}).
+     */
     public ConfigException withOrigin(ConfigException e) {
-        String msg = String.valueOf(e.getMessage());
+        String raw = String.valueOf(e.getMessage());
+        String msg = Secrets.scrub(raw, values);
         for (String key : origin.keySet()) {
             if (msg.contains("'" + key + "'") || msg.contains(" " + key + ":") || msg.contains(" " + key + " ")) {
                 return new ConfigException(msg + " (set by " + originOf(key) + ")");
             }
         }
-        return e;
+        return msg.equals(raw) ? e : new ConfigException(msg);
     }
 }
