@@ -90,7 +90,10 @@ public final class DemoWorld implements AutoCloseable {
         }
     }
 
-    /** Writes connection settings as a properties file, sorted by key, headed by who wrote it. */
+    /**
+     * Writes connection settings as a properties file, sorted by key, headed by who wrote it. A
+     * secret ({@link io.k8sm.config.Secrets}) is never written: its line says so instead.
+     */
     static void writeConfig(Path file, Map<String, String> settings, String writer) {
         try {
             if (file.getParent() != null) {
@@ -98,12 +101,16 @@ public final class DemoWorld implements AutoCloseable {
             }
             StringBuilder sb =
                     new StringBuilder("# Written by '" + writer + "': connection settings of its embedded world.\n");
-            settings.entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> sb.append(e.getKey())
+            settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                if (io.k8sm.config.Secrets.isSecret(e.getKey())) {
+                    sb.append("# ").append(e.getKey()).append(": a secret, not written here\n");
+                } else {
+                    sb.append(e.getKey())
                             .append('=')
-                            .append(e.getValue())
-                            .append('\n'));
+                            .append(io.k8sm.config.Secrets.hideUrlPasswords(e.getValue()))
+                            .append('\n');
+                }
+            });
             Files.writeString(file, sb.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the world's settings to " + file, e);
