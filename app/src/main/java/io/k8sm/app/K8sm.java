@@ -1,11 +1,13 @@
 package io.k8sm.app;
 
+import io.k8sm.app.cli.CliConventions;
+import io.k8sm.app.cli.CompletionCommand;
+import io.k8sm.app.cli.HelpCommand;
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
 import io.k8sm.app.run.RunCommand;
 import java.util.ServiceLoader;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,13 +24,16 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             TopicsCommand.class,
             TapCommand.class,
-            CommandLine.HelpCommand.class
+            CompletionCommand.class,
+            HelpCommand.class
         },
         footer = {
             "",
             "Settings come from defaults, a properties file (--config or $K8SM_CONFIG),"
                     + " K8SM_* environment variables (K8SM_BOOTSTRAP_SERVERS sets bootstrap.servers) and flags,"
-                    + " later ones winning. 'k8sm help COMMAND' shows a command's options."
+                    + " later ones winning. 'k8sm help COMMAND [SUBCOMMAND]' shows a command's options.",
+            "Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration;"
+                    + " a service or tap stopped by SIGTERM exits 143, by Ctrl-C 130 (128 + the signal)."
         })
 public final class K8sm implements Runnable {
 
@@ -73,17 +78,7 @@ public final class K8sm implements Runnable {
             cl.getCommandSpec().removeSubcommand(sub.getCommandName());
             cl.addSubcommand(sub.getCommandName(), sub);
         }
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
-                commandLine.getErr().println("k8sm: " + ex.getMessage());
-                return EXIT_CONFIG;
-            }
-            commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + ex);
-            if (System.getProperty("k8sm.log.level", "").equalsIgnoreCase("DEBUG")) {
-                ex.printStackTrace(commandLine.getErr());
-            }
-            return 1;
-        });
+        CliConventions.apply(cl);
         return cl.execute(args);
     }
 }
