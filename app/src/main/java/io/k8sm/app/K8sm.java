@@ -6,6 +6,7 @@ import io.k8sm.app.cli.HelpCommand;
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
+import io.k8sm.app.deadletters.DeadLettersCommand;
 import io.k8sm.app.run.RunCommand;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             TopicsCommand.class,
             TapCommand.class,
+            DeadLettersCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },
