@@ -98,15 +98,29 @@ public class TopicsCommand implements Runnable {
         if (!existing.isEmpty()) {
             Map<String, TopicDescription> d =
                     await(admin.describeTopics(existing).allTopicNames(), "describing existing topics", config);
+            Map<ConfigResource, Config> configs = await(
+                    admin.describeConfigs(existing.stream()
+                                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                                    .toList())
+                            .all(),
+                    "reading the configs of existing topics",
+                    config);
             for (NewTopic t : wanted) {
                 TopicDescription td = d.get(t.name());
                 if (td != null) {
                     int have = td.partitions().size();
+                    Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+                    String policy = c == null ? null : c.get("cleanup.policy").value();
+                    String wantedPolicy = t.configs().get("cleanup.policy");
                     lines.add(String.format(
-                            "exists   %-32s partitions=%d%s",
+                            "exists   %-32s partitions=%d%s%s",
                             t.name(),
                             have,
-                            have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")"));
+                            have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")",
+                            policy == null || policy.equals(wantedPolicy)
+                                    ? ""
+                                    : "  (cleanup.policy=" + policy + ", catalogue says " + wantedPolicy
+                                            + ": fix it, or delete and recreate the topic)"));
                 }
             }
         }

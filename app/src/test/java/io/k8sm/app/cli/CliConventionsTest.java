@@ -100,6 +100,20 @@ class CliConventionsTest {
     }
 
     @Test
+    void topicsCreateFlagsAnExistingTopicWithTheWrongCleanupPolicy(KafkaWorld world) {
+        world.createTopic("cp.pods", 1, false);
+        Run r = k8sm(with(world, "cp.", "topics", "create", "--replication-factor", "1"));
+        assertEquals(0, r.exit(), r.err());
+        String pods =
+                r.out().lines().filter(l -> l.contains("cp.pods")).findFirst().orElseThrow();
+        assertTrue(pods.contains("cleanup.policy=delete, catalogue says compact"), r.out());
+        Run list = k8sm(with(world, "cp.", "topics", "list"));
+        assertTrue(
+                list.out().lines().anyMatch(l -> l.startsWith("pods ") && l.contains("delete (catalogue: compact)")),
+                list.out());
+    }
+
+    @Test
     void everyListingSpeaksJsonAndYaml(KafkaWorld world) throws Exception {
         assertEquals(
                 0,

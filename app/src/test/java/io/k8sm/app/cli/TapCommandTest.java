@@ -133,7 +133,7 @@ class TapCommandTest {
                                 "createTime", schema.getField("createTime").schema()))));
         task.put("createTime", 1796155684797L);
         assertEquals(
-                "2026-12-01T21:28:04.797Z", AvroJson.of(task).get("createTime").asText());
+                "2026-12-01T20:08:04.797Z", AvroJson.of(task).get("createTime").asText());
     }
 
     @Test
