@@ -49,11 +49,17 @@ public class DeadLettersCommand implements Runnable {
         // a group of subcommands; the conventions turn a missing one into a usage error
     }
 
-    static Entry find(List<Entry> letters, String id) {
+    /** A usage error, before any Kafka call, unless {@code id} is {@code PARTITION:OFFSET}. */
+    static String checkId(String id) {
         if (!id.matches("\\d+:\\d+")) {
             throw new IllegalArgumentException("'" + id
                     + "' is not a dead letter ID; expected PARTITION:OFFSET as 'k8sm dead-letters list' shows it");
         }
+        return id;
+    }
+
+    static Entry find(List<Entry> letters, String id) {
+        checkId(id);
         return letters.stream()
                 .filter(e -> e.id().equals(id))
                 .findFirst()
@@ -173,6 +179,7 @@ public class DeadLettersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            checkId(id);
             K8smConfig config = connection.config();
             DeadLetterLog log = new DeadLetterLog(config, timeout);
             Entry e = find(log.letters(), id);
@@ -275,6 +282,9 @@ public class DeadLettersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (which.id != null) {
+                checkId(which.id);
+            }
             K8smConfig config = connection.config();
             DeadLetterLog log = new DeadLetterLog(config, timeout);
             List<Entry> letters = log.letters();

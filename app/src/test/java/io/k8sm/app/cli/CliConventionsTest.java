@@ -74,6 +74,36 @@ class CliConventionsTest {
     }
 
     @Test
+    void everyNewCommandHasHelpWithAnExample() {
+        for (String[] cmd : List.of(
+                new String[] {"tap", "--help"},
+                new String[] {"dead-letters", "--help"},
+                new String[] {"dead-letters", "list", "--help"},
+                new String[] {"dead-letters", "show", "--help"},
+                new String[] {"dead-letters", "redrive", "--help"},
+                new String[] {"completion", "--help"},
+                new String[] {"topics", "list", "--help"},
+                new String[] {"topics", "describe", "--help"})) {
+            Run r = k8sm(cmd);
+            assertEquals(0, r.exit(), String.join(" ", cmd));
+            assertTrue(r.out().startsWith("Usage: k8sm"), String.join(" ", cmd) + ": " + r.out());
+            assertTrue(r.out().contains("Example"), String.join(" ", cmd) + ": " + r.out());
+        }
+    }
+
+    @Test
+    void aBadOptionValueIsAUsageErrorInOneSentence() {
+        Run since = k8sm("dead-letters", "list", "--since", "yesterday-ish");
+        assertEquals(2, since.exit(), since.err());
+        assertTrue(since.err().startsWith("k8sm: --since: 'yesterday-ish' is not a time"), since.err());
+        Run id = k8sm("dead-letters", "show", "nope");
+        assertEquals(2, id.exit(), id.err());
+        assertTrue(id.err().contains("'nope' is not a dead letter ID"), id.err());
+        Run none = k8sm("dead-letters", "redrive");
+        assertEquals(2, none.exit(), none.err());
+    }
+
+    @Test
     void completionPrintsABashCompletionScript() {
         Run r = k8sm("completion");
         assertEquals(0, r.exit(), r.err());
