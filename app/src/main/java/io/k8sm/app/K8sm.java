@@ -1,12 +1,14 @@
 package io.k8sm.app;
 
+import io.k8sm.app.cli.CliConventions;
+import io.k8sm.app.cli.CompletionCommand;
+import io.k8sm.app.cli.HelpCommand;
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
+import io.k8sm.app.deadletters.DeadLettersCommand;
 import io.k8sm.app.run.RunCommand;
-import io.k8sm.config.Secrets;
 import java.util.ServiceLoader;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,13 +25,17 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             TopicsCommand.class,
             TapCommand.class,
-            CommandLine.HelpCommand.class
+            DeadLettersCommand.class,
+            CompletionCommand.class,
+            HelpCommand.class
         },
         footer = {
             "",
             "Settings come from defaults, a properties file (--config or $K8SM_CONFIG),"
                     + " K8SM_* environment variables (K8SM_BOOTSTRAP_SERVERS sets bootstrap.servers) and flags,"
-                    + " later ones winning. 'k8sm help COMMAND' shows a command's options."
+                    + " later ones winning. 'k8sm help COMMAND [SUBCOMMAND]' shows a command's options.",
+            "Exit codes: 0 success, 1 failure at run time, 2 bad usage or configuration;"
+                    + " a service or tap stopped by SIGTERM exits 143, by Ctrl-C 130 (128 + the signal)."
         })
 public final class K8sm implements Runnable {
 
@@ -74,20 +80,7 @@ public final class K8sm implements Runnable {
             cl.getCommandSpec().removeSubcommand(sub.getCommandName());
             cl.addSubcommand(sub.getCommandName(), sub);
         }
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // Secrets.scrub: no password, JAAS config or registry user info in what we print
-            if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
-                commandLine.getErr().println("k8sm: " + Secrets.scrub(ex.getMessage()));
-                return EXIT_CONFIG;
-            }
-            commandLine.getErr().println("k8sm " + commandLine.getCommandName() + ": " + Secrets.scrub(ex.toString()));
-            if (System.getProperty("k8sm.log.level", "").equalsIgnoreCase("DEBUG")) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                ex.printStackTrace(new java.io.PrintWriter(trace));
-                commandLine.getErr().print(Secrets.scrub(trace.toString()));
-            }
-            return 1;
-        });
+        CliConventions.apply(cl);
         return cl.execute(args);
     }
 }

@@ -17,7 +17,9 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>An environment variable {@code K8SM_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}: strip
  * {@code K8SM_}, lower-case, and turn {@code _} into {@code .} ({@code
- * K8SM_KAFKA_SECURITY_PROTOCOL} → {@code kafka.security.protocol}). Variables that are not
+ * K8SM_KAFKA_SECURITY_PROTOCOL} → {@code kafka.security.protocol}); a double {@code __} stands for
+ * {@code -}, so that hyphenated topic names can be set too ({@code K8SM_TOPICS_TASK__STATUS_NAME} →
+ * {@code topics.task-status.name}). Variables that are not
  * configuration keys ({@code K8SM_CONFIG}, {@code K8SM_JAVA_OPTS}, {@code K8SM_SANDBOX_*}, {@code
  * K8SM_APICURIO_*}) are left alone, and so are the service-link variables Kubernetes injects for a
  * Service named {@code k8sm} or {@code k8sm-*} ({@link ServiceLinkVariables}).
@@ -73,9 +75,12 @@ public final class ConfigSources {
         return this;
     }
 
-    /** The key an environment variable sets. */
+    /** The key an environment variable sets: {@code __} becomes {@code -}, then {@code _} becomes {@code .}. */
     public static String envToKey(String variable) {
-        return variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        return variable.substring(ENV_PREFIX.length())
+                .toLowerCase(Locale.ROOT)
+                .replace("__", "-")
+                .replace('_', '.');
     }
 
     private void put(String key, String value, String from) {

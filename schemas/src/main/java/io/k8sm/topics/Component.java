@@ -1,8 +1,9 @@
 package io.k8sm.topics;
 
 /**
- * Who writes or reads a topic in production: the services that use Kafka and the {@code k8sm tap}
- * command (how people, dashboards and replay checks read the topics no service consumes). The
+ * Who writes or reads a topic in production: the services that use Kafka, the {@code k8sm tap}
+ * command (how people and replay checks read the topics no service consumes) and the {@code k8sm
+ * dead-letters} command (the dead letters as a work list, and their redrives). The
  * endpoint controller is not one: it reads pods and services through Kubernetes informers and
  * writes Endpoints, no topic.
  */
@@ -10,7 +11,9 @@ public enum Component {
     SCHEDULER("scheduler"),
     LAUNCHER("launcher"),
     OFFER_INGEST("offer-ingest"),
-    TAP("tap");
+    TAP("tap"),
+    /** {@code k8sm dead-letters}: lists, shows and redrives dead letters. */
+    DEAD_LETTERS_COMMAND("k8sm dead-letters");
 
     private final String displayName;
 

@@ -2,6 +2,7 @@ package io.k8sm.topics;
 
 import static io.k8sm.topics.CleanupPolicy.COMPACT;
 import static io.k8sm.topics.CleanupPolicy.DELETE;
+import static io.k8sm.topics.Component.DEAD_LETTERS_COMMAND;
 import static io.k8sm.topics.Component.LAUNCHER;
 import static io.k8sm.topics.Component.OFFER_INGEST;
 import static io.k8sm.topics.Component.SCHEDULER;
@@ -169,7 +170,18 @@ public enum Topic {
             Duration.ofDays(30),
             "Records that could not be read or processed: raw bytes, source coordinates and the reason.",
             List.of(SCHEDULER, LAUNCHER, OFFER_INGEST),
-            List.of(TAP));
+            List.of(TAP, DEAD_LETTERS_COMMAND)),
+    DEAD_LETTER_REDRIVES(
+            "dead-letter-redrives",
+            "source coordinates",
+            "io.k8sm.avro.DeadLetterRedrive",
+            1,
+            COMPACT,
+            null,
+            "Which dead letters were redriven, when and to which offset; written in the same transaction as"
+                    + " the re-sent record, so that a letter is redriven once.",
+            List.of(DEAD_LETTERS_COMMAND),
+            List.of(DEAD_LETTERS_COMMAND));
 
     private final String logicalName;
     private final String key;

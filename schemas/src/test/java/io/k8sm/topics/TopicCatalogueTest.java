@@ -113,7 +113,9 @@ class TopicCatalogueTest {
         Set<Topic> compacted = Arrays.stream(Topic.values())
                 .filter(t -> t.cleanupPolicy() == CleanupPolicy.COMPACT)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of(Topic.PODS, Topic.NODES, Topic.FRAMEWORK_ID, Topic.TASK_REGISTRY), compacted);
+        assertEquals(
+                Set.of(Topic.PODS, Topic.NODES, Topic.FRAMEWORK_ID, Topic.TASK_REGISTRY, Topic.DEAD_LETTER_REDRIVES),
+                compacted);
         for (Topic t : Topic.values()) {
             assertEquals(t.cleanupPolicy().deletes(), t.retention().isPresent(), t + ": retention iff deleting");
         }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         name = "topics",
         description = "Create, list and describe the k8sm topics on a Kafka cluster.",
         mixinStandardHelpOptions = true,
-        subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Describe.class})
+        subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Describe.class},
+        footer = {"", "Example: k8sm topics create -c .k8sm/demo.properties"})
 public class TopicsCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -48,17 +49,28 @@ public class TopicsCommand implements Runnable {
         return Admin.create(p);
     }
 
+    /** An Admin client that gives up after {@code --timeout}. */
+    static Admin admin(K8smConfig config, TimeoutOption timeout) {
+        return Admin.create(timeout.apply(config.kafkaProperties()));
+    }
+
     static <T> T await(KafkaFuture<T> f, String what, K8smConfig config) throws Exception {
+        return await(f, what, config, new TimeoutOption());
+    }
+
+    /**
+     * Waits for an Admin result; a timeout (ours or the client's) becomes one sentence naming the
+     * broker address.
+     */
+    static <T> T await(KafkaFuture<T> f, String what, K8smConfig config, TimeoutOption timeout) throws Exception {
         try {
-            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return f.get(timeout.duration().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at "
-                    + config.bootstrapServers()
-                    + " did not answer within "
-                    + TIMEOUT_SECONDS
-                    + " s while "
-                    + what);
+            throw new IllegalStateException(timeout.notAnswering(config.bootstrapServers(), what));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalStateException(timeout.notAnswering(config.bootstrapServers(), what));
+            }
             throw e.getCause() instanceof Exception c ? c : e;
         }
     }
@@ -86,15 +98,29 @@ public class TopicsCommand implements Runnable {
         if (!existing.isEmpty()) {
             Map<String, TopicDescription> d =
                     await(admin.describeTopics(existing).allTopicNames(), "describing existing topics", config);
+            Map<ConfigResource, Config> configs = await(
+                    admin.describeConfigs(existing.stream()
+                                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                                    .toList())
+                            .all(),
+                    "reading the configs of existing topics",
+                    config);
             for (NewTopic t : wanted) {
                 TopicDescription td = d.get(t.name());
                 if (td != null) {
                     int have = td.partitions().size();
+                    Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+                    String policy = c == null ? null : c.get("cleanup.policy").value();
+                    String wantedPolicy = t.configs().get("cleanup.policy");
                     lines.add(String.format(
-                            "exists   %-32s partitions=%d%s",
+                            "exists   %-32s partitions=%d%s%s",
                             t.name(),
                             have,
-                            have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")"));
+                            have == t.numPartitions() ? "" : "  (catalogue says " + t.numPartitions() + ")",
+                            policy == null || policy.equals(wantedPolicy)
+                                    ? ""
+                                    : "  (cleanup.policy=" + policy + ", catalogue says " + wantedPolicy
+                                            + ": fix it, or delete and recreate the topic)"));
                 }
             }
         }
@@ -135,33 +161,88 @@ public class TopicsCommand implements Runnable {
         }
     }
 
-    /** {@code k8sm topics list}: the catalogue and whether each topic exists. */
+    /** {@code k8sm topics list}: the catalogue and what the cluster has of it. */
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "List the catalogue's topics: logical name, topic name, whether it exists, partitions.")
+            description = {
+                "List the catalogue's topics: logical name, topic name, whether it exists, its partitions and"
+                        + " cleanup policy on the cluster (with the catalogue's in brackets where they differ).",
+                "Example: k8sm topics list -c .k8sm/demo.properties -o json"
+            })
     static class ListTopics implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ConnectionOptions connection;
+
+        @Mixin
+        OutputOption output;
+
+        @Mixin
+        TimeoutOption timeout;
 
         @Override
         public Integer call() throws Exception {
             K8smConfig config = connection.config();
             TopicCatalogue topics = config.topics();
-            try (Admin admin = admin(config)) {
-                Set<String> present = await(admin.listTopics().names(), "listing topics", config);
-                System.out.printf("%-18s %-32s %-8s %s%n", "LOGICAL", "TOPIC", "EXISTS", "CLEANUP");
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (Admin admin = admin(config, timeout)) {
+                Set<String> present = await(admin.listTopics().names(), "listing topics", config, timeout);
+                List<String> names = new ArrayList<>();
+                for (Topic t : Topic.values()) {
+                    if (present.contains(topics.name(t))) {
+                        names.add(topics.name(t));
+                    }
+                }
+                Map<String, TopicDescription> described = names.isEmpty()
+                        ? Map.of()
+                        : await(admin.describeTopics(names).allTopicNames(), "describing topics", config, timeout);
+                Map<ConfigResource, Config> configs = names.isEmpty()
+                        ? Map.of()
+                        : await(
+                                admin.describeConfigs(names.stream()
+                                                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                                                .toList())
+                                        .all(),
+                                "reading topic configs",
+                                config,
+                                timeout);
                 for (Topic t : Topic.values()) {
                     String name = topics.name(t);
-                    System.out.printf(
-                            "%-18s %-32s %-8s %s%n",
-                            t.logicalName(),
-                            name,
-                            present.contains(name) ? "yes" : "no",
-                            t.cleanupPolicy().config());
+                    TopicDescription td = described.get(name);
+                    Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                    Map<String, Object> row = OutputOption.row();
+                    row.put("logical", t.logicalName());
+                    row.put("topic", name);
+                    row.put("exists", present.contains(name));
+                    row.put("partitions", td == null ? null : td.partitions().size());
+                    row.put(
+                            "cleanupPolicy",
+                            c == null ? null : c.get("cleanup.policy").value());
+                    row.put("cataloguePartitions", topics.partitions(t));
+                    row.put("catalogueCleanupPolicy", t.cleanupPolicy().config());
+                    rows.add(row);
                 }
             }
+            if (output.structured()) {
+                output.print(System.out, List.of(), rows);
+                return 0;
+            }
+            List<Map<String, Object>> shown = new ArrayList<>();
+            for (Map<String, Object> r : rows) {
+                Map<String, Object> s = new java.util.LinkedHashMap<>(r);
+                s.put("partitions", withCatalogue(r.get("partitions"), r.get("cataloguePartitions")));
+                s.put("cleanup", withCatalogue(r.get("cleanupPolicy"), r.get("catalogueCleanupPolicy")));
+                shown.add(s);
+            }
+            output.print(System.out, List.of("logical", "topic", "exists", "partitions", "cleanup"), shown);
             return 0;
+        }
+
+        private static String withCatalogue(Object cluster, Object catalogue) {
+            if (cluster == null) {
+                return "- (catalogue: " + catalogue + ")";
+            }
+            return cluster.equals(catalogue) ? cluster.toString() : cluster + " (catalogue: " + catalogue + ")";
         }
     }
 
@@ -172,11 +253,20 @@ public class TopicsCommand implements Runnable {
     @Command(
             name = "describe",
             mixinStandardHelpOptions = true,
-            description = "Describe topics (all by default): key, value schema, cleanup, retention, and what"
-                    + " the cluster has (partitions, replication, cleanup.policy, retention.ms).")
+            description = {
+                "Describe topics (all by default): key, value schema, cleanup, retention, and what"
+                        + " the cluster has (partitions, replication, cleanup.policy, retention.ms).",
+                "Example: k8sm topics describe -c .k8sm/demo.properties pods task-registry -o yaml"
+            })
     static class Describe implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ConnectionOptions connection;
+
+        @Mixin
+        OutputOption output;
+
+        @Mixin
+        TimeoutOption timeout;
 
         @Parameters(
                 paramLabel = "TOPIC",
@@ -195,40 +285,73 @@ public class TopicsCommand implements Runnable {
             if (selected.isEmpty()) {
                 selected.addAll(List.of(Topic.values()));
             }
-            try (Admin admin = admin(config)) {
-                Set<String> present = await(admin.listTopics().names(), "listing topics", config);
+            List<Map<String, Object>> docs = new ArrayList<>();
+            try (Admin admin = admin(config, timeout)) {
+                Set<String> present = await(admin.listTopics().names(), "listing topics", config, timeout);
                 for (Topic t : selected) {
                     String name = topics.name(t);
-                    System.out.println(name + "  (" + t.logicalName() + ")");
-                    System.out.println("  " + t.description());
-                    System.out.println("  key:        " + t.key());
-                    System.out.println("  value:      " + t.valueClassName());
-                    System.out.println("  catalogue:  partitions="
-                            + topics.partitions(t)
-                            + " cleanup.policy="
-                            + t.cleanupPolicy().config()
-                            + t.retention().map(r -> " retention=" + r).orElse(""));
-                    if (!present.contains(name)) {
-                        System.out.println("  cluster:    missing (k8sm topics create makes it)");
-                        continue;
-                    }
-                    TopicDescription td = await(
-                                    admin.describeTopics(List.of(name)).allTopicNames(), "describing " + name, config)
-                            .get(name);
-                    ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, name);
-                    Config c = await(admin.describeConfigs(List.of(res)).all(), "reading configs of " + name, config)
-                            .get(res);
+                    Map<String, Object> d = OutputOption.row();
+                    d.put("topic", name);
+                    d.put("logical", t.logicalName());
+                    d.put("description", t.description());
+                    d.put("key", t.key());
+                    d.put("value", t.valueClassName());
+                    Map<String, Object> cat = OutputOption.row();
+                    cat.put("partitions", topics.partitions(t));
+                    cat.put("cleanupPolicy", t.cleanupPolicy().config());
+                    cat.put("retention", t.retention().map(Object::toString).orElse(null));
+                    d.put("catalogue", cat);
+                    d.put("cluster", present.contains(name) ? cluster(admin, name, config) : null);
+                    docs.add(d);
+                }
+            }
+            if (output.structured()) {
+                output.printStructured(System.out, docs);
+                return 0;
+            }
+            for (Map<String, Object> d : docs) {
+                System.out.println(d.get("topic") + "  (" + d.get("logical") + ")");
+                System.out.println("  " + d.get("description"));
+                System.out.println("  key:        " + d.get("key"));
+                System.out.println("  value:      " + d.get("value"));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> cat = (Map<String, Object>) d.get("catalogue");
+                System.out.println("  catalogue:  partitions="
+                        + cat.get("partitions")
+                        + " cleanup.policy="
+                        + cat.get("cleanupPolicy")
+                        + (cat.get("retention") == null ? "" : " retention=" + cat.get("retention")));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> cl = (Map<String, Object>) d.get("cluster");
+                if (cl == null) {
+                    System.out.println("  cluster:    missing (k8sm topics create makes it)");
+                } else {
                     System.out.println("  cluster:    partitions="
-                            + td.partitions().size()
+                            + cl.get("partitions")
                             + " replication="
-                            + td.partitions().get(0).replicas().size()
+                            + cl.get("replication")
                             + " cleanup.policy="
-                            + c.get("cleanup.policy").value()
+                            + cl.get("cleanupPolicy")
                             + " retention.ms="
-                            + c.get("retention.ms").value());
+                            + cl.get("retentionMs"));
                 }
             }
             return 0;
+        }
+
+        private Map<String, Object> cluster(Admin admin, String name, K8smConfig config) throws Exception {
+            TopicDescription td = await(
+                            admin.describeTopics(List.of(name)).allTopicNames(), "describing " + name, config, timeout)
+                    .get(name);
+            ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, name);
+            Config c = await(admin.describeConfigs(List.of(res)).all(), "reading configs of " + name, config, timeout)
+                    .get(res);
+            Map<String, Object> cl = OutputOption.row();
+            cl.put("partitions", td.partitions().size());
+            cl.put("replication", td.partitions().get(0).replicas().size());
+            cl.put("cleanupPolicy", c.get("cleanup.policy").value());
+            cl.put("retentionMs", Long.parseLong(c.get("retention.ms").value()));
+            return cl;
         }
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             "Records are Avro in the Confluent wire format through the schema registry; exactly-once by default;"
                     + " unreadable records go to the dead-letters topic. Several instances with the same"
                     + " scheduler.application.id share the work: one owns each scheduling shard, the others take over.",
-            "Exit: 0 after SIGTERM/Ctrl-C, 1 when the Streams client fails, 2 on bad settings."
+            "Exit: 143 after SIGTERM (130 after Ctrl-C: 128 + the signal, as the JVM reports it) once the"
+                    + " scheduler has closed, 1 when the Streams client fails, 2 on bad settings."
         },
         footer = {
             "",
