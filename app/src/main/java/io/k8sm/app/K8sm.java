@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             TopicsCommand.class,
             TapCommand.class,
+            io.k8sm.app.query.GetCommand.class,
+            io.k8sm.app.query.DescribeCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
