@@ -7,6 +7,8 @@ import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
 import io.k8sm.app.deadletters.DeadLettersCommand;
+import io.k8sm.app.query.DescribeCommand;
+import io.k8sm.app.query.GetCommand;
 import io.k8sm.app.run.RunCommand;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
             TopicsCommand.class,
             TapCommand.class,
             DeadLettersCommand.class,
+            GetCommand.class,
+            DescribeCommand.class,
             CompletionCommand.class,
             HelpCommand.class
         },

@@ -212,4 +212,13 @@ public record LauncherConfig(
     public String bridgeGroup() {
         return groupId + "-bridge";
     }
+
+    /** The events loop's group and transactional id ({@code scheduler-events} → FailedScheduling). */
+    public String eventsGroup() {
+        return groupId + "-events";
+    }
+
+    public String eventsTransactionalId() {
+        return eventsGroup() + "-" + instanceId;
+    }
 }

@@ -3,6 +3,8 @@ package io.k8sm.launcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.launcher.binding.Binder;
 import io.k8sm.launcher.binding.LaunchIndex;
+import io.k8sm.launcher.events.FailedScheduling;
+import io.k8sm.launcher.events.SchedulingEventsHandler;
 import io.k8sm.launcher.feedback.FeedbackHandler;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Codec;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the launch loop ({@code launch-requests} → ACCEPT on {@code mesos-calls} + LAUNCHED or
  *       LAUNCH_REJECTED on {@code launcher-events}, exactly once);
  *   <li>the Kubernetes bridge ({@code task-status}, {@code pod-actions}, {@code offers}, {@code
- *       framework} → Bindings, pod status, deletions, Nodes; BOUND / BIND_FAILED + Kill).
+ *       framework} → Bindings, pod status, deletions, Nodes; BOUND / BIND_FAILED + Kill);
+ *   <li>the events loop ({@code scheduler-events} → FailedScheduling Events and {@code
+ *       PodScheduled=False} for pods that cannot be placed).
  * </ul>
  *
  * The topics must exist. The client stays the caller's: {@link #close()} stops the launcher only.
@@ -61,6 +65,7 @@ public final class LauncherService implements K8smService {
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
     private TransactionalLoop launchLoop;
     private TransactionalLoop bridgeLoop;
+    private TransactionalLoop eventsLoop;
     private boolean started;
 
     public LauncherService(KubernetesClient client, LauncherConfig config) {
@@ -151,6 +156,18 @@ public final class LauncherService implements K8smService {
                     config.transactionTimeout());
             open.push(bridgeLoop);
 
+            eventsLoop = new TransactionalLoop(
+                    "events",
+                    kafka,
+                    config.eventsGroup(),
+                    config.eventsTransactionalId(),
+                    List.of(topics.name(Topic.SCHEDULER_EVENTS)),
+                    new SchedulingEventsHandler(out, new FailedScheduling(client, config.schedulerName())),
+                    config.pollTimeout(),
+                    0,
+                    config.transactionTimeout());
+            open.push(eventsLoop);
+
             String podsTopic = topics.name(Topic.PODS);
             PodSource pods = new PodSource(
                     client,
@@ -168,6 +185,7 @@ public final class LauncherService implements K8smService {
             nodes.start();
             launchLoop.start();
             bridgeLoop.start();
+            eventsLoop.start();
             log.info(
                     "launcher {} started (scheduler name {}, groups {} / {})",
                     config.instanceId(),
@@ -181,14 +199,19 @@ public final class LauncherService implements K8smService {
     }
 
     /**
-     * True while both loops run. A loop retries every transient failure (Kubernetes, registry,
+     * True while the three loops run. A loop retries every transient failure (Kubernetes, registry,
      * broker, a handler that throws) and stops only on close or on an error it cannot recover from
      * (fenced by another instance with the same {@code launcher.instance.id}, not authorized); {@code
      * k8sm run launcher} then exits with 1.
      */
     @Override
     public boolean isHealthy() {
-        return launchLoop != null && bridgeLoop != null && launchLoop.isRunning() && bridgeLoop.isRunning();
+        return launchLoop != null
+                && bridgeLoop != null
+                && eventsLoop != null
+                && launchLoop.isRunning()
+                && bridgeLoop.isRunning()
+                && eventsLoop.isRunning();
     }
 
     @Override

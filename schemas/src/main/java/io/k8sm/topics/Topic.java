@@ -126,9 +126,10 @@ public enum Topic {
             3,
             DELETE,
             Duration.ofDays(7),
-            "What the scheduler decided about each pod, for people and the tap.",
+            "What the scheduler decided about each pod, for people and the tap; the launcher turns"
+                    + " FAILED_SCHEDULING into Kubernetes FailedScheduling Events.",
             List.of(SCHEDULER),
-            List.of(TAP)),
+            List.of(LAUNCHER, TAP)),
     POD_ACTIONS(
             "pod-actions",
             "namespace/name",

@@ -59,6 +59,9 @@ import picocli.CommandLine.Command;
             "  scheduler.reconcile.max.tasks.per.call=1000  (a larger explicit reconcile is several calls)",
             "  scheduler.clock.max.skew.ms=60000            (a clock tick further ahead of its record is dead-lettered)",
             "  scheduler.max.record.bytes=1000000           (a larger output is dead-lettered, truncated)",
+            "  scheduler.query.listen=                      (HOST:PORT serving k8sm get/describe, e.g. 0.0.0.0:8085)",
+            "  scheduler.query.advertised=                  (HOST:PORT other instances reach it at)",
+            "  scheduler.query.url=http://localhost:8085    (where k8sm get/describe look; not used by the scheduler)",
             "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
         })
 public class RunScheduler extends RunService<SchedulerConfig> {

@@ -6,6 +6,7 @@ import io.k8sm.scheduler.matching.ProcurementMatcher;
 import io.k8sm.scheduler.procurement.PlacementPolicy;
 import io.k8sm.scheduler.procurement.PortMappingMode;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
+import io.k8sm.scheduler.query.QueryEndpoint;
 import io.k8sm.scheduler.settings.Backoff;
 import io.k8sm.scheduler.settings.DeletionBudget;
 import io.k8sm.scheduler.settings.SchedulerSettings;
@@ -76,6 +77,9 @@ public record SchedulerConfig(
     public static final String RECONCILE_MAX_TASKS_PER_CALL = "scheduler.reconcile.max.tasks.per.call";
     public static final String CLOCK_MAX_SKEW_MS = "scheduler.clock.max.skew.ms";
     public static final String MAX_RECORD_BYTES = "scheduler.max.record.bytes";
+    public static final String QUERY_LISTEN = QueryEndpoint.LISTEN;
+    public static final String QUERY_ADVERTISED = QueryEndpoint.ADVERTISED;
+    public static final String QUERY_URL = QueryEndpoint.URL;
 
     private static final ConfigDef DEFINITION = definition();
 
@@ -134,7 +138,7 @@ public record SchedulerConfig(
 
     /** The shared definition plus the scheduler's keys. */
     public static ConfigDef definition() {
-        return K8smConfig.baseDefinition()
+        return QueryEndpoint.define(K8smConfig.baseDefinition()
                 .define(
                         APPLICATION_ID,
                         Type.STRING,
@@ -349,7 +353,13 @@ public record SchedulerConfig(
                         Importance.LOW,
                         "Largest encoded value the scheduler writes; a larger output (a launch request with"
                                 + " a huge manifest) is dead-lettered, truncated, instead. Keep it below the"
-                                + " producer's max.request.size and the topics' max.message.bytes.");
+                                + " producer's max.request.size and the topics' max.message.bytes."));
+    }
+
+    /** Where the scheduler serves queries ({@value #QUERY_LISTEN}), or empty when it does not. */
+    public Optional<QueryEndpoint> query() {
+        return QueryEndpoint.of(
+                QUERY_LISTEN, kafka.getString(QUERY_LISTEN), QUERY_ADVERTISED, kafka.getString(QUERY_ADVERTISED));
     }
 
     /** The scheduler's topic names, from the shared catalogue (prefix and per-topic overrides). */

@@ -1,7 +1,9 @@
 package io.k8sm.scheduler.topology;
 
+import io.k8sm.scheduler.query.QueryServer;
 import io.k8sm.service.K8smService;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,6 +26,7 @@ public final class SchedulerService implements K8smService {
     private final SchedulerConfig config;
     private final Topology topology;
     private final KafkaStreams streams;
+    private final Optional<QueryServer> queries;
 
     /**
      * The scheduler with the production serdes: Confluent wire format through the configured schema
@@ -38,6 +41,7 @@ public final class SchedulerService implements K8smService {
         this.topology = SchedulerTopology.build(config, serdes);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         this.streams.setUncaughtExceptionHandler(new ThreadReplacement());
+        this.queries = config.query().map(q -> new QueryServer(streams, q, SchedulerStores.QUERIED));
     }
 
     /**
@@ -58,6 +62,7 @@ public final class SchedulerService implements K8smService {
                 config.kafka().schemaRegistryUrl(),
                 config.schedulerTopics());
         CoPartitioning.check(config.kafka().kafkaProperties(), config.schedulerTopics());
+        queries.ifPresent(QueryServer::start);
         streams.start();
     }
 
@@ -99,6 +104,7 @@ public final class SchedulerService implements K8smService {
      */
     @Override
     public void close() {
+        queries.ifPresent(QueryServer::close);
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
     }
 }

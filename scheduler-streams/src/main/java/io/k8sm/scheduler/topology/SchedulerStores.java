@@ -3,6 +3,7 @@ package io.k8sm.scheduler.topology;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerState;
+import io.k8sm.scheduler.query.QueryServer;
 import io.k8sm.scheduler.state.CachedKv;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -31,6 +32,9 @@ public final class SchedulerStores {
 
     public static final List<String> ALL =
             List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE, RECONCILE_PENDING, META);
+
+    /** The stores {@code k8sm get} and {@code k8sm describe} read ({@link QueryServer}). */
+    public static final QueryServer.Stores QUERIED = new QueryServer.Stores(TASKS, POD_INDEX, PODS, OFFERS, QUEUE);
 
     private SchedulerStores() {}
 

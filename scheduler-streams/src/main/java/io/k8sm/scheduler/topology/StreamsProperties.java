@@ -42,6 +42,7 @@ final class StreamsProperties {
             p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.topicReplicationFactor());
         }
         c.stateDir().ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d));
+        c.query().ifPresent(q -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, q.advertised()));
         return p;
     }
 }

@@ -1,0 +1,35 @@
+package io.k8sm.app.query;
+
+import io.k8sm.app.cli.ConnectionOptions;
+import io.k8sm.config.K8smConfig;
+import io.k8sm.scheduler.query.QueryEndpoint;
+import io.k8sm.scheduler.topology.SchedulerConfig;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Where the scheduler's queries are ({@code scheduler.query.url}) and, for the story, Kafka. */
+public class QueryOptions {
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(
+            names = {"-s", "--scheduler-url"},
+            paramLabel = "URL",
+            description =
+                    "A scheduler serving queries (scheduler.query.url; default " + QueryEndpoint.DEFAULT_URL + ").")
+    String schedulerUrl;
+
+    /** The settings, validated with the scheduler's definition (so a shared file's keys pass). */
+    K8smConfig config() {
+        Map<String, String> flags = new HashMap<>();
+        flags.put(QueryEndpoint.URL, schedulerUrl);
+        return connection.sources(System.getenv(), flags).build(m -> new K8smConfig(SchedulerConfig.definition(), m));
+    }
+
+    QueryClient client(K8smConfig config) {
+        return new QueryClient(config.getString(QueryEndpoint.URL));
+    }
+}
