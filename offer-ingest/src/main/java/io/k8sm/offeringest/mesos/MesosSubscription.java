@@ -38,11 +38,8 @@ final class MesosSubscription {
     private final MesosTransport transport;
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
-    /**
-     * Held for every listener call, so they run one at a time, in one order, whichever thread makes them (the HTTP
-     * thread for events, the timer for a watchdog's {@code onDisconnected}). Taken before {@link #lock}, never after.
-     */
-    private final Object listenerLock = new Object();
+    /** Every listener call passes it: one at a time, in one order, whichever thread makes it. */
+    private final ListenerGate gate;
 
     // guarded by lock
     private long generation;
@@ -60,6 +57,7 @@ final class MesosSubscription {
         this.cfg = cfg;
         this.listener = listener;
         this.transport = transport;
+        this.gate = new ListenerGate(cfg.requestTimeout());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> MesosTransport.daemon(r, "mesos-client-timer"));
         if (cfg.frameworkInfo().hasId()) {
             frameworkId = cfg.frameworkInfo().getId();
@@ -323,16 +321,9 @@ final class MesosSubscription {
         lost(c, "ERROR event: " + message, cfg.reconnectAfterError());
     }
 
-    /**
-     * Hands one event of connection {@code c} to the listener, serially with every other listener call, unless
-     * {@code c} is already lost: once {@code onDisconnected} was called for it, nothing more of it is delivered.
-     */
+    /** Hands one event of connection {@code c} to the listener ({@link ListenerGate#deliver}). */
     void deliver(MesosConnection c, Runnable listenerCall) {
-        synchronized (listenerLock) {
-            if (!c.lost) {
-                safe(listenerCall);
-            }
-        }
+        gate.deliver(c, listenerCall);
     }
 
     /**
@@ -341,7 +332,8 @@ final class MesosSubscription {
      * was delivered, and none is delivered after it.
      */
     void lost(MesosConnection c, String reason, boolean reconnect) {
-        synchronized (listenerLock) {
+        boolean serial = gate.enter(!reconnect);
+        try {
             synchronized (lock) {
                 if (c.lost) {
                     return;
@@ -360,6 +352,10 @@ final class MesosSubscription {
             }
             LOG.warn("subscription to {} ended: {}", c.uri, reason);
             safe(() -> listener.onDisconnected(reason));
+        } finally {
+            if (serial) {
+                gate.exit();
+            }
         }
         synchronized (lock) {
             if (reconnect && !closed && c.generation == generation) {
