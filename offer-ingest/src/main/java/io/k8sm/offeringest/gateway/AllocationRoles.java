@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * What the event side learnt and the call side needs: the role each recent offer was allocated to
  * (MULTI_ROLE frameworks must repeat it in the resources they launch with), and each agent's
- * hostname (for AgentLost). Bounded (least recently added entries go first) and thread-safe.
+ * hostname (for AgentLost); and which offers the current subscription received and has not seen
+ * rescinded or used (review C3: a DECLINE of any other offer is dropped, see {@link #liveOffers}).
+ * Bounded (least recently added entries go first) and thread-safe.
  */
 public final class AllocationRoles {
     private static final int MAX = 50_000;
@@ -16,6 +18,8 @@ public final class AllocationRoles {
     private final List<String> frameworkRoles;
     private final Map<String, String> byOffer = lru();
     private final Map<String, String> hostByAgent = lru();
+    private final Map<String, String> live = lru();
+    private long subscription;
 
     /**
      * @param frameworkRoles the roles the framework subscribed with; the first is the fallback
@@ -38,6 +42,31 @@ public final class AllocationRoles {
             byOffer.put(offerId, allocationRole);
         }
         hostByAgent.put(agentId, hostname);
+        live.put(offerId, agentId);
+    }
+
+    /** A new subscription began: Mesos invalidated every earlier offer. */
+    public synchronized void subscribed() {
+        live.clear();
+        subscription++;
+    }
+
+    /** How many subscriptions began in this process (0 before the first). */
+    public synchronized long subscriptions() {
+        return subscription;
+    }
+
+    /** The offer was rescinded, or used by a call the master took: it is no longer live. */
+    public synchronized void gone(String offerId) {
+        live.remove(offerId);
+    }
+
+    /**
+     * Those of {@code offerIds} the current subscription received and that are still live, in order. A
+     * scheduler rebuilt from scratch replays days of offers; declining them would flood the master.
+     */
+    public synchronized List<String> liveOffers(List<String> offerIds) {
+        return offerIds.stream().filter(live::containsKey).toList();
     }
 
     public synchronized Optional<String> hostname(String agentId) {

@@ -66,6 +66,9 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong declinesDropped = new AtomicLong();
+    private final AtomicLong callsDropped = new AtomicLong();
+    private long loggedDropsOf = -1;
     private volatile boolean running = true;
     private volatile Thread thread;
 
@@ -149,6 +152,12 @@ public final class CallExecutor implements Runnable, AutoCloseable {
             return;
         }
         awaitSubscription();
+        if (type == Call.Type.DECLINE) {
+            call = liveDecline(value, call);
+            if (call == null) {
+                return;
+            }
+        }
         if (type == Call.Type.ACCEPT) {
             // at most once: a kill after the send must not send it again from the topic
             consumer.commitSync(Map.of(
@@ -158,6 +167,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         try {
             mesos.call(call);
             sent.incrementAndGet();
+            usedOffers(call).forEach(translator.memory()::gone); // a later DECLINE of them is a replay
             LOG.debug("sent {} {}", type, value.getCallId());
         } catch (NotSubscribedException e) {
             throw e; // rewound and retried once subscribed again
@@ -173,6 +183,58 @@ public final class CallExecutor implements Runnable, AutoCloseable {
                     e.body() == null ? e.getMessage() : e.body(),
                     CallTranslator.taskIds(value));
         }
+    }
+
+    /**
+     * The DECLINE restricted to offers this subscription received and still holds (review C3), or null when none is
+     * left: a scheduler rebuilt from scratch replays days of {@code offers}, and declining every historical offer
+     * would queue real calls behind hours of declines Mesos ignores anyway (it invalidated them on re-subscription).
+     * Dropped declines are counted ({@link #declinesDropped()}) and logged once per subscription.
+     */
+    private Call liveDecline(MesosCall value, Call call) {
+        AllocationRoles memory = translator.memory();
+        List<String> ids = call.getDecline().getOfferIdsList().stream()
+                .map(org.apache.mesos.v1.Protos.OfferID::getValue)
+                .toList();
+        List<String> live = memory.liveOffers(ids);
+        if (live.size() == ids.size()) {
+            return call;
+        }
+        declinesDropped.addAndGet(ids.size() - live.size());
+        if (loggedDropsOf != memory.subscriptions()) {
+            loggedDropsOf = memory.subscriptions();
+            LOG.info(
+                    "call {} declines offers this subscription never received (e.g. {}); such declines are dropped"
+                            + " (a replay of old offers), counted in declinesDropped, and not logged again until the"
+                            + " next subscription",
+                    value.getCallId(),
+                    ids.stream().filter(id -> !live.contains(id)).findFirst().orElse(""));
+        }
+        if (live.isEmpty()) {
+            callsDropped.incrementAndGet();
+            return null;
+        }
+        Call.Decline.Builder d = call.getDecline().toBuilder().clearOfferIds();
+        live.forEach(id ->
+                d.addOfferIds(org.apache.mesos.v1.Protos.OfferID.newBuilder().setValue(id)));
+        return call.toBuilder().setDecline(d).build();
+    }
+
+    private static List<String> usedOffers(Call call) {
+        List<org.apache.mesos.v1.Protos.OfferID> ids = call.hasDecline()
+                ? call.getDecline().getOfferIdsList()
+                : call.hasAccept() ? call.getAccept().getOfferIdsList() : List.of();
+        return ids.stream().map(org.apache.mesos.v1.Protos.OfferID::getValue).toList();
+    }
+
+    /** DECLINE calls not sent at all: none of their offers was live. */
+    public long callsDropped() {
+        return callsDropped.get();
+    }
+
+    /** DECLINEd offer ids dropped because this subscription never received them (or no longer holds them). */
+    public long declinesDropped() {
+        return declinesDropped.get();
     }
 
     /** No answer, a 5xx (503 while the masters elect a leader), 408, 429 or a redirect not followed. */

@@ -46,6 +46,11 @@ public final class CallTranslator {
         this.roles = roles;
     }
 
+    /** What the event side remembers (allocation roles, live offers). */
+    AllocationRoles memory() {
+        return roles;
+    }
+
     /** The ids of the tasks an ACCEPT launches (LAUNCH and LAUNCH_GROUP), in order; empty for other calls. */
     public static List<String> taskIds(MesosCall call) {
         List<String> ids = new ArrayList<>();

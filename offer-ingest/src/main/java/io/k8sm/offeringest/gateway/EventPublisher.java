@@ -136,6 +136,7 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
      */
     @Override
     public void onSubscribed(Protos.FrameworkID frameworkId, Duration heartbeatInterval) {
+        memory.subscribed();
         String m = master.get().orElse(null);
         FrameworkId stored = FrameworkId.newBuilder()
                 .setFrameworkId(frameworkId.getValue())
@@ -178,6 +179,7 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
 
     @Override
     public void onRescind(Protos.OfferID offerId) {
+        memory.gone(offerId.getValue());
         send(offersTopic, shardKey, new OfferEvent(new OfferRescinded(offerId.getValue())), null);
     }
 

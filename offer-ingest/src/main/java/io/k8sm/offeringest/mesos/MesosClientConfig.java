@@ -35,6 +35,8 @@ import org.apache.mesos.v1.Protos.FrameworkInfo;
  * @param maxRedirects how many 307 redirects one request follows
  * @param reconnectAfterError whether to resubscribe after an ERROR event (the docs recommend
  *     aborting)
+ * @param maxHeartbeatInterval the longest heartbeat interval believed from SUBSCRIBED (a larger
+ *     announced one is capped, so the watchdog always fires); default 5 minutes
  */
 public record MesosClientConfig(
         List<URI> masters,
@@ -48,7 +50,8 @@ public record MesosClientConfig(
         Optional<SSLContext> sslContext,
         Optional<Credentials> credentials,
         int maxRedirects,
-        boolean reconnectAfterError) {
+        boolean reconnectAfterError,
+        Duration maxHeartbeatInterval) {
 
     public static final String SCHEDULER_PATH = "/api/v1/scheduler";
 
@@ -61,6 +64,9 @@ public record MesosClientConfig(
         Objects.requireNonNull(encoding, "encoding");
         if (missedHeartbeats < 1) {
             throw new IllegalArgumentException("missedHeartbeats must be at least 1");
+        }
+        if (maxHeartbeatInterval == null || maxHeartbeatInterval.isNegative() || maxHeartbeatInterval.isZero()) {
+            throw new IllegalArgumentException("maxHeartbeatInterval must be positive");
         }
     }
 
@@ -155,6 +161,7 @@ public record MesosClientConfig(
         private Credentials credentials;
         private int maxRedirects = 5;
         private boolean reconnectAfterError;
+        private Duration maxHeartbeatInterval = Duration.ofMinutes(5);
 
         private Builder(FrameworkInfo frameworkInfo) {
             this.frameworkInfo = frameworkInfo;
@@ -216,6 +223,11 @@ public record MesosClientConfig(
             return this;
         }
 
+        public Builder maxHeartbeatInterval(Duration d) {
+            this.maxHeartbeatInterval = d;
+            return this;
+        }
+
         public MesosClientConfig build() {
             return new MesosClientConfig(
                     masters,
@@ -229,7 +241,8 @@ public record MesosClientConfig(
                     Optional.ofNullable(sslContext),
                     Optional.ofNullable(credentials),
                     maxRedirects,
-                    reconnectAfterError);
+                    reconnectAfterError,
+                    maxHeartbeatInterval);
         }
     }
 }

@@ -20,7 +20,7 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MesosSchedulerClient.class);
     /** Used when SUBSCRIBED announces no interval (Mesos' default is 15 s). */
-    private static final double DEFAULT_HEARTBEAT_SECONDS = 15;
+    static final double DEFAULT_HEARTBEAT_SECONDS = 15;
 
     private final MesosConnection c;
     private final MesosSubscription subscription;
@@ -62,7 +62,7 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
                         c.uri,
                         c.streamId,
                         bad.length);
-                safe(() -> listener.onBadInput(bad, e.getMessage()));
+                subscription.deliver(c, () -> listener.onBadInput(bad, e.getMessage()));
                 subscription.lost(c, e.getMessage(), true);
                 return;
             }
@@ -87,13 +87,13 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
             byte[] partial = decoder.pending();
             String reason = "stream ended in the middle of a record";
             LOG.warn("{} from {}; {} bytes reported as bad input", reason, c.uri, partial.length);
-            safe(() -> listener.onBadInput(partial, reason));
+            subscription.deliver(c, () -> listener.onBadInput(partial, reason));
         }
         subscription.lost(c, "master closed the subscription stream", true);
     }
 
+    /** Only an event that parses, of a known type, is a sign of life for the heartbeat watchdog. */
     private void handleRecord(byte[] record) {
-        c.lastEventNanos = System.nanoTime();
         Event event;
         try {
             if (c.json) {
@@ -106,15 +106,17 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             String reason = "cannot parse event (" + (c.json ? "json" : "protobuf") + "): " + e.getMessage();
             LOG.warn("{} from {} (stream {}, {} bytes)", reason, c.uri, c.streamId, record.length);
-            safe(() -> listener.onBadInput(record, reason));
+            subscription.deliver(c, () -> listener.onBadInput(record, reason));
             return;
+        }
+        if (event.getType() != Event.Type.UNKNOWN) {
+            c.lastEventNanos = System.nanoTime();
         }
         switch (event.getType()) {
             case SUBSCRIBED -> {
                 Event.Subscribed s = event.getSubscribed();
-                double hb = s.hasHeartbeatIntervalSeconds() && s.getHeartbeatIntervalSeconds() > 0
-                        ? s.getHeartbeatIntervalSeconds()
-                        : DEFAULT_HEARTBEAT_SECONDS;
+                double hb = MesosTimings.heartbeatSeconds(
+                        subscription.cfg, s.hasHeartbeatIntervalSeconds(), s.getHeartbeatIntervalSeconds());
                 if (!subscription.subscribed(c, s.getFrameworkId())) {
                     return;
                 }
@@ -126,27 +128,34 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
                         hb);
                 // the listener first stores the framework id durably (it may wait for Kafka): that time is not
                 // the master's silence, so the heartbeat watchdog starts when it returns
-                safe(() -> listener.onSubscribed(s.getFrameworkId(), Duration.ofNanos((long) (hb * 1e9))));
+                subscription.deliver(
+                        c, () -> listener.onSubscribed(s.getFrameworkId(), Duration.ofNanos((long) (hb * 1e9))));
                 c.lastEventNanos = System.nanoTime();
                 subscription.startWatchdog(c, hb);
             }
-            case OFFERS -> safe(() -> listener.onOffers(event.getOffers().getOffersList()));
-            case RESCIND -> safe(() -> listener.onRescind(event.getRescind().getOfferId()));
-            case UPDATE -> safe(() -> listener.onUpdate(event.getUpdate().getStatus()));
-            case FAILURE -> safe(() -> listener.onFailure(event.getFailure()));
-            case HEARTBEAT -> safe(listener::onHeartbeat);
+            case OFFERS ->
+                subscription.deliver(
+                        c, () -> listener.onOffers(event.getOffers().getOffersList()));
+            case RESCIND ->
+                subscription.deliver(
+                        c, () -> listener.onRescind(event.getRescind().getOfferId()));
+            case UPDATE ->
+                subscription.deliver(
+                        c, () -> listener.onUpdate(event.getUpdate().getStatus()));
+            case FAILURE -> subscription.deliver(c, () -> listener.onFailure(event.getFailure()));
+            case HEARTBEAT -> subscription.deliver(c, listener::onHeartbeat);
             case ERROR -> {
                 String message = event.getError().getMessage();
                 LOG.error("ERROR event from {}: {}", c.uri, message);
-                safe(() -> listener.onError(message));
+                subscription.deliver(c, () -> listener.onError(message));
                 subscription.errorEvent(c, message);
             }
             case UNKNOWN -> {
                 String reason = "event of unknown type";
                 LOG.warn("{} from {} (stream {}, {} bytes)", reason, c.uri, c.streamId, record.length);
-                safe(() -> listener.onBadInput(record, reason));
+                subscription.deliver(c, () -> listener.onBadInput(record, reason));
             }
-            default -> safe(() -> listener.onOtherEvent(event));
+            default -> subscription.deliver(c, () -> listener.onOtherEvent(event));
         }
     }
 

@@ -33,11 +33,13 @@ final class MesosSubscription {
     /** Where and as whom to send a call on the current subscription. */
     record Target(URI uri, String streamId, FrameworkID frameworkId) {}
 
-    private final MesosClientConfig cfg;
+    final MesosClientConfig cfg;
     private final MesosEventListener listener;
     private final MesosTransport transport;
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
+    /** Every listener call passes it: one at a time, in one order, whichever thread makes it. */
+    private final ListenerGate gate;
 
     // guarded by lock
     private long generation;
@@ -55,6 +57,7 @@ final class MesosSubscription {
         this.cfg = cfg;
         this.listener = listener;
         this.transport = transport;
+        this.gate = new ListenerGate(cfg.requestTimeout());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> MesosTransport.daemon(r, "mesos-client-timer"));
         if (cfg.frameworkInfo().hasId()) {
             frameworkId = cfg.frameworkInfo().getId();
@@ -194,11 +197,12 @@ final class MesosSubscription {
             return;
         }
         int status = resp.statusCode();
-        if (isStale(gen) || status != 200) {
-            CompletableFuture<byte[]> body = MesosTransport.collect(resp.body());
-            if (isStale(gen)) {
-                return;
-            }
+        if (isStale(gen)) {
+            MesosTransport.discard(resp.body()); // a stale answer, perhaps a 200 stream: never read it
+            return;
+        }
+        if (status != 200) {
+            CompletableFuture<byte[]> body = MesosTransport.collect(resp.body(), MesosTransport.MAX_ERROR_BODY_CHARS);
             if (status == 307) {
                 Optional<String> location = resp.headers().firstValue("Location");
                 if (location.isEmpty() || redirects >= cfg.maxRedirects()) {
@@ -240,7 +244,7 @@ final class MesosSubscription {
         MesosConnection c = new MesosConnection(uri, gen, streamId, json);
         synchronized (lock) {
             if (gen != generation || closed) {
-                MesosTransport.collect(resp.body());
+                MesosTransport.discard(resp.body());
                 return;
             }
             conn = c;
@@ -286,16 +290,9 @@ final class MesosSubscription {
         if (closed || stoppedByError || pendingReconnect != null) {
             return;
         }
-        long delay = backoffMillis(failedAttempts++);
+        long delay = MesosTimings.backoffMillis(cfg, failedAttempts++);
         LOG.info("reconnecting in {} ms", delay);
         pendingReconnect = timer.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
-    }
-
-    long backoffMillis(int attempt) {
-        long initial = Math.max(1, cfg.backoffInitial().toMillis());
-        long max = Math.max(initial, cfg.backoffMax().toMillis());
-        int shift = Math.min(attempt, 30);
-        return Math.min(max, initial << shift);
     }
 
     // ------------------------------------------------------------------ what the event stream reports
@@ -324,26 +321,42 @@ final class MesosSubscription {
         lost(c, "ERROR event: " + message, cfg.reconnectAfterError());
     }
 
-    /** Ends connection {@code c} once: cancels the stream, tells the listener, reconnects if asked. */
+    /** Hands one event of connection {@code c} to the listener ({@link ListenerGate#deliver}). */
+    void deliver(MesosConnection c, Runnable listenerCall) {
+        gate.deliver(c, listenerCall);
+    }
+
+    /**
+     * Ends connection {@code c} once: cancels the stream, tells the listener, reconnects if asked. {@code
+     * onDisconnected} waits for a listener call in progress, so it comes after every event of the dying stream that
+     * was delivered, and none is delivered after it.
+     */
     void lost(MesosConnection c, String reason, boolean reconnect) {
-        synchronized (lock) {
-            if (c.lost) {
-                return;
+        boolean serial = gate.enter(!reconnect);
+        try {
+            synchronized (lock) {
+                if (c.lost) {
+                    return;
+                }
+                c.lost = true;
+                if (conn == c) {
+                    conn = null;
+                }
+                if (c.watchdog != null) {
+                    c.watchdog.cancel(false);
+                }
             }
-            c.lost = true;
-            if (conn == c) {
-                conn = null;
+            Flow.Subscription s = c.subscription;
+            if (s != null) {
+                s.cancel();
             }
-            if (c.watchdog != null) {
-                c.watchdog.cancel(false);
+            LOG.warn("subscription to {} ended: {}", c.uri, reason);
+            safe(() -> listener.onDisconnected(reason));
+        } finally {
+            if (serial) {
+                gate.exit();
             }
         }
-        Flow.Subscription s = c.subscription;
-        if (s != null) {
-            s.cancel();
-        }
-        LOG.warn("subscription to {} ended: {}", c.uri, reason);
-        safe(() -> listener.onDisconnected(reason));
         synchronized (lock) {
             if (reconnect && !closed && c.generation == generation) {
                 scheduleReconnect();
@@ -353,7 +366,7 @@ final class MesosSubscription {
 
     /** Loses {@code c} once it has been silent for {@code missedHeartbeats} heartbeat intervals. */
     void startWatchdog(MesosConnection c, double heartbeatSeconds) {
-        long timeoutNanos = (long) (heartbeatSeconds * cfg.missedHeartbeats() * 1e9);
+        long timeoutNanos = MesosTimings.watchdogTimeoutNanos(cfg, heartbeatSeconds);
         long periodMillis = Math.max(10, (long) (heartbeatSeconds * 1000 / 2));
         synchronized (lock) {
             if (c.watchdog != null) {

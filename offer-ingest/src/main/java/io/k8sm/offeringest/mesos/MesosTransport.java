@@ -36,6 +36,9 @@ final class MesosTransport {
             JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
     static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
+    /** How much of a refusal's body is kept (for the log and {@link MesosCallException#body()}); the rest is cut. */
+    static final int MAX_ERROR_BODY_CHARS = 64 * 1024;
+
     private final MesosClientConfig cfg;
     private final ExecutorService httpPool;
     private final HttpClient http;
@@ -57,18 +60,17 @@ final class MesosTransport {
     }
 
     /**
-     * Sends {@code call} to {@code uri} with the stream id, following 307 redirects.
+     * Sends {@code call} to {@code uri} with the stream id, following 307 redirects. One deadline, the request timeout
+     * from now, bounds the whole call, every hop and its body included: a chain of slow redirects cannot hold the call
+     * thread for {@code maxRedirects} timeouts (and so past the consumer's {@code max.poll.interval.ms}).
      *
-     * @throws MesosCallException on a 4xx/5xx answer or a transport failure
+     * @throws MesosCallException on a 4xx/5xx answer or a transport failure (status -1 when out of time)
      */
     void send(URI uri, String streamId, Call call) {
+        long deadline = System.nanoTime() + cfg.requestTimeout().toNanos();
         for (int redirects = 0; ; redirects++) {
-            HttpRequest req = request(uri, call)
-                    .header(MesosSchedulerClient.STREAM_ID_HEADER, streamId)
-                    .timeout(cfg.requestTimeout())
-                    .build();
-            HttpResponse<String> resp = exchange(uri, req, call.getType());
-            int s = resp.statusCode();
+            Answer resp = exchange(uri, streamId, call, deadline);
+            int s = resp.status();
             if (s == 202 || s == 200) {
                 return;
             }
@@ -87,6 +89,9 @@ final class MesosTransport {
             throw new MesosCallException(call.getType(), s, resp.body(), null);
         }
     }
+
+    /** A call's answer: its status, headers and (at most {@link #MAX_ERROR_BODY_CHARS} of) its body. */
+    private record Answer(int status, java.net.http.HttpHeaders headers, String body) {}
 
     /** The SUBSCRIBE request for {@code uri}. */
     HttpRequest subscribeRequest(URI uri, Call subscribe) {
@@ -145,23 +150,51 @@ final class MesosTransport {
     }
 
     /**
-     * One call's whole exchange — headers <em>and</em> body — bounded by the request timeout: {@code
+     * One hop's whole exchange — headers <em>and</em> body — bounded by the call's {@code deadline}: {@code
      * HttpRequest.timeout} covers the headers only, so a master that sends headers and then stalls would hold the
-     * call thread forever.
+     * call thread forever. The body is read up to {@link #MAX_ERROR_BODY_CHARS} bytes, then cut.
      */
-    private HttpResponse<String> exchange(URI uri, HttpRequest req, Call.Type type) {
-        CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    private Answer exchange(URI uri, String streamId, Call call, long deadline) {
+        Call.Type type = call.getType();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new MesosCallException(
+                    type,
+                    -1,
+                    uri + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)",
+                    null);
+        }
+        HttpRequest req = request(uri, call)
+                .header(MesosSchedulerClient.STREAM_ID_HEADER, streamId)
+                .timeout(java.time.Duration.ofNanos(left))
+                .build();
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent =
+                http.sendAsync(req, HttpResponse.BodyHandlers.ofPublisher());
+        CompletableFuture<byte[]>[] body = new CompletableFuture[1];
+        CompletableFuture<Answer> f = sent.thenCompose(resp -> {
+            body[0] = collect(resp.body(), MAX_ERROR_BODY_CHARS);
+            return body[0].thenApply(
+                    bytes -> new Answer(resp.statusCode(), resp.headers(), new String(bytes, StandardCharsets.UTF_8)));
+        });
         try {
-            return f.get(cfg.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new MesosCallException(type, -1, uri + ": no complete answer within " + cfg.requestTimeout(), e);
+            cancel(sent, body[0]);
+            throw new MesosCallException(
+                    type, -1, uri + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)", e);
         } catch (ExecutionException e) {
             throw new MesosCallException(type, -1, uri + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            f.cancel(true);
+            cancel(sent, body[0]);
             Thread.currentThread().interrupt();
             throw new MesosCallException(type, -1, "interrupted", e);
+        }
+    }
+
+    private static void cancel(CompletableFuture<?> sent, CompletableFuture<?> body) {
+        sent.cancel(true);
+        if (body != null) {
+            body.cancel(true); // cancels the body's subscription: the connection is closed
         }
     }
 
@@ -185,23 +218,41 @@ final class MesosTransport {
                         + ": not a configured master (mesos.master), and the credentials must not go there");
     }
 
-    /** Reads a response body to the end (or to its failure). */
-    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> publisher) {
+    /**
+     * Reads a response body to its end, its failure or {@code limit} bytes, whichever comes first; at the limit the
+     * body's subscription is cancelled (the connection closed) and what was read is the result. Cancelling the
+     * returned future cancels the subscription too.
+     */
+    static CompletableFuture<byte[]> collect(Flow.Publisher<List<ByteBuffer>> publisher, int limit) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
         publisher.subscribe(new Flow.Subscriber<>() {
             private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            private Flow.Subscription subscription;
 
             @Override
             public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
+                subscription = s;
+                done.whenComplete((v, e) -> {
+                    if (done.isCancelled()) {
+                        s.cancel();
+                    }
+                });
+                s.request(1);
             }
 
             @Override
             public void onNext(List<ByteBuffer> items) {
                 for (ByteBuffer b : items) {
-                    byte[] a = new byte[b.remaining()];
+                    int n = Math.min(b.remaining(), limit - out.size());
+                    byte[] a = new byte[n];
                     b.get(a);
-                    out.write(a, 0, a.length);
+                    out.write(a, 0, n);
+                }
+                if (out.size() >= limit) {
+                    subscription.cancel();
+                    done.complete(out.toByteArray());
+                } else {
+                    subscription.request(1);
                 }
             }
 
@@ -216,6 +267,25 @@ final class MesosTransport {
             }
         });
         return done;
+    }
+
+    /** Drops a response body unread: its subscription is cancelled at once, so the connection is closed. */
+    static void discard(Flow.Publisher<List<ByteBuffer>> publisher) {
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.cancel();
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> items) {}
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onComplete() {}
+        });
     }
 
     /** Renders a message for logs in the client's JSON style. */

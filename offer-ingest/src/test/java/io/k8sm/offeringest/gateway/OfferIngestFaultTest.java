@@ -180,6 +180,31 @@ class OfferIngestFaultTest {
                         && c.getDecline().getOfferIds(0).getValue().equals(offer.getId())));
     }
 
+    /**
+     * Review C3: a scheduler rebuilt from scratch replays days of {@code offers} and may decline every historical
+     * offer. Invariant, from the master's record: it executes no DECLINE naming an offer it did not offer to this
+     * subscription, and a DECLINE naming a live offer among dead ones still declines the live one.
+     */
+    @Test
+    void aDeclineOfOffersThisSubscriptionNeverReceivedIsDroppedAndALiveOfferAmongThemStillDeclined() throws Exception {
+        MesosMasterSimulator sim = sim();
+        gateway(sim);
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        for (int i = 0; i < 20; i++) {
+            call(call("decline-historic-" + i, new Decline(List.of("historic-offer-" + i), 3600.0)));
+        }
+        call(call("decline-mixed", new Decline(List.of("historic-offer-x", offer.getId()), 3600.0)));
+        await(
+                "the live offer declined in the master",
+                () -> !sim.outstandingOffers().contains(offer.getId()));
+        List<String> declined = sim.executedCalls().stream()
+                .filter(c -> c.getType() == Call.Type.DECLINE)
+                .flatMap(c -> c.getDecline().getOfferIdsList().stream())
+                .map(Protos.OfferID::getValue)
+                .toList();
+        assertEquals(List.of(offer.getId()), declined, "the master was asked to decline only its live offer");
+    }
+
     @Test
     void aKillTheMasterAnswers503IsSentAgainAndTheTaskKilled() throws Exception {
         MesosMasterSimulator sim = sim();

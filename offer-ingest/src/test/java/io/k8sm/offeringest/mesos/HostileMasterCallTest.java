@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.junit.jupiter.api.AfterEach;
@@ -104,6 +105,61 @@ class HostileMasterCallTest {
                 .contains("https"));
         assertFalse(MesosTransport.redirectRefusal(cfg, from, URI.create("https://m2:5050/api/v1/scheduler"))
                 .isPresent());
+    }
+
+    /** M2: an error answer whose body never ends is read up to a bound, and the call fails with its status. */
+    @Test
+    void aRefusalWithAnEndlessBodyFailsTheCallWithItsStatusAndATruncatedBody() throws Exception {
+        HttpServer refusing = server(InetAddress.getLoopbackAddress(), ex -> {
+            ex.sendResponseHeaders(400, 0); // chunked, never ends
+            byte[] chunk = "bad request ".repeat(4096).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (var out = ex.getResponseBody()) {
+                while (release.getCount() > 0) {
+                    out.write(chunk);
+                    out.flush();
+                }
+            }
+        });
+        MesosTransport t = new MesosTransport(config(uri(refusing, "127.0.0.1"), Duration.ofSeconds(5)));
+        try {
+            t.send(uri(refusing, "127.0.0.1"), "stream-1", kill());
+            fail("a 400 was taken for success");
+        } catch (MesosCallException e) {
+            assertEquals(400, e.status(), "the master's status, not a timeout: " + e.getMessage());
+            assertTrue(e.body().length() <= MesosTransport.MAX_ERROR_BODY_CHARS + 100, "the body was bounded");
+        } finally {
+            t.close();
+        }
+    }
+
+    /**
+     * M4: one deadline bounds a call and all its redirects. Each hop here takes 40 % of the request timeout; without
+     * one deadline the call would follow all 5 redirects (6 requests, 2.4 timeouts in all) and outlive the poll
+     * interval. From the master's side: it never sees more requests than fit in one timeout.
+     */
+    @Test
+    void aChainOfSlowRedirectsIsBoundedByOneDeadlineForTheWholeCall() throws Exception {
+        AtomicInteger hops = new AtomicInteger();
+        Duration timeout = Duration.ofMillis(1000);
+        HttpServer[] self = new HttpServer[1];
+        self[0] = server(InetAddress.getLoopbackAddress(), ex -> {
+            hops.incrementAndGet();
+            Thread.sleep(400);
+            ex.getResponseHeaders()
+                    .add("Location", "//127.0.0.1:" + self[0].getAddress().getPort() + "/api/v1/scheduler");
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        MesosTransport t = new MesosTransport(config(uri(self[0], "127.0.0.1"), timeout));
+        try {
+            t.send(uri(self[0], "127.0.0.1"), "stream-1", kill());
+            fail("a redirect loop was taken for success");
+        } catch (MesosCallException e) {
+            assertEquals(-1, e.status(), "out of time: a transient failure, " + e.getMessage());
+        } finally {
+            t.close();
+        }
+        assertTrue(hops.get() <= 3, "at most 1000 ms / 400 ms requests within the call's deadline: " + hops.get());
     }
 
     // ------------------------------------------------------------------ harness

@@ -67,6 +67,9 @@ final class SchemaRegistryHttp {
                 body = error(50001, "Internal error: " + e);
             }
             byte[] bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+            // every answer — a refusal before the body was read above all — first reads what is left of the body:
+            // closing the exchange over unread bytes resets the connection, and the client loses the answer
+            drain(ex);
             ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE); // a raw schema (String) is JSON too
             if (status == 401) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"k8sm-schema-registry\"");
@@ -276,6 +279,16 @@ final class SchemaRegistryHttp {
      * connection closes under it.
      */
     private static RegistryException tooLarge(HttpExchange ex) {
+        drain(ex);
+        return new RegistryException(
+                413, 413, "Request Entity Too Large: the body may have at most " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /**
+     * Reads and drops what is left of the request body, at most {@link #DRAIN_LIMIT_BYTES} (a body that was read, or
+     * whose stream is closed, costs nothing). Beyond the limit the connection is closed under the sender.
+     */
+    private static void drain(HttpExchange ex) {
         try (InputStream in = ex.getRequestBody()) {
             long left = DRAIN_LIMIT_BYTES;
             byte[] sink = new byte[64 * 1024];
@@ -283,10 +296,8 @@ final class SchemaRegistryHttp {
                 left -= n;
             }
         } catch (IOException e) {
-            // the client went away; the answer is lost with it
+            // already closed (the route read it), or the client went away and the answer is lost with it
         }
-        return new RegistryException(
-                413, 413, "Request Entity Too Large: the body may have at most " + MAX_BODY_BYTES + " bytes");
     }
 
     private static int parseId(String id) {

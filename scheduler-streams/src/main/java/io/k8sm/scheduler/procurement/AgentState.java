@@ -12,6 +12,9 @@ final class AgentState {
     final int index;
     final String agentId;
     String hostname;
+    /** The Kubernetes node name of {@link #hostname} ({@link io.k8sm.contract.NodeNames#toNodeName}). */
+    String nodeName;
+
     Map<String, String> labels;
 
     /** Free cpu per role id, milli-cpus. */
@@ -77,5 +80,17 @@ final class AgentState {
             s += mem[r];
         }
         return s;
+    }
+
+    /**
+     * The node name the launcher binds pods on this agent to; a hostname that cannot be encoded (blank, too long)
+     * keeps itself, which no valid {@code spec.nodeName} equals.
+     */
+    static String nodeNameOf(String hostname) {
+        try {
+            return io.k8sm.contract.NodeNames.toNodeName(hostname);
+        } catch (IllegalArgumentException e) {
+            return hostname == null ? "" : hostname;
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class Cluster {
     private final List<String> roleNames = new ArrayList<>();
     private final List<AgentState> agents = new ArrayList<>();
     private final Map<String, Integer> byAgentId = new HashMap<>();
-    private final Map<String, int[]> byHostname = new HashMap<>();
+    private final Map<String, int[]> byNodeName = new HashMap<>();
     private final Map<String, RoleSetIndex> indexes = new HashMap<>();
     private Map<String, int[]> labelPostings;
     long refCpu = 1;
@@ -97,10 +97,11 @@ public final class Cluster {
             agents.add(a);
             byAgentId.put(o.agentId(), a.index);
             a.hostname = o.hostname();
-            int[] same = byHostname.get(o.hostname());
+            a.nodeName = AgentState.nodeNameOf(o.hostname());
+            int[] same = byNodeName.get(a.nodeName);
             int[] grown = same == null ? new int[1] : Arrays.copyOf(same, same.length + 1);
             grown[grown.length - 1] = a.index;
-            byHostname.put(o.hostname(), grown);
+            byNodeName.put(a.nodeName, grown);
         } else {
             a = agents.get(idx);
             a.growRoles(roleNames.size());
@@ -157,9 +158,12 @@ public final class Cluster {
         return indexes.computeIfAbsent(n.roleSetKey, k -> new RoleSetIndex(this, n.roleSet));
     }
 
-    /** Agents with this hostname, in stable order (usually one). */
-    int[] agentsOnHost(String hostname) {
-        return byHostname.getOrDefault(hostname, new int[0]);
+    /**
+     * Agents whose Kubernetes node name ({@link io.k8sm.contract.NodeNames#toNodeName} of the hostname) is this, in
+     * stable order (usually one).
+     */
+    int[] agentsOnNode(String nodeName) {
+        return byNodeName.getOrDefault(nodeName, new int[0]);
     }
 
     /** Agents carrying the label {@code key=value}, in stable order. */

@@ -17,7 +17,8 @@ final class Fit {
             return n.podError;
         }
         String nodeName = n.pod.nodeName();
-        if (!nodeName.isEmpty() && !nodeName.equals(a.hostname)) {
+        // spec.nodeName names a Kubernetes node: the launcher binds to NodeNames.toNodeName(hostname), not the hostname
+        if (!nodeName.isEmpty() && !nodeName.equals(a.nodeName)) {
             return new Miss(Shortfall.Reason.NODE_NAME, nodeName, "not host " + nodeName);
         }
         for (int i = 0; i < n.selectorKeys.length; i++) {

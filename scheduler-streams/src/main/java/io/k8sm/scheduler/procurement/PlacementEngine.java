@@ -55,7 +55,7 @@ public final class PlacementEngine {
             return -1;
         }
         if (!n.pod.nodeName().isEmpty()) {
-            return chooseAmong(cluster.agentsOnHost(n.pod.nodeName()), n, cluster);
+            return chooseAmong(cluster.agentsOnNode(n.pod.nodeName()), n, cluster);
         }
         if (n.selectorKeys.length > 0) {
             int[] rarest = null;

@@ -74,7 +74,7 @@ public final class SchedulingRound {
      * pod whose tasks keep ending before binding), due once their backoff has passed; at once for 0.
      */
     public void enqueueAfterFailures(String podKey, long now, int failures) {
-        long next = failures <= 0 ? now : now + settings.backoff().delayMs(podKey, failures);
+        long next = failures <= 0 ? now : now + nextDelay(podKey, failures);
         enqueue(podKey, now, Math.max(0, failures), next);
     }
 
@@ -118,10 +118,35 @@ public final class SchedulingRound {
         }
         QueueEntry prev = queue.get(task.getPodKey());
         int failures = (prev == null ? 0 : prev.failures()) + 1;
-        long next = now + settings.backoff().delayMs(task.getPodKey(), failures);
+        long next = now + nextDelay(task.getPodKey(), failures);
         enqueue(task.getPodKey(), now, failures, next);
         log.info("pod {}: task {} rolled back ({}); next attempt at {}", task.getPodKey(), task.getId(), why, next);
         out.event(task.getPodKey(), task.getId(), SchedulerEventType.REQUEUED, why, Tasks.host(task), now);
+        if (failures == settings.backoff().maxAttempts()) {
+            out.event(
+                    task.getPodKey(),
+                    task.getId(),
+                    SchedulerEventType.FAILED_SCHEDULING,
+                    parkedMessage(failures, why),
+                    Tasks.host(task),
+                    now);
+        }
+    }
+
+    /** The backoff after {@code failures} failed attempts; backoff max once the pod is parked. */
+    private long nextDelay(String podKey, int failures) {
+        return settings.backoff().parked(failures)
+                ? settings.backoff().maxMs()
+                : settings.backoff().delayMs(podKey, failures);
+    }
+
+    /** The FAILED_SCHEDULING message: the shortfall, and when the attempts reach the cap, that the pod is parked. */
+    private String parkedMessage(int failures, String why) {
+        if (failures != settings.backoff().maxAttempts()) {
+            return why;
+        }
+        return "parked after " + failures + " failed attempts (scheduler.max.attempts): " + why + "; retried every "
+                + settings.backoff().maxMs() + " ms, no longer on every new offer";
     }
 
     /**
@@ -190,9 +215,15 @@ public final class SchedulingRound {
             String shortfall =
                     result.shortfalls().getOrDefault(podKey, live.isEmpty() ? "no offers available" : "no offer fits");
             int failures = q.failures() + 1;
-            long next = now + settings.backoff().delayMs(podKey, failures);
-            queue.put(podKey, new QueueEntry(podKey, q.seq(), q.enqueuedAt(), next, failures, true, shortfall));
+            boolean parked = settings.backoff().parked(failures);
+            long next = now + nextDelay(podKey, failures);
+            // a parked pod is not woken by new offers (noFit false): only its retries at backoff max try it again
+            queue.put(podKey, new QueueEntry(podKey, q.seq(), q.enqueuedAt(), next, failures, !parked, shortfall));
             RegistryTask t = registry.byPod(podKey);
+            if (parked && failures > settings.backoff().maxAttempts()) {
+                log.debug("pod {} task {}: parked, attempt {} failed ({})", podKey, t.getId(), failures, shortfall);
+                continue; // said once, when it was parked
+            }
             log.info(
                     "pod {} task {}: failed scheduling ({}); attempt {} next at {}",
                     podKey,
@@ -200,7 +231,13 @@ public final class SchedulingRound {
                     shortfall,
                     failures,
                     next);
-            out.event(podKey, t.getId(), SchedulerEventType.FAILED_SCHEDULING, shortfall, null, now);
+            out.event(
+                    podKey,
+                    t.getId(),
+                    SchedulerEventType.FAILED_SCHEDULING,
+                    parkedMessage(failures, shortfall),
+                    null,
+                    now);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * @param offerTtlMs how long a live offer may be matched before it is declined
  * @param offerLingerMs how long a gone offer id is remembered
  * @param refuseSeconds refuse seconds sent with every Decline
- * @param backoff the per-pod scheduling backoff
+ * @param backoff the per-pod scheduling backoff, and the cap of a pod's failed attempts
  * @param executorId the id of our executor; an offer naming another executor is incompatible
  * @param finishedRetained how many finished tasks the registry keeps (a ring)
  * @param reconcileMinIntervalMs at least this long between two Reconcile calls
@@ -139,6 +139,26 @@ public record SchedulerSettings(
                 defaultPodRoles,
                 deletionBudget,
                 n,
+                clockMaxSkewMs);
+    }
+
+    public SchedulerSettings withBackoff(Backoff b) {
+        return new SchedulerSettings(
+                offerTtlMs,
+                offerLingerMs,
+                refuseSeconds,
+                b,
+                executorId,
+                finishedRetained,
+                reconcileMinIntervalMs,
+                explicitReconcileInitialMs,
+                explicitReconcileMaxMs,
+                implicitReconcileInitialDelayMs,
+                implicitReconcileIntervalMs,
+                frameworkRoles,
+                defaultPodRoles,
+                deletionBudget,
+                reconcileMaxTasksPerCall,
                 clockMaxSkewMs);
     }
 }

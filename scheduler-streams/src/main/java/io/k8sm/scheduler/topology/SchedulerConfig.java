@@ -58,6 +58,7 @@ public record SchedulerConfig(
     public static final String OFFER_REFUSE_SECONDS = "scheduler.offer.refuse.seconds";
     public static final String BACKOFF_INITIAL_MS = "scheduler.backoff.initial.ms";
     public static final String BACKOFF_MAX_MS = "scheduler.backoff.max.ms";
+    public static final String MAX_ATTEMPTS = "scheduler.max.attempts";
     public static final String RECONCILE_MIN_INTERVAL_MS = "scheduler.reconcile.min.interval.ms";
     public static final String RECONCILE_EXPLICIT_INITIAL_MS = "scheduler.reconcile.explicit.backoff.initial.ms";
     public static final String RECONCILE_EXPLICIT_MAX_MS = "scheduler.reconcile.explicit.backoff.max.ms";
@@ -94,7 +95,7 @@ public record SchedulerConfig(
                 c.getLong(OFFER_TTL_MS),
                 c.getLong(OFFER_LINGER_MS),
                 c.getDouble(OFFER_REFUSE_SECONDS),
-                new Backoff(initial, max),
+                new Backoff(initial, max, c.getInt(MAX_ATTEMPTS)),
                 c.getString(EXECUTOR_ID),
                 c.getInt(FINISHED_RETAINED),
                 c.getLong(RECONCILE_MIN_INTERVAL_MS),
@@ -224,6 +225,15 @@ public record SchedulerConfig(
                         Range.atLeast(1),
                         Importance.MEDIUM,
                         "Largest scheduling backoff.")
+                .define(
+                        MAX_ATTEMPTS,
+                        Type.INT,
+                        Backoff.DEFAULT_MAX_ATTEMPTS,
+                        Range.atLeast(0),
+                        Importance.MEDIUM,
+                        "Failed attempts (no fit, or a launch that failed before it started) after which a pod is"
+                                + " parked: one FAILED_SCHEDULING event says so, then it is retried every"
+                                + " scheduler.backoff.max.ms, no longer on every new offer. 0 = no cap.")
                 .define(
                         RECONCILE_MIN_INTERVAL_MS,
                         Type.LONG,

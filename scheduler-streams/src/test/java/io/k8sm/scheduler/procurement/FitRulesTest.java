@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k8sm.contract.NodeNames;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,22 @@ class FitRulesTest {
         Shortfall s = shortOf(firstFit.place(pod("ns/q").nodeName("node-z").build(), c));
         assertEquals(Shortfall.Reason.NODE_NAME, s.reasons().get(0).reason());
         assertEquals("0/2 offers fit: 2 not host node-z", s.message());
+    }
+
+    @Test
+    void podPinnedToTheNodeNameOfAnAgentWhoseHostnameIsNotAValidNodeNameLandsOnThatAgent() {
+        String hostname = "agent07.example.com.";
+        String nodeName = NodeNames.toNodeName(hostname);
+        Cluster c = cluster(
+                offer("a").cpus(4).mem(4096).build(),
+                offer("b").host(hostname).cpus(4).mem(4096).build());
+        Placement p = placed(firstFit.place(pod("ns/p").nodeName(nodeName).build(), c));
+        assertEquals("b", p.agentId());
+        assertEquals(hostname, p.hostname(), "the placement still names the Mesos hostname");
+
+        // the raw hostname is not a node name: a pod cannot be pinned with it
+        Shortfall s = shortOf(firstFit.place(pod("ns/q").nodeName(hostname).build(), c));
+        assertEquals(Shortfall.Reason.NODE_NAME, s.reasons().get(0).reason());
     }
 
     @Test
@@ -194,8 +211,8 @@ class FitRulesTest {
         assertEquals(List.of(new RoleAmount("*", 128.0)), onFresh.executorMemMb());
         assertEquals(4 - 0.5 - 0.25, c.remaining("fresh").orElseThrow().totalCpus(), 1e-9);
 
-        Placement onExec =
-                placed(firstFit.place(pod("ns/b").nodeName("host-hasExec").build(), c));
+        Placement onExec = placed(firstFit.place(
+                pod("ns/b").nodeName(NodeNames.toNodeName("host-hasExec")).build(), c));
         assertFalse(onExec.executorCharged());
         assertEquals(3.5, c.remaining("hasExec").orElseThrow().totalCpus(), 1e-9);
     }

@@ -112,6 +112,33 @@ class SchedulerScenariosTest {
         assertEquals(1, world.launches.size());
     }
 
+    /**
+     * A pod that fits no offer is retried for ever, and woken (matched again) by every new offer. After
+     * scheduler.max.attempts failed attempts it gets one FAILED_SCHEDULING saying it is parked, and is then retried
+     * only every backoff max, silently, no longer on every new offer — placed once an offer fits at such a retry.
+     */
+    @Test
+    void aPodThatFailsMaxAttemptsTimesIsParkedWithOneEventAndNoLongerWokenByEveryOffer() {
+        world.close();
+        world = new SchedulerWorld(
+                SchedulerSettings.defaults().withBackoff(new io.k8sm.scheduler.settings.Backoff(1_000, 4_000, 3)));
+        world.pod(pod("ns/big").container(4, 128).build()); // no offers: attempt 1 fails
+        world.advance(1_300); // attempt 2 (first backoff 1..1.25 s)
+        world.advance(2_600); // attempt 3 (second backoff 2..2.5 s): parked
+        List<io.k8sm.avro.SchedulerEvent> failed = world.events(SchedulerEventType.FAILED_SCHEDULING);
+        assertEquals(3, failed.size(), "three failed attempts: " + failed);
+        assertTrue(
+                failed.get(2).getMessage().contains("parked after 3 failed attempts"),
+                failed.get(2).getMessage());
+        world.offer(offer("fits", "host-b").cpus(8).build());
+        assertTrue(world.launches.isEmpty(), "a parked pod is not woken by a new offer");
+        world.advance(4_100); // its next retry, at backoff max (the offer was re-offered meanwhile)
+        world.offer(offer("fits-again", "host-b").cpus(8).build());
+        world.advance(4_100);
+        assertEquals(1, world.launches.size(), "placed at a retry");
+        assertEquals(3, world.events(SchedulerEventType.FAILED_SCHEDULING).size(), "no more events while parked");
+    }
+
     @Test
     void backoffDoublesBetweenFailedAttempts() {
         world.pod(pod("ns/a").build());
