@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             TopicsCommand.class,
             TapCommand.class,
+            io.k8sm.app.cli.ReplayCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
