@@ -24,14 +24,14 @@ import java.util.TreeMap;
 public final class ReplayShard {
 
     private final int shard;
-    private final HeapKv<RegistryTask> tasks = new HeapKv<>();
-    private final HeapKv<String> podIndex = new HeapKv<>();
-    private final HeapKv<String> finishedRing = new HeapKv<>();
-    private final HeapKv<PodSnapshot> pods = new HeapKv<>();
-    private final HeapKv<LiveOffer> offers = new HeapKv<>();
-    private final HeapKv<QueueEntry> queue = new HeapKv<>();
-    private final HeapKv<String> reconcilePending = new HeapKv<>();
-    private final HeapKv<Long> meta = new HeapKv<>();
+    private final HeapKv<RegistryTask> tasks = HeapKv.indexed();
+    private final HeapKv<String> podIndex = HeapKv.indexed();
+    private final HeapKv<String> finishedRing = HeapKv.indexed();
+    private final HeapKv<PodSnapshot> pods = HeapKv.indexed();
+    private final HeapKv<LiveOffer> offers = HeapKv.scanned();
+    private final HeapKv<QueueEntry> queue = HeapKv.scanned();
+    private final HeapKv<String> reconcilePending = HeapKv.indexed();
+    private final HeapKv<Long> meta = HeapKv.scanned();
     private final SchedulerStateMachine machine;
     private final Map<String, Long> outputs = new TreeMap<>();
     private long applied;
