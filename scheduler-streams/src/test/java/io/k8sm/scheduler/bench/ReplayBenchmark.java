@@ -114,7 +114,8 @@ public final class ReplayBenchmark {
                         result.read() * 1e9 / wall,
                         result.elapsedNanos() / 1e9,
                         result.eventsPerSecond(),
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                .getSystemLoadAverage(),
                         s.get("tasks"),
                         s.get("offers"));
             }
