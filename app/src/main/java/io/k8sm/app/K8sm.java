@@ -3,6 +3,7 @@ package io.k8sm.app;
 import io.k8sm.app.cli.CliConventions;
 import io.k8sm.app.cli.CompletionCommand;
 import io.k8sm.app.cli.HelpCommand;
+import io.k8sm.app.cli.ReplayCommand;
 import io.k8sm.app.cli.TapCommand;
 import io.k8sm.app.cli.TopicsCommand;
 import io.k8sm.app.cli.VersionCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
             TopicsCommand.class,
             TapCommand.class,
             DeadLettersCommand.class,
+            ReplayCommand.class,
             GetCommand.class,
             DescribeCommand.class,
             CompletionCommand.class,

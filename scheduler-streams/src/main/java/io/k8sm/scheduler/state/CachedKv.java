@@ -24,7 +24,7 @@ public final class CachedKv<V> implements Kv<String, V> {
      * Code point order = UTF-8 byte order (String.compareTo orders UTF-16 units, which differs above
      * U+D7FF).
      */
-    static final Comparator<String> UTF8_ORDER = (a, b) -> {
+    public static final Comparator<String> UTF8_ORDER = (a, b) -> {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {

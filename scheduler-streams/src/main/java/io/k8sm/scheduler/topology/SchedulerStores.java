@@ -76,15 +76,27 @@ public final class SchedulerStores {
     }
 
     public static List<StoreBuilder<?>> builders(Kind kind) {
-        return List.of(
-                store(kind, TASKS, StoreSerdes.avro(RegistryTask.class)),
-                store(kind, POD_INDEX, Serdes.String()),
-                store(kind, FINISHED_RING, Serdes.String()),
-                store(kind, PODS, StoreSerdes.avro(PodSnapshot.class)),
-                store(kind, OFFERS, StoreSerdes.liveOffer()),
-                store(kind, QUEUE, StoreSerdes.queueEntry()),
-                store(kind, RECONCILE_PENDING, Serdes.String()),
-                store(kind, META, Serdes.Long()));
+        List<StoreBuilder<?>> all = new java.util.ArrayList<>();
+        for (String name : ALL) {
+            all.add(store(kind, name, valueSerde(name)));
+        }
+        return List.copyOf(all);
+    }
+
+    /**
+     * The value serde of a store (and its changelog); keys are UTF-8 strings. A replay writing
+     * changelogs ({@code replay.ChangelogWriter}) encodes with these, so a scheduler restores them.
+     */
+    public static Serde<?> valueSerde(String store) {
+        return switch (store) {
+            case TASKS -> StoreSerdes.avro(RegistryTask.class);
+            case PODS -> StoreSerdes.avro(PodSnapshot.class);
+            case OFFERS -> StoreSerdes.liveOffer();
+            case QUEUE -> StoreSerdes.queueEntry();
+            case META -> Serdes.Long();
+            case POD_INDEX, FINISHED_RING, RECONCILE_PENDING -> Serdes.String();
+            default -> throw new IllegalArgumentException("no scheduler store named " + store);
+        };
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(Kind kind, String name, Serde<V> values) {

@@ -1,0 +1,119 @@
+package io.k8sm.scheduler.replay;
+
+import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.scheduler.SchedulerInput;
+import io.k8sm.scheduler.SchedulerState;
+import io.k8sm.scheduler.SchedulerStateMachine;
+import io.k8sm.scheduler.matching.Matcher;
+import io.k8sm.scheduler.offers.LiveOffer;
+import io.k8sm.scheduler.outputs.SchedulerOutput;
+import io.k8sm.scheduler.queue.QueueEntry;
+import io.k8sm.scheduler.settings.SchedulerSettings;
+import io.k8sm.scheduler.topology.SchedulerStores;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One scheduling shard rebuilt: the same {@link SchedulerStateMachine} the topology's processor
+ * drives, over heap stores ({@link HeapKv}) instead of Kafka Streams stores. Its decisions are
+ * counted, never written anywhere.
+ */
+public final class ReplayShard {
+
+    private final int shard;
+    private final HeapKv<RegistryTask> tasks = HeapKv.indexed();
+    private final HeapKv<String> podIndex = HeapKv.indexed();
+    private final HeapKv<String> finishedRing = HeapKv.indexed();
+    private final HeapKv<PodSnapshot> pods = HeapKv.indexed();
+    private final HeapKv<LiveOffer> offers = HeapKv.scanned();
+    private final HeapKv<QueueEntry> queue = HeapKv.scanned();
+    private final HeapKv<String> reconcilePending = HeapKv.indexed();
+    private final HeapKv<Long> meta = HeapKv.scanned();
+    private final SchedulerStateMachine machine;
+    private final Map<String, Long> outputs = new TreeMap<>();
+    private long applied;
+
+    public ReplayShard(int shard, SchedulerSettings settings, Matcher matcher) {
+        this.shard = shard;
+        this.machine = new SchedulerStateMachine(
+                settings,
+                new SchedulerState(tasks, podIndex, finishedRing, pods, offers, queue, reconcilePending, meta),
+                matcher);
+    }
+
+    /** Applies one input, as the processor does, and counts its decisions by output topic. */
+    public List<SchedulerOutput> apply(SchedulerInput input, long timestamp) {
+        List<SchedulerOutput> out = machine.apply(input, timestamp);
+        applied++;
+        for (SchedulerOutput o : out) {
+            outputs.merge(outputName(o), 1L, Long::sum);
+        }
+        return out;
+    }
+
+    static String outputName(SchedulerOutput o) {
+        if (o instanceof SchedulerOutput.Launch) {
+            return "launch-requests";
+        } else if (o instanceof SchedulerOutput.Call) {
+            return "mesos-calls";
+        } else if (o instanceof SchedulerOutput.Registry) {
+            return "task-registry";
+        } else if (o instanceof SchedulerOutput.Event) {
+            return "scheduler-events";
+        } else if (o instanceof SchedulerOutput.Action) {
+            return "pod-actions";
+        }
+        return "dead-letters";
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /** Inputs applied. */
+    public long applied() {
+        return applied;
+    }
+
+    /** Decisions taken, by the output topic they would have gone to. */
+    public Map<String, Long> outputs() {
+        return Map.copyOf(outputs);
+    }
+
+    public HeapKv<RegistryTask> tasks() {
+        return tasks;
+    }
+
+    public HeapKv<PodSnapshot> pods() {
+        return pods;
+    }
+
+    public HeapKv<LiveOffer> offers() {
+        return offers;
+    }
+
+    public HeapKv<QueueEntry> queue() {
+        return queue;
+    }
+
+    public HeapKv<Long> meta() {
+        return meta;
+    }
+
+    /** Every store by its topology name ({@link SchedulerStores#ALL} order). */
+    public Map<String, HeapKv<?>> stores() {
+        Map<String, HeapKv<?>> m = new LinkedHashMap<>();
+        m.put(SchedulerStores.TASKS, tasks);
+        m.put(SchedulerStores.POD_INDEX, podIndex);
+        m.put(SchedulerStores.FINISHED_RING, finishedRing);
+        m.put(SchedulerStores.PODS, pods);
+        m.put(SchedulerStores.OFFERS, offers);
+        m.put(SchedulerStores.QUEUE, queue);
+        m.put(SchedulerStores.RECONCILE_PENDING, reconcilePending);
+        m.put(SchedulerStores.META, meta);
+        return m;
+    }
+}
