@@ -138,11 +138,11 @@ public abstract class RunService<C> implements Callable<Integer> {
         try {
             K8smService created = create(cfg, closeAfter);
             service = created;
-            if (port != HttpSettings.OFF) {
-                // before start(): /healthz and /readyz answer 503 while the service starts
-                closeAfter.push(ServiceHttpServer.start(name, port, () -> created, routes(created)));
-            }
             try {
+                if (port != HttpSettings.OFF) {
+                    // before start(): /healthz and /readyz answer 503 while the service starts
+                    closeAfter.push(ServiceHttpServer.start(name, port, () -> created, routes(created)));
+                }
                 service.start();
             } catch (RuntimeException | Error e) {
                 service.close();
