@@ -46,7 +46,8 @@ public abstract class RunService<C> implements Callable<Integer> {
             names = "--http-port",
             paramLabel = "PORT",
             description = "Port of the service's HTTP server (/metrics, /healthz, /readyz; the scheduler's dashboard"
-                    + " at /): the <component>.http.port key; 0 picks a free port, -1 serves nothing.")
+                    + " at /): the <component>.http.port key; 0 picks a free port, -1 serves nothing."
+                    + " Example: --http-port 9500, then curl localhost:9500/readyz.")
     String httpPort;
 
     private final String name;
