@@ -70,6 +70,9 @@ final class DemoRun implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile int deadLetters;
     private SharedIndexInformer<Pod> informer;
+    private PipelineHttp http;
+    /** Whether the HTTP servers try the services' default ports first (tests use free ports only). */
+    boolean defaultPorts = true;
 
     private enum SchedulerEventKind {
         SCHEDULED,
@@ -88,6 +91,9 @@ final class DemoRun implements AutoCloseable {
 
     /** Runs until every pod is where it should be, the timeout, or {@code stopping} says so (SIGTERM). */
     Summary run(int pods, int flaky, int huge, Duration timeout, BooleanSupplier stopping) throws Exception {
+        http = PipelineHttp.start(pipeline, defaultPorts);
+        out.println("Metrics, health and the dashboard:");
+        http.lines().forEach(out::println);
         KubernetesClient k8s = pipeline.kubernetes();
         watchPods(k8s);
         follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
@@ -295,9 +301,17 @@ final class DemoRun implements AutoCloseable {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
+    /** The services' HTTP servers, once {@link #run} started them. */
+    PipelineHttp http() {
+        return http;
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop.set(true);
+        if (http != null) {
+            http.close();
+        }
         if (informer != null) {
             informer.close();
         }

@@ -226,6 +226,19 @@ public final class Pipeline implements AutoCloseable {
         return scheduler;
     }
 
+    /** The running launcher, offer-ingest and endpoint controller (null while stopped): their HTTP servers. */
+    public synchronized LauncherService launcher() {
+        return launcher;
+    }
+
+    public synchronized OfferIngestService ingest() {
+        return ingest;
+    }
+
+    public synchronized EndpointControllerService endpoints() {
+        return endpoints;
+    }
+
     public KubernetesClient kubernetes() {
         return client;
     }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.metrics.ServiceMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class EndpointControllerService implements K8smService {
     private SharedIndexInformer<EndpointSlice> slices;
     private boolean started;
     private volatile boolean closed;
+    private final ServiceMetrics metrics = new ServiceMetrics("endpoint-controller");
 
     public EndpointControllerService(KubernetesClient client, EndpointControllerConfig config) {
         this(client, config, Clock.systemUTC());
@@ -82,6 +84,17 @@ public final class EndpointControllerService implements K8smService {
         this.config = config;
         this.writer = new EndpointsWriter(client);
         this.problems = new ProblemReporter(new KubeEventSink(client, clock));
+        EndpointControllerMetrics.bind(metrics.registry(), this);
+    }
+
+    @Override // ready is healthy: the informers are synced once start() returned
+    public String status() {
+        return EndpointControllerMetrics.status(isHealthy(), started);
+    }
+
+    @Override
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -249,6 +262,7 @@ public final class EndpointControllerService implements K8smService {
             }
         }
         stopInformers();
+        metrics.close();
         log.info("endpoint controller stopped: {}", stats());
     }
 

@@ -20,6 +20,7 @@ import io.k8sm.launcher.source.PodSource;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.metrics.ServiceMetrics;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
 import java.time.Clock;
@@ -67,6 +68,8 @@ public final class LauncherService implements K8smService {
     private TransactionalLoop bridgeLoop;
     private TransactionalLoop eventsLoop;
     private boolean started;
+    private final ServiceMetrics metrics = new ServiceMetrics("launcher");
+    private volatile boolean ready;
 
     public LauncherService(KubernetesClient client, LauncherConfig config) {
         this(client, config, Clock.systemUTC());
@@ -92,6 +95,13 @@ public final class LauncherService implements K8smService {
             Codec codec = new Codec(config.kafka().serdeConfig());
             open.push(codec);
             Outputs out = new Outputs(topics, codec, clock, "k8sm-launcher");
+            LauncherMetrics counted = new LauncherMetrics(
+                    metrics.registry(),
+                    codec,
+                    topics.name(Topic.LAUNCHER_EVENTS),
+                    topics.name(Topic.LAUNCH_REQUESTS),
+                    topics.name(Topic.TASK_STATUS),
+                    System::nanoTime);
 
             Properties sp = new Properties();
             sp.putAll(kafka);
@@ -100,6 +110,7 @@ public final class LauncherService implements K8smService {
             KafkaProducer<String, byte[]> snapshots =
                     new KafkaProducer<>(sp, new StringSerializer(), new ByteArraySerializer());
             open.push(() -> snapshots.close(Duration.ofSeconds(5)));
+            metrics.bind(snapshots);
             KafkaSink sink = new KafkaSink(snapshots, codec);
             open.push(sink);
 
@@ -113,13 +124,15 @@ public final class LauncherService implements K8smService {
                     config.launchGroup(),
                     config.launchTransactionalId(),
                     List.of(topics.name(Topic.LAUNCH_REQUESTS)),
-                    new LaunchHandler(
-                            out,
-                            PodLookup.of(client),
-                            config.executorCommand(),
-                            ledger,
-                            launchHistory,
-                            config.acceptRefuseSeconds()),
+                    counted.counting(
+                            "launch",
+                            new LaunchHandler(
+                                    out,
+                                    PodLookup.of(client),
+                                    config.executorCommand(),
+                                    ledger,
+                                    launchHistory,
+                                    config.acceptRefuseSeconds())),
                     config.pollTimeout(),
                     DRAIN_POLLS,
                     config.transactionTimeout());
@@ -143,14 +156,16 @@ public final class LauncherService implements K8smService {
                             topics.name(Topic.POD_ACTIONS),
                             topics.name(Topic.OFFERS),
                             topics.name(Topic.FRAMEWORK)),
-                    new FeedbackHandler(
-                            out,
-                            index,
-                            bridgeHistory,
-                            new Binder(client, config.bindAttempts(), config.bindBackoff()),
-                            new PodStatusWriter(client, clock),
-                            new PodActionExecutor(client),
-                            new NodeRegistrar(client, clock)),
+                    counted.counting(
+                            "bridge",
+                            new FeedbackHandler(
+                                    out,
+                                    index,
+                                    bridgeHistory,
+                                    new Binder(client, config.bindAttempts(), config.bindBackoff()),
+                                    new PodStatusWriter(client, clock),
+                                    new PodActionExecutor(client),
+                                    new NodeRegistrar(client, clock))),
                     config.pollTimeout(),
                     0,
                     config.transactionTimeout());
@@ -186,6 +201,7 @@ public final class LauncherService implements K8smService {
             launchLoop.start();
             bridgeLoop.start();
             eventsLoop.start();
+            ready = true; // the sources' start() returns once their informers have synced
             log.info(
                     "launcher {} started (scheduler name {}, groups {} / {})",
                     config.instanceId(),
@@ -214,8 +230,36 @@ public final class LauncherService implements K8smService {
                 && eventsLoop.isRunning();
     }
 
+    /** Healthy, and started: the pod and node informers synced, every loop running. */
+    @Override
+    public boolean isReady() {
+        return ready && isHealthy();
+    }
+
+    @Override
+    public String status() {
+        if (launchLoop == null || bridgeLoop == null || eventsLoop == null) {
+            return "starting (informers syncing)";
+        }
+        return "launch loop " + loopState(launchLoop) + ", bridge loop " + loopState(bridgeLoop) + ", events loop "
+                + loopState(eventsLoop);
+    }
+
+    private static String loopState(TransactionalLoop loop) {
+        if (loop.isRunning()) {
+            return "running";
+        }
+        return loop.failure() == null ? "stopped" : "failed: " + loop.failure();
+    }
+
+    @Override
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public synchronized void close() {
+        ready = false;
         while (!open.isEmpty()) {
             AutoCloseable c = open.pop();
             try {
@@ -224,5 +268,6 @@ public final class LauncherService implements K8smService {
                 log.warn("closing {} failed: {}", c, e.toString());
             }
         }
+        metrics.close();
     }
 }

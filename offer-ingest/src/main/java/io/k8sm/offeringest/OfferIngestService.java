@@ -18,6 +18,7 @@ import io.k8sm.schemaregistry.SchemaRegistryClients;
 import io.k8sm.serde.AvroDeserializer;
 import io.k8sm.serde.AvroSerializer;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.metrics.ServiceMetrics;
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
 import java.net.URI;
@@ -52,6 +53,7 @@ public final class OfferIngestService implements K8smService {
     private final CallExecutor calls;
     private final ClockTicker ticker;
     private final Optional<String> storedFrameworkId;
+    private final ServiceMetrics metrics = new ServiceMetrics("offer-ingest");
     private boolean started;
     private volatile boolean closed;
 
@@ -92,9 +94,10 @@ public final class OfferIngestService implements K8smService {
         EventPublisher.Acknowledger acks = b.acknowledger == null ? client::acknowledge : b.acknowledger.apply(client);
         events.acknowledgeWith(acks);
         MesosCalls mesos = b.callsWrapper == null ? MesosCalls.of(client) : b.callsWrapper.apply(MesosCalls.of(client));
+        KafkaConsumer<byte[], byte[]> callsConsumer = new KafkaConsumer<>(
+                consumerProperties(base, cfg), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.calls = new CallExecutor(
-                new KafkaConsumer<>(
-                        consumerProperties(base, cfg), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                callsConsumer,
                 topics.name(Topic.MESOS_CALLS),
                 AvroDeserializer.specific(MesosCall.class, registry),
                 deadLetters,
@@ -109,6 +112,9 @@ public final class OfferIngestService implements K8smService {
                 "offer-ingest:" + cfg.frameworkName(),
                 cfg.clockTick(),
                 Clock.systemUTC());
+        metrics.bind(producer);
+        metrics.bind(callsConsumer);
+        OfferIngestMetrics.bind(metrics.registry(), events, client);
     }
 
     public static Builder builder(OfferIngestConfig config) {
@@ -137,6 +143,27 @@ public final class OfferIngestService implements K8smService {
     @Override
     public boolean isHealthy() {
         return started && !closed && calls.isRunning() && !client.isStoppedByError();
+    }
+
+    /** Healthy and subscribed to a master (offers and status updates flow). */
+    @Override
+    public boolean isReady() {
+        return isHealthy() && client.isSubscribed();
+    }
+
+    @Override
+    public String status() {
+        String master = client.currentMaster().map(URI::toString).orElse("no master");
+        if (client.isSubscribed()) {
+            return "subscribed to " + master + (isHealthy() ? "" : ", but a part failed");
+        }
+        return "not subscribed (" + master + ")"
+                + client.lastFailure().map(f -> ": " + f).orElse("");
+    }
+
+    @Override
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** The framework id read back from the framework-id topic at start, if any. */
@@ -184,6 +211,7 @@ public final class OfferIngestService implements K8smService {
         deadLetters.close();
         producer.close(Duration.ofSeconds(10));
         registry.close();
+        metrics.close();
     }
 
     /** The producer's properties: acks=all and idempotence, which the gateway's guarantees rest on. */

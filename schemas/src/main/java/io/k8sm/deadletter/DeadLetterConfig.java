@@ -80,7 +80,7 @@ public final class DeadLetterConfig {
             return;
         }
         try {
-            record(DeadLetters.build(
+            record(DeadLetters.unnoted(
                     topic,
                     -1,
                     -1,

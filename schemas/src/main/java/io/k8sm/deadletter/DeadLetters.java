@@ -62,6 +62,24 @@ public final class DeadLetters {
             Throwable cause,
             String application,
             Instant failedAt) {
+        DeadLetter letter =
+                unnoted(topic, partition, offset, timestamp, key, value, headers, cause, application, failedAt);
+        DeadLetterLog.noted(letter);
+        return letter;
+    }
+
+    /** {@link #build}, not counted in the {@link DeadLetterLog} (the schema check's sample letter). */
+    static DeadLetter unnoted(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] key,
+            byte[] value,
+            Headers headers,
+            Throwable cause,
+            String application,
+            Instant failedAt) {
         List<DeadLetterHeader> hs = new ArrayList<>();
         boolean truncated = key != null && key.length > MAX_RAW_BYTES || value != null && value.length > MAX_RAW_BYTES;
         int headerBudget = MAX_HEADER_BYTES;
@@ -79,7 +97,7 @@ public final class DeadLetters {
         if (reason.length() > MAX_REASON_CHARS) {
             reason = reason.substring(0, MAX_REASON_CHARS) + "... (" + reason.length() + " chars)";
         }
-        return DeadLetter.newBuilder()
+        DeadLetter letter = DeadLetter.newBuilder()
                 .setSourceTopic(topic == null ? "(unknown)" : topic)
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)
@@ -97,6 +115,7 @@ public final class DeadLetters {
                 .setApplication(application == null ? "(unknown)" : application)
                 .setFailedAt(failedAt)
                 .build();
+        return letter;
     }
 
     /**

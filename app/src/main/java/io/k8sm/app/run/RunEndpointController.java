@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.endpoints.EndpointControllerConfig;
 import io.k8sm.endpoints.EndpointControllerService;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.http.HttpSettings;
 import java.util.Deque;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +25,12 @@ public class RunEndpointController extends RunService<EndpointControllerConfig> 
     KubernetesOptions kubernetes;
 
     public RunEndpointController() {
-        super("endpoint-controller", EndpointControllerConfig::definition, EndpointControllerConfig::from);
+        super(
+                "endpoint-controller",
+                "endpoints.",
+                HttpSettings.ENDPOINT_CONTROLLER,
+                EndpointControllerConfig::definition,
+                EndpointControllerConfig::from);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.launcher.LauncherConfig;
 import io.k8sm.launcher.LauncherService;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.http.HttpSettings;
 import java.util.Deque;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ public class RunLauncher extends RunService<LauncherConfig> {
     KubernetesOptions kubernetes;
 
     public RunLauncher() {
-        super("launcher", LauncherConfig::definition, LauncherConfig::from);
+        super("launcher", "launcher.", HttpSettings.LAUNCHER, LauncherConfig::definition, LauncherConfig::from);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.k8sm.app.run;
 import io.k8sm.offeringest.OfferIngestConfig;
 import io.k8sm.offeringest.OfferIngestService;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.http.HttpSettings;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,12 @@ public class RunOfferIngest extends RunService<OfferIngestConfig> {
     boolean newFramework;
 
     public RunOfferIngest() {
-        super("offer-ingest", OfferIngestConfig::definition, OfferIngestConfig::from);
+        super(
+                "offer-ingest",
+                "ingest.",
+                HttpSettings.OFFER_INGEST,
+                OfferIngestConfig::definition,
+                OfferIngestConfig::from);
     }
 
     @Override

@@ -1,10 +1,14 @@
 package io.k8sm.app.run;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.k8sm.deadletter.DeadLetterConfig;
+import io.k8sm.scheduler.dashboard.Dashboard;
 import io.k8sm.scheduler.topology.SchedulerConfig;
 import io.k8sm.scheduler.topology.SchedulerService;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.http.HttpSettings;
 import java.util.Deque;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,8 @@ import picocli.CommandLine.Command;
             "  scheduler.query.listen=                      (HOST:PORT serving k8sm get/describe, e.g. 0.0.0.0:8085)",
             "  scheduler.query.advertised=                  (HOST:PORT other instances reach it at)",
             "  scheduler.query.url=http://localhost:8085    (where k8sm get/describe look; not used by the scheduler)",
+            "  scheduler.http.port=9410                     (/metrics, /healthz, /readyz, the dashboard at /; 0 free, -1 off)",
+            "  scheduler.connect.timeout.ms=30000           (brokers and registry must answer at start within this)",
             "  kafka.*   passed to Kafka Streams (kafka.commit.interval.ms=100, ...)"
         })
 public class RunScheduler extends RunService<SchedulerConfig> {
@@ -69,7 +75,7 @@ public class RunScheduler extends RunService<SchedulerConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(RunScheduler.class);
 
     public RunScheduler() {
-        super("scheduler", SchedulerConfig::definition, SchedulerConfig::from);
+        super("scheduler", "scheduler.", HttpSettings.SCHEDULER, SchedulerConfig::definition, SchedulerConfig::from);
     }
 
     @Override
@@ -84,6 +90,12 @@ public class RunScheduler extends RunService<SchedulerConfig> {
             }
         });
         return scheduler; // start() logs the application id, state dir, brokers, registry and topics
+    }
+
+    /** The live dashboard at / and its data at /api/dashboard, beside /metrics, /healthz and /readyz. */
+    @Override
+    protected Map<String, HttpHandler> routes(K8smService service) {
+        return Dashboard.routes(() -> (SchedulerService) service);
     }
 
     @Override

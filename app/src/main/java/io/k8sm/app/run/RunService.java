@@ -1,9 +1,14 @@
 package io.k8sm.app.run;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.config.ConfigSources;
 import io.k8sm.config.K8smConfig;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.Reachability;
+import io.k8sm.service.http.HttpSettings;
+import io.k8sm.service.http.ServiceHttpServer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -15,6 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The one runner behind every {@code k8sm run SERVICE}: reads the settings (defaults, file, {@code
@@ -36,15 +42,48 @@ public abstract class RunService<C> implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "Port of the service's HTTP server (/metrics, /healthz, /readyz; the scheduler's dashboard"
+                    + " at /): the <component>.http.port key; 0 picks a free port, -1 serves nothing."
+                    + " Example: --http-port 9500, then curl localhost:9500/readyz.")
+    String httpPort;
+
     private final String name;
+    private final String prefix;
     private final Supplier<ConfigDef> definition;
     private final Function<K8smConfig, C> config;
     private Map<String, String> values = Map.of();
+    private K8smConfig merged;
 
-    protected RunService(String name, Supplier<ConfigDef> definition, Function<K8smConfig, C> config) {
+    /**
+     * @param prefix the component's key prefix ({@code scheduler.}): its {@code http.port} and {@code
+     *     connect.timeout.ms} keys are added to its definition
+     * @param httpPort the default of {@code <prefix>http.port}
+     */
+    protected RunService(
+            String name, String prefix, int httpPort, Supplier<ConfigDef> definition, Function<K8smConfig, C> config) {
         this.name = name;
-        this.definition = definition;
+        this.prefix = prefix;
+        this.definition = () -> HttpSettings.define(definition.get(), prefix, httpPort)
+                .define(
+                        prefix + CONNECT_TIMEOUT,
+                        ConfigDef.Type.LONG,
+                        30_000L,
+                        ConfigDef.Range.atLeast(1),
+                        ConfigDef.Importance.LOW,
+                        "How long the service waits at start for its Kafka brokers and schema registry to answer"
+                                + " before it exits with 1, naming the address.");
         this.config = config;
+    }
+
+    /** The key suffix of the start-up reachability timeout: {@code <prefix>connect.timeout.ms}. */
+    public static final String CONNECT_TIMEOUT = "connect.timeout.ms";
+
+    /** Routes the service's HTTP server serves beside /metrics, /healthz and /readyz (the scheduler's dashboard). */
+    protected Map<String, HttpHandler> routes(K8smService service) {
+        return Map.of();
     }
 
     /**
@@ -69,6 +108,21 @@ public abstract class RunService<C> implements Callable<Integer> {
         return values.get(key);
     }
 
+    /**
+     * Before the service is built: its brokers and registry must answer within {@code timeout}, else
+     * the command exits with 1 and a message naming the address (instead of a service that says it runs
+     * and retries for ever).
+     */
+    protected void checkReachable(K8smConfig settings, Duration timeout) {
+        LOG.info(
+                "{}: checking the Kafka brokers at {} and the schema registry at {}",
+                name,
+                settings.bootstrapServers(),
+                settings.schemaRegistryUrl());
+        Reachability.requireBrokers(settings.kafkaProperties(), timeout);
+        Reachability.requireRegistry(settings.schemaRegistryUrl(), timeout);
+    }
+
     /** Called once the service has started (e.g. to exit when it fails). */
     protected void started(K8smService service) {}
 
@@ -78,11 +132,18 @@ public abstract class RunService<C> implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         C cfg = configuration();
+        checkReachable(merged, Duration.ofMillis(merged.getLong(prefix + CONNECT_TIMEOUT)));
+        int port = merged.getInt(HttpSettings.portKey(prefix));
         Deque<AutoCloseable> closeAfter = new ArrayDeque<>();
         K8smService service;
         try {
-            service = create(cfg, closeAfter);
+            K8smService created = create(cfg, closeAfter);
+            service = created;
             try {
+                if (port != HttpSettings.OFF) {
+                    // before start(): /healthz and /readyz answer 503 while the service starts
+                    closeAfter.push(ServiceHttpServer.start(name, port, () -> created, routes(created)));
+                }
                 service.start();
             } catch (RuntimeException | Error e) {
                 service.close();
@@ -108,8 +169,12 @@ public abstract class RunService<C> implements Callable<Integer> {
 
     /** The settings read and checked; an error names the key and where it was set. */
     C configuration() {
-        ConfigSources sources = connection.sources(System.getenv(), flags());
-        K8smConfig merged = sources.build(v -> new K8smConfig(definition.get(), v));
+        Map<String, String> flags = new java.util.LinkedHashMap<>(flags());
+        if (httpPort != null) {
+            flags.put(HttpSettings.portKey(prefix), httpPort);
+        }
+        ConfigSources sources = connection.sources(System.getenv(), flags);
+        merged = sources.build(v -> new K8smConfig(definition.get(), v));
         values = sources.values();
         try {
             return config.apply(merged);

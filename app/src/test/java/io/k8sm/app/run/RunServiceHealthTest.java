@@ -40,8 +40,13 @@ class RunServiceHealthTest {
         final FailingService service = new FailingService();
 
         RunFailing() {
-            super("failing", K8smConfig::baseDefinition, c -> c);
+            super("failing", "failing.", -1, K8smConfig::baseDefinition, c -> c);
             connection = new ConnectionOptions();
+        }
+
+        @Override
+        protected void checkReachable(K8smConfig settings, java.time.Duration timeout) {
+            // no broker here: this test is about health, not reachability
         }
 
         @Override

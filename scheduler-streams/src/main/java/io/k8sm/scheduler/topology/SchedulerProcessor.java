@@ -9,6 +9,7 @@ import io.k8sm.scheduler.outputs.SchedulerOutput;
 import io.k8sm.scheduler.settings.SchedulerSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,6 +36,7 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     private final Function<SchedulerInput, byte[]> encoder;
     private final Function<SchedulerOutput, byte[]> outputEncoder;
     private final int maxRecordBytes;
+    private final SchedulerObserver observer;
     private ProcessorContext<String, SchedulerOutput> context;
     private SchedulerStateMachine machine;
 
@@ -46,8 +48,10 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
             Matcher matcher,
             Function<SchedulerInput, byte[]> encoder,
             Function<SchedulerOutput, byte[]> outputEncoder,
-            int maxRecordBytes) {
+            int maxRecordBytes,
+            SchedulerObserver observer) {
         this.settings = settings;
+        this.observer = observer;
         this.matcher = matcher;
         this.encoder = encoder;
         this.outputEncoder = outputEncoder;
@@ -65,7 +69,10 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
         if (record.value() == null) {
             return;
         }
-        for (SchedulerOutput o : machine.apply(record.value(), record.timestamp())) {
+        observer.before(record.value());
+        List<SchedulerOutput> outputs = machine.apply(record.value(), record.timestamp());
+        observer.after(record.value(), outputs);
+        for (SchedulerOutput o : outputs) {
             if (o instanceof SchedulerOutput.Rejected r) {
                 forwardDeadLetter(record, deadLetter(record, r, null));
                 continue;

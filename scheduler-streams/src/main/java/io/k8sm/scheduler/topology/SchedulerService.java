@@ -2,6 +2,7 @@ package io.k8sm.scheduler.topology;
 
 import io.k8sm.scheduler.query.QueryServer;
 import io.k8sm.service.K8smService;
+import io.k8sm.service.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -27,6 +28,9 @@ public final class SchedulerService implements K8smService {
     private final Topology topology;
     private final KafkaStreams streams;
     private final Optional<QueryServer> queries;
+    private final ServiceMetrics metrics = new ServiceMetrics("scheduler");
+    private final SchedulerMetrics observed;
+    private final SchedulerView view;
 
     /**
      * The scheduler with the production serdes: Confluent wire format through the configured schema
@@ -38,10 +42,16 @@ public final class SchedulerService implements K8smService {
 
     public SchedulerService(SchedulerConfig config, SchedulerSerdes serdes) {
         this.config = config;
-        this.topology = SchedulerTopology.build(config, serdes);
+        // the clocks of the metrics only (durations, snapshot age); the topology never reads them
+        this.observed = new SchedulerMetrics(metrics.registry(), System::nanoTime);
+        this.topology = SchedulerTopology.build(config, serdes, observed);
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         this.streams.setUncaughtExceptionHandler(new ThreadReplacement());
         this.queries = config.query().map(q -> new QueryServer(streams, q, SchedulerStores.QUERIED));
+        this.view = new SchedulerView(streams, System::currentTimeMillis);
+        metrics.bind(streams);
+        view.bindTo(metrics.registry());
+        metrics.beforeScrape(() -> view.registerAgentGauges(metrics.registry()));
     }
 
     /**
@@ -70,6 +80,33 @@ public final class SchedulerService implements K8smService {
     @Override
     public boolean isHealthy() {
         return streams.state().isRunningOrRebalancing();
+    }
+
+    /** RUNNING: every store restored and the shards assigned (not while rebalancing or restoring). */
+    @Override
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public String status() {
+        return "Kafka Streams " + streams.state() + ", bootstrap "
+                + config.kafka().bootstrapServers();
+    }
+
+    @Override
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
+    /** The scheduler's state read from its local stores (the dashboard, the gauges). */
+    public SchedulerView view() {
+        return view;
+    }
+
+    /** What the processor decided lately (the dashboard's events). */
+    public SchedulerMetrics observed() {
+        return observed;
     }
 
     /**
@@ -106,5 +143,6 @@ public final class SchedulerService implements K8smService {
     public void close() {
         queries.ifPresent(QueryServer::close);
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        metrics.close();
     }
 }

@@ -58,6 +58,11 @@ public final class SchedulerTopology {
 
     /** The topology for a configuration (topics, settings, placement policy) and serdes. */
     public static Topology build(SchedulerConfig config, SchedulerSerdes serdes) {
+        return build(config, serdes, SchedulerObserver.NONE);
+    }
+
+    /** The same topology, its processor watched by {@code observer} (metrics; it decides nothing). */
+    public static Topology build(SchedulerConfig config, SchedulerSerdes serdes, SchedulerObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
         build(
                 builder,
@@ -66,7 +71,8 @@ public final class SchedulerTopology {
                 config.matcher(),
                 serdes,
                 config.storeKind(),
-                config.maxRecordBytes());
+                config.maxRecordBytes(),
+                observer);
         return builder.build();
     }
 
@@ -103,6 +109,19 @@ public final class SchedulerTopology {
             SchedulerSerdes serdes,
             SchedulerStores.Kind stores,
             int maxRecordBytes) {
+        build(builder, topics, settings, matcher, serdes, stores, maxRecordBytes, SchedulerObserver.NONE);
+    }
+
+    /** Adds the scheduler to {@code builder}, its processor watched by {@code observer}. */
+    public static void build(
+            StreamsBuilder builder,
+            SchedulerTopics topics,
+            SchedulerSettings settings,
+            Matcher matcher,
+            SchedulerSerdes serdes,
+            SchedulerStores.Kind stores,
+            int maxRecordBytes,
+            SchedulerObserver observer) {
         for (StoreBuilder<?> store : SchedulerStores.builders(stores)) {
             builder.addStateStore(store);
         }
@@ -149,7 +168,7 @@ public final class SchedulerTopology {
                 .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
 
         ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier = () -> new SchedulerProcessor(
-                settings, matcher, encoder(topics, serdes), outputEncoder(topics, serdes), maxRecordBytes);
+                settings, matcher, encoder(topics, serdes), outputEncoder(topics, serdes), maxRecordBytes, observer);
         KStream<String, SchedulerOutput> decisions = pods.merge(offers, Named.as("merge-offers"))
                 .merge(statuses, Named.as("merge-status"))
                 .merge(framework, Named.as("merge-framework"))

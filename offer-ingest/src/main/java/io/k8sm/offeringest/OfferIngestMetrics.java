@@ -1,0 +1,40 @@
+package io.k8sm.offeringest;
+
+import io.k8sm.offeringest.gateway.EventPublisher;
+import io.k8sm.offeringest.mesos.MesosSchedulerClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * offer-ingest's own meters, read from the counters its parts keep: offers and status updates
+ * written to Kafka, failed writes, acknowledgements sent and failed, unreadable Mesos input, and
+ * whether the subscription is up.
+ */
+final class OfferIngestMetrics {
+    private OfferIngestMetrics() {}
+
+    static void bind(MeterRegistry registry, EventPublisher events, MesosSchedulerClient client) {
+        FunctionCounter.builder("k8sm.ingest.offers.written", events, EventPublisher::offersWritten)
+                .description("Mesos offers written to the offers topic")
+                .register(registry);
+        FunctionCounter.builder("k8sm.ingest.status.updates.written", events, EventPublisher::updatesWritten)
+                .description("Mesos task status updates written to the task-status topic")
+                .register(registry);
+        FunctionCounter.builder("k8sm.ingest.write.failures", events, EventPublisher::writeFailures)
+                .description("Writes to Kafka that failed")
+                .register(registry);
+        FunctionCounter.builder("k8sm.ingest.acknowledgements", events, EventPublisher::acknowledgementsSent)
+                .description("Status update acknowledgements sent to the master")
+                .register(registry);
+        FunctionCounter.builder("k8sm.ingest.acknowledgement.failures", events, EventPublisher::acknowledgementFailures)
+                .description("Acknowledgements the master did not take")
+                .register(registry);
+        FunctionCounter.builder("k8sm.ingest.bad.inputs", events, EventPublisher::badInputs)
+                .description("Mesos events that could not be read")
+                .register(registry);
+        Gauge.builder("k8sm.ingest.subscribed", client, c -> c.isSubscribed() ? 1 : 0)
+                .description("1 while subscribed to a Mesos master")
+                .register(registry);
+    }
+}
