@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                     + " pauses services (SIGSTOP/SIGCONT). Then wait for quiet and check the invariants from the"
                     + " simulated master's and the Kubernetes API's own records.",
             "Prints one summary line with the seed; exit 0 when no invariant is broken, 1 otherwise.",
-            "Example: k8sm chaos --seed 1 --pods 5000 --kills 200 --broker-restarts 10 --duration 2400;"
+            "Example: k8sm chaos --seed 1 --pods 5000 --kills 200 --point-kills 20 --broker-restarts 10 --link-cuts 20 --duration 1500;"
                     + " k8sm chaos --seed 1 --recovery-kills 3 --pods 2000"
         })
 public class ChaosCommand implements Callable<Integer>, K8smCommand {

@@ -124,7 +124,7 @@ final class ChaosFaults {
      * request became visible to it (read_committed), before it can have finished with it; the
      * scheduler just after a launch request of its open transaction appeared (read_uncommitted).
      * A bait pod is created first (all pods may be placed already), so that the point comes; when it
-     * does not come within 30 s, the service is killed anyway, and counted as missed.
+     * does not come within 60 s, the service is killed anyway, and counted as missed.
      */
     void killAt(String point, long downMillis) {
         long t0 = System.currentTimeMillis();
@@ -148,7 +148,7 @@ final class ChaosFaults {
                 bait.run();
             }
             boolean hit = ChaosRecords.await(
-                    () -> counter.getAsLong() > before && services.get(service).alive(), Duration.ofSeconds(30));
+                    () -> counter.getAsLong() > before && services.get(service).alive(), Duration.ofSeconds(60));
             points.merge(hit ? point : point + "(missed)", 1, Integer::sum);
             restart(service, downMillis);
         });
@@ -159,8 +159,15 @@ final class ChaosFaults {
     private void note(Window w) {
         windows.add(w);
         out.printf(
-                "k8sm chaos: %7.1f s %s (%.1f s)%n",
-                (w.fromMillis() - startMillis) / 1000.0, w.what(), (w.toMillis() - w.fromMillis()) / 1000.0);
+                "k8sm chaos: %7.1f s %s (%.1f s; seen so far: %d ACCEPTs, %d SUBSCRIBEDs, %d/%d launch requests"
+                        + " uncommitted/committed)%n",
+                (w.fromMillis() - startMillis) / 1000.0,
+                w.what(),
+                (w.toMillis() - w.fromMillis()) / 1000.0,
+                records.accepts(),
+                records.subscriptions(),
+                records.launchRequestsUncommitted(),
+                records.launchRequestsCommitted());
     }
 
     /** Counts for the summary line, sorted. */
