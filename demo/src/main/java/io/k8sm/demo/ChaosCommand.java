@@ -15,11 +15,13 @@ import picocli.CommandLine.Option;
         name = "chaos",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the broker, 'k8sm world' and the four services as child JVMs; submit pods (host ports, first launches"
-                    + " that fail before binding, deletions, rescinds, a lost agent) while a schedule drawn from --seed"
-                    + " kills -9 and restarts services, kills -9 and restarts the broker on its data directory and"
-                    + " pauses services (SIGSTOP/SIGCONT). Then wait for quiet and check the invariants from the"
-                    + " simulated master's and the Kubernetes API's own records.",
+            "Run the broker, 'k8sm world' and the four services as child JVMs, every service link (Kafka, registry,"
+                    + " Mesos, Kubernetes) through a loopback proxy; submit pods (host ports, first launches that fail"
+                    + " before binding, deletions, rescinds, a lost agent) while a schedule drawn from --seed kills -9"
+                    + " and restarts services (at random and at the dangerous points), kills -9 and restarts the broker"
+                    + " on its data directory, pauses services (SIGSTOP/SIGCONT) and cuts links. Then wait for quiet"
+                    + " and check the invariants from the simulated master's and the Kubernetes API's own records and"
+                    + " the topics.",
             "Prints one summary line with the seed; exit 0 when no invariant is broken, 1 otherwise.",
             "Example: k8sm chaos --seed 1 --pods 5000 --kills 200 --point-kills 20 --broker-restarts 10 --link-cuts 20 --duration 1500;"
                     + " k8sm chaos --seed 1 --recovery-kills 3 --pods 2000"
@@ -36,7 +38,9 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
             names = "--kills",
             paramLabel = "N",
             defaultValue = "20",
-            description = "Service kills -9 (each restarted; half as many pauses) (default ${DEFAULT-VALUE}).")
+            description =
+                    "Service kills -9 at random points, the first one per target (each restarted; half as many pauses)"
+                            + " (default ${DEFAULT-VALUE}).")
     int kills;
 
     @Option(

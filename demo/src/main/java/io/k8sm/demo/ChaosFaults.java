@@ -82,7 +82,7 @@ final class ChaosFaults {
             brokerRestarts++;
             Thread.sleep(downMillis);
             broker.start();
-            if (!broker.awaitLog("bootstrap.servers=", Duration.ofSeconds(120))) {
+            if (!broker.awaitLog("bootstrap.servers=", Duration.ofSeconds(300))) {
                 throw new IllegalStateException("the broker did not come back; see " + broker.log());
             }
         });

@@ -379,9 +379,10 @@ final class ChaosRun {
         schedule.put(at, r);
     }
 
+    /** Starts and waits for the marker; 300 s, since on a saturated machine a broker took over 120 s to start. */
     private static void startAwait(ChaosProcess p, String marker) throws IOException, InterruptedException {
         p.start();
-        if (!p.awaitLog(marker, Duration.ofSeconds(120))) {
+        if (!p.awaitLog(marker, Duration.ofSeconds(300))) {
             throw new IllegalStateException(p.name() + " did not come up; see " + p.log());
         }
     }
