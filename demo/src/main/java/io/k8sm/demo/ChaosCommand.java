@@ -15,12 +15,16 @@ import picocli.CommandLine.Option;
         name = "chaos",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the broker, 'k8sm world' and the four services as child JVMs; submit pods (host ports, first launches"
-                    + " that fail before binding, deletions, rescinds, a lost agent) while a schedule drawn from --seed"
-                    + " kills -9 and restarts services, kills -9 and restarts the broker on its data directory and"
-                    + " pauses services (SIGSTOP/SIGCONT). Then wait for quiet and check the invariants from the"
-                    + " simulated master's and the Kubernetes API's own records.",
-            "Prints one summary line with the seed; exit 0 when no invariant is broken, 1 otherwise."
+            "Run the broker, 'k8sm world' and the four services as child JVMs, every service link (Kafka, registry,"
+                    + " Mesos, Kubernetes) through a loopback proxy; submit pods (host ports, first launches that fail"
+                    + " before binding, deletions, rescinds, a lost agent) while a schedule drawn from --seed kills -9"
+                    + " and restarts services (at random and at the dangerous points), kills -9 and restarts the broker"
+                    + " on its data directory, pauses services (SIGSTOP/SIGCONT) and cuts links. Then wait for quiet"
+                    + " and check the invariants from the simulated master's and the Kubernetes API's own records and"
+                    + " the topics.",
+            "Prints one summary line with the seed; exit 0 when no invariant is broken, 1 otherwise.",
+            "Example: k8sm chaos --seed 1 --pods 5000 --kills 200 --point-kills 20 --broker-restarts 10 --link-cuts 20 --duration 1500;"
+                    + " k8sm chaos --seed 1 --recovery-kills 3 --pods 2000"
         })
 public class ChaosCommand implements Callable<Integer>, K8smCommand {
 
@@ -34,7 +38,9 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
             names = "--kills",
             paramLabel = "N",
             defaultValue = "20",
-            description = "Service kills -9 (each restarted; half as many pauses) (default ${DEFAULT-VALUE}).")
+            description =
+                    "Service kills -9 at random points, the first one per target (each restarted; half as many pauses)"
+                            + " (default ${DEFAULT-VALUE}).")
     int kills;
 
     @Option(
@@ -43,6 +49,31 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
             defaultValue = "2",
             description = "Broker kills -9, each restarted on its data directory (default ${DEFAULT-VALUE}).")
     int brokerRestarts;
+
+    @Option(
+            names = "--link-cuts",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Cuts of a service link (Kafka, registry, Mesos, Kubernetes in turn; connections reset or"
+                    + " blackholed for 1-8 s through a loopback proxy) (default ${DEFAULT-VALUE}).")
+    int linkCuts;
+
+    @Option(
+            names = "--point-kills",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Kills -9 at the dangerous points, in turn: offer-ingest just after an ACCEPT and just after"
+                    + " SUBSCRIBED, the launcher and the scheduler mid-transaction (default ${DEFAULT-VALUE}).")
+    int pointKills;
+
+    @Option(
+            names = "--recovery-kills",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Instead of the schedule: kill -9 each service in turn N times while pods flow and print"
+                    + " the seconds until pods flow again, median and max per service (default ${DEFAULT-VALUE}:"
+                    + " the schedule).")
+    int recoveryKills;
 
     @Option(
             names = "--duration",
@@ -80,9 +111,17 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (pods < 1 || kills < 0 || brokerRestarts < 0 || duration < 1 || !ChaosRun.SERVICES.containsAll(targets)) {
-            throw new IllegalArgumentException("--pods and --duration must be at least 1, --kills and --broker-restarts"
-                    + " at least 0, --targets among " + ChaosRun.SERVICES);
+        if (pods < 1
+                || kills < 0
+                || brokerRestarts < 0
+                || linkCuts < 0
+                || pointKills < 0
+                || recoveryKills < 0
+                || duration < 1
+                || !ChaosRun.SERVICES.containsAll(targets)) {
+            throw new IllegalArgumentException("--pods and --duration must be at least 1, --kills, --broker-restarts,"
+                    + " --link-cuts, --point-kills and --recovery-kills at least 0, --targets among "
+                    + ChaosRun.SERVICES);
         }
         Path runDir = dir != null ? dir : Files.createTempDirectory("k8sm-chaos");
         Files.createDirectories(runDir);
@@ -92,6 +131,9 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
                 pods,
                 kills,
                 brokerRestarts,
+                linkCuts,
+                pointKills,
+                recoveryKills,
                 Duration.ofSeconds(duration),
                 Duration.ofSeconds(settle),
                 targets,

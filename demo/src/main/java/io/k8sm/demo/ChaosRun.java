@@ -3,6 +3,9 @@ package io.k8sm.demo;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.k8sm.config.K8smConfig;
+import io.k8sm.sandbox.net.LinkProxy;
+import io.k8sm.topics.Topic;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -29,12 +32,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChaosRun {
     static final List<String> SERVICES = List.of("scheduler", "offer-ingest", "launcher", "endpoint-controller");
 
-    /** What to do; {@code killTargets} the services the schedule may kill and pause. */
+    /**
+     * What to do; {@code killTargets} the services the schedule may kill and pause, {@code linkCuts}
+     * cuts of a random link, {@code pointKills} kills at the dangerous points ({@link ChaosFaults#POINTS}),
+     * {@code recoveryKills} &gt; 0 the recovery measurement instead of the schedule.
+     */
     record Options(
             long seed,
             int pods,
             int kills,
             int brokerRestarts,
+            int linkCuts,
+            int pointKills,
+            int recoveryKills,
             Duration duration,
             Duration settle,
             List<String> killTargets,
@@ -45,18 +55,19 @@ final class ChaosRun {
     /** The outcome: the summary line and the violations. */
     record Result(String summary, List<ChaosCheck.Violation> violations) {}
 
+    /** How long an offer may stay outstanding: the scheduler's TTL (5 s), plus a busy machine's grace. */
+    static final long OFFER_ALLOWANCE_MILLIS = 5_000 + 25_000;
+
     private final Options o;
     private final PrintStream out;
     private final Random random;
-    private final Map<String, Integer> kills = new TreeMap<>();
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private final Set<String> lostHosts = ConcurrentHashMap.newKeySet();
     private final Map<String, ChaosProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> exits = new ConcurrentHashMap<>();
-    private final Set<String> down = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger baits = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
-    private int pauses;
-    private int brokerRestarts;
+    private ChaosFaults faults;
 
     ChaosRun(Options o, PrintStream out) {
         this.o = o;
@@ -67,27 +78,32 @@ final class ChaosRun {
     Result run() throws Exception {
         Files.createDirectories(o.dir().resolve("tmp"));
         Path settings = o.dir().resolve("world.properties");
+        Path servicesSettings = o.dir().resolve("services.properties");
         int port = freePort();
         int controllerPort = freePort();
+        int proxiedPort = freePort();
+        int kafkaProxyPort = freePort();
         List<String> small = List.of(
                 "-Xmx384m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + o.dir().resolve("tmp"));
+        List<String> brokerArgs = new ArrayList<>(List.of(
+                "--port", "" + port,
+                "--controller-port", "" + controllerPort,
+                "--data-dir", o.dir().resolve("kafka").toString()));
+        brokerArgs.addAll(ChaosLinks.brokerListenerArgs(port, controllerPort, proxiedPort, kafkaProxyPort));
         ChaosProcess broker = new ChaosProcess(
                 "broker",
-                ChaosProcess.java(
-                        o.worldClasspath(),
-                        small,
-                        "io.k8sm.sandbox.kafka.EmbeddedKafka",
-                        List.of(
-                                "--port", "" + port,
-                                "--controller-port", "" + controllerPort,
-                                "--data-dir", o.dir().resolve("kafka").toString())),
+                ChaosProcess.java(o.worldClasspath(), small, "io.k8sm.sandbox.kafka.EmbeddedKafka", brokerArgs),
                 o.dir().resolve("broker.log"));
         int agents = Math.max(6, o.pods() / 8 + 4);
         ChaosProcess world = new ChaosProcess(
                 "world",
                 ChaosProcess.java(
                         o.worldClasspath(),
-                        small,
+                        // the simulator keeps every call and launch (its record): a long run needs room
+                        List.of(
+                                "-Xmx1g",
+                                "-XX:+UseSerialGC",
+                                "-Djava.io.tmpdir=" + o.dir().resolve("tmp")),
                         "io.k8sm.app.K8sm",
                         List.of(
                                 "world",
@@ -100,7 +116,7 @@ final class ChaosRun {
                                 "--seed",
                                 "" + o.seed())),
                 o.dir().resolve("world.log"));
-        List<ChaosProcess> all = new ArrayList<>(List.of(broker, world));
+        List<AutoCloseable> all = new ArrayList<>(List.of(broker, world));
         try {
             startAwait(broker, "bootstrap.servers=");
             startAwait(world, "k8sm world: up");
@@ -108,9 +124,18 @@ final class ChaosRun {
             try (Reader r = Files.newBufferedReader(settings)) {
                 p.load(r);
             }
+            ChaosLinks links = ChaosLinks.start(settings, servicesSettings, kafkaProxyPort, proxiedPort);
+            all.add(links);
             String control = p.getProperty(World.CONTROL_URL);
+            K8smConfig direct = new K8smConfig(p);
+            ChaosRecords records = new ChaosRecords(
+                    control,
+                    direct.kafkaProperties(),
+                    direct.topics().name(Topic.LAUNCH_REQUESTS),
+                    OFFER_ALLOWANCE_MILLIS);
+            all.add(records);
             for (String s : SERVICES) {
-                List<String> args = new ArrayList<>(List.of("run", s, "--config", settings.toString()));
+                List<String> args = new ArrayList<>(List.of("run", s, "--config", servicesSettings.toString()));
                 if (s.equals("scheduler")) {
                     args.addAll(List.of("-D", "scheduler.state.dir=" + o.dir().resolve("scheduler-state")));
                 }
@@ -121,8 +146,8 @@ final class ChaosRun {
                 services.put(s, c);
                 all.add(c);
                 c.start();
-                kills.put(s, 0);
             }
+            faults = new ChaosFaults(services, broker, links, records, () -> bait(p), out);
             // the schedule starts once every service is up (a JVM start takes long on a busy machine)
             // (one that exits while starting, e.g. its informers not filled in time, is started again)
             for (ChaosProcess c : services.values()) {
@@ -137,22 +162,38 @@ final class ChaosRun {
                     c.start();
                 }
             }
+            records.start();
             try (KubernetesClient kube = new KubernetesClientBuilder()
                     .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
                             .withMasterUrl(p.getProperty(World.KUBE_MASTER))
                             .build())
                     .build()) {
-                return drive(kube, control, broker);
+                Thread supervisor = new Thread(this::supervise, "k8sm-chaos-supervisor");
+                supervisor.setDaemon(true);
+                supervisor.start();
+                try {
+                    return o.recoveryKills() > 0
+                            ? new ChaosRecovery(o, kube, records, faults, out).run(control)
+                            : drive(kube, control, direct, records);
+                } finally {
+                    supervisor.interrupt();
+                    supervisor.join(5000);
+                }
             }
         } finally {
             closing = true;
             for (int i = all.size() - 1; i >= 0; i--) {
-                all.get(i).close();
+                try {
+                    all.get(i).close();
+                } catch (Exception e) {
+                    out.println("k8sm chaos: closing failed: " + e);
+                }
             }
         }
     }
 
-    private Result drive(KubernetesClient kube, String control, ChaosProcess broker) throws Exception {
+    private Result drive(KubernetesClient kube, String control, K8smConfig direct, ChaosRecords records)
+            throws Exception {
         Map<String, String> hosts = ChaosCheck.agents(control);
         ChaosCheck.post(control, "/fail-first-launch?prefix=" + DemoRun.FLAKY);
         DemoPods.createServices(kube);
@@ -160,31 +201,40 @@ final class ChaosRun {
         int toDelete = Math.max(1, o.pods() / 20);
         long t0 = System.nanoTime();
         long span = o.duration().toNanos();
-        Thread supervisor = new Thread(this::supervise, "k8sm-chaos-supervisor");
-        supervisor.setDaemon(true);
-        supervisor.start();
         Thread submitter = new Thread(() -> submit(kube, flaky, (long) (span * 0.6), t0), "k8sm-chaos-submit");
         submitter.setDaemon(true);
         submitter.start();
         // The schedule: every fault at a time drawn from the seed, run in time order.
         TreeMap<Long, Runnable> schedule = new TreeMap<>();
+        List<String> targets = o.killTargets();
         for (int i = 0; i < o.kills(); i++) {
-            String target = o.killTargets().get(random.nextInt(o.killTargets().size()));
+            // every target once first (so a short run kills each), then at random
+            String target = i < targets.size() ? targets.get(i) : targets.get(random.nextInt(targets.size()));
             long down = 500 + random.nextInt(2500);
-            put(schedule, at(0.05, 0.8), () -> restart(services.get(target), down, true));
+            put(schedule, at(0.05, 0.8), () -> faults.restart(target, down));
             if (i % 2 == 0) {
-                String paused =
-                        o.killTargets().get(random.nextInt(o.killTargets().size()));
+                String paused = targets.get(random.nextInt(targets.size()));
                 long stopped = 1000 + random.nextInt(4000);
-                put(schedule, at(0.05, 0.8), () -> pause(services.get(paused), stopped));
+                put(schedule, at(0.05, 0.8), () -> faults.pause(paused, stopped));
             }
+        }
+        for (int i = 0; i < o.pointKills(); i++) {
+            String point = ChaosFaults.POINTS.get(i % ChaosFaults.POINTS.size());
+            long down = 500 + random.nextInt(2500);
+            put(schedule, at(0.05, 0.8), () -> faults.killAt(point, down));
         }
         for (int i = 0; i < o.brokerRestarts(); i++) {
             long down = 500 + random.nextInt(2000);
-            put(schedule, at(0.1, 0.8), () -> restart(broker, down, false));
+            put(schedule, at(0.1, 0.8), () -> faults.restartBroker(down));
+        }
+        for (int i = 0; i < o.linkCuts(); i++) {
+            String link = ChaosLinks.LINKS.get(i % ChaosLinks.LINKS.size());
+            LinkProxy.Mode mode = LinkProxy.Mode.values()[random.nextInt(2)];
+            long cut = 1000 + random.nextInt(7000);
+            put(schedule, at(0.05, 0.8), () -> faults.cut(link, mode, cut));
         }
         for (int i = 0; i < 3; i++) {
-            put(schedule, at(0.1, 0.9), () -> quietly(() -> ChaosCheck.post(control, "/rescind-all")));
+            put(schedule, at(0.1, 0.9), () -> faults.quietly(() -> ChaosCheck.post(control, "/rescind-all")));
         }
         for (int i = 0; i < toDelete; i++) {
             int victim = flaky + random.nextInt(Math.max(1, o.pods() - flaky));
@@ -194,7 +244,7 @@ final class ChaosRun {
         put(
                 schedule,
                 at(0.4, 0.6),
-                () -> quietly(() -> {
+                () -> faults.quietly(() -> {
                     lostHosts.add(hosts.get(lost));
                     ChaosCheck.post(control, "/lose-agent?id=" + lost);
                 }));
@@ -206,10 +256,10 @@ final class ChaosRun {
             e.getValue().run();
         }
         submitter.join();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < ChaosCheck.PROBES.size(); i++) {
             kube.pods()
                     .inNamespace("default")
-                    .resource(DemoPods.pod("probe-" + i, 2 + 4 * i))
+                    .resource(DemoPods.pod(ChaosCheck.PROBES.get(i), 2 + 4 * i))
                     .create();
         }
         out.printf(
@@ -221,19 +271,25 @@ final class ChaosRun {
         do {
             Thread.sleep(3000);
             v = check.check(deleted, lostHosts, List.copyOf(services.values()));
+            if (v.isEmpty()) {
+                v = check.checkRecords(records, faults.windows, ChaosTopics.statusUpdates(direct));
+            }
+            if (v.isEmpty()) {
+                v = ChaosCheck.registryEqualsAFreshReplayOfTheTopics(o.dir().resolve("services.properties"));
+            }
         } while (!v.isEmpty() && System.nanoTime() < deadline);
-        supervisor.interrupt();
-        supervisor.join(5000);
         String summary = String.format(
-                "k8sm chaos: seed=%d pods=%d deleted=%d kills=%s exits=%s pauses=%d broker-restarts=%d"
-                        + " agents-lost=%d violations=%d%s",
+                "k8sm chaos: seed=%d pods=%d deleted=%d kills=%s points=%s cuts=%s exits=%s pauses=%d"
+                        + " broker-restarts=%d agents-lost=%d violations=%d%s",
                 o.seed(),
-                o.pods() + 3,
+                o.pods() + ChaosCheck.PROBES.size() + baits.get(),
                 deleted.size(),
-                kills,
+                ChaosFaults.sorted(faults.kills),
+                ChaosFaults.sorted(faults.points),
+                ChaosFaults.sorted(faults.cuts),
                 new TreeMap<>(exits),
-                pauses,
-                brokerRestarts,
+                faults.pauses,
+                faults.brokerRestarts,
                 lostHosts.size(),
                 v.size(),
                 v.isEmpty() ? "" : " " + v);
@@ -248,11 +304,11 @@ final class ChaosRun {
         while (!Thread.currentThread().isInterrupted() && !closing) {
             for (ChaosProcess p : services.values()) {
                 synchronized (p) {
-                    if (!closing && !down.contains(p.name()) && !p.alive()) {
+                    if (!closing && !faults.down.contains(p.name()) && !p.alive()) {
                         exits.merge(p.name(), 1, Integer::sum);
                         out.println(
                                 "k8sm chaos: " + p.name() + " exited on its own; restarting it (see " + p.log() + ")");
-                        quietly(p::start);
+                        faults.quietly(p::start);
                     }
                 }
             }
@@ -283,43 +339,33 @@ final class ChaosRun {
         }
     }
 
+    /** A pod created to make a dangerous point come (a launch request, an ACCEPT); checked as every pod. */
+    private void bait(Properties world) {
+        int n = baits.getAndIncrement();
+        faults.quietly(() -> {
+            try (KubernetesClient kube = new KubernetesClientBuilder()
+                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                            .withMasterUrl(world.getProperty(World.KUBE_MASTER))
+                            .build())
+                    .build()) {
+                kube.pods()
+                        .inNamespace("default")
+                        .resource(DemoPods.pod("bait-" + n, 2 + 4 * n))
+                        .create();
+            }
+        });
+    }
+
     private void delete(KubernetesClient kube, int i) {
+        faults.quietly(() -> deleteNow(kube, i));
+    }
+
+    private void deleteNow(KubernetesClient kube, int i) {
         String name = DemoPods.podName(i, Math.max(1, o.pods() / 50));
         if (kube.pods().inNamespace("default").withName(name).get() != null) {
             deleted.add("default/" + name);
             kube.pods().inNamespace("default").withName(name).delete();
         }
-    }
-
-    private void restart(ChaosProcess p, long downMillis, boolean service) {
-        quietly(() -> {
-            down.add(p.name());
-            p.kill9();
-            if (service) {
-                kills.merge(p.name(), 1, Integer::sum);
-            } else {
-                brokerRestarts++;
-            }
-            Thread.sleep(downMillis);
-            try {
-                if (service) {
-                    p.start();
-                } else {
-                    startAwait(p, "bootstrap.servers=");
-                }
-            } finally {
-                down.remove(p.name());
-            }
-        });
-    }
-
-    private void pause(ChaosProcess p, long millis) {
-        quietly(() -> {
-            p.pause();
-            pauses++;
-            Thread.sleep(millis);
-            p.resume();
-        });
     }
 
     private long at(double from, double to) {
@@ -333,24 +379,11 @@ final class ChaosRun {
         schedule.put(at, r);
     }
 
+    /** Starts and waits for the marker; 300 s, since on a saturated machine a broker took over 120 s to start. */
     private static void startAwait(ChaosProcess p, String marker) throws IOException, InterruptedException {
         p.start();
-        if (!p.awaitLog(marker, Duration.ofSeconds(120))) {
+        if (!p.awaitLog(marker, Duration.ofSeconds(300))) {
             throw new IllegalStateException(p.name() + " did not come up; see " + p.log());
-        }
-    }
-
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private void quietly(Step s) {
-        try {
-            s.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            out.println("k8sm chaos: step failed: " + e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /tasks              [{"taskId","agentId","state","reason"}]   every task, latest state
- * GET  /launches           [{"seq","taskId","agentId","taskName"}]   every launch, in order
+ * GET  /launches?from=N    [{"seq","taskId","agentId","taskName"}]   every launch, in order (from index N)
+ * GET  /calls?from=N       [{"seq","type"[,"taskId","uuid"]}]        every executed call from index N (an
+ *                          ACKNOWLEDGE with its task id and base64 uuid)
+ * GET  /offers             [{"offerId","offeredAtMillis"}]           offers outstanding with the framework
  * GET  /agents             [{"id","hostname"}]                        agents not removed
  * GET  /stats              {"launched","subscriptions","connected","frameworkId","failedOnPurpose"}
  * POST /lose-agent?id=ID   the agent is removed (its tasks LOST)
@@ -90,7 +95,15 @@ final class WorldControl implements AutoCloseable {
                 }
                 body = out;
             } else if (get.equals("/launches")) {
-                body = mesos.launchHistory();
+                List<SimulatedLaunch> all = mesos.launchHistory();
+                body = all.subList(Math.min(all.size(), from(q)), all.size());
+            } else if (get.equals("/calls")) {
+                body = calls(from(q));
+            } else if (get.equals("/offers")) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                mesos.outstandingOfferTimes()
+                        .forEach((id, at) -> out.add(Map.of("offerId", id, "offeredAtMillis", at)));
+                body = out;
             } else if (get.equals("/agents")) {
                 body = mesos.agents().stream()
                         .map(a -> Map.of("id", a.id(), "hostname", a.hostname()))
@@ -121,6 +134,29 @@ final class WorldControl implements AutoCloseable {
             LOG.warn("control request {} failed", ex.getRequestURI(), e);
             send(ex, 500, Map.of("error", String.valueOf(e)));
         }
+    }
+
+    private static int from(Map<String, String> q) {
+        return Math.max(0, Integer.parseInt(q.getOrDefault("from", "0")));
+    }
+
+    private List<Map<String, Object>> calls(int from) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        int seq = from;
+        for (Call c : mesos.executedCallsFrom(from)) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seq", seq++);
+            e.put("type", c.getType().name());
+            if (c.hasAcknowledge()) {
+                e.put("taskId", c.getAcknowledge().getTaskId().getValue());
+                e.put(
+                        "uuid",
+                        Base64.getEncoder()
+                                .encodeToString(c.getAcknowledge().getUuid().toByteArray()));
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     /** The first launch of each flaky pod fails on its agent before it is bound (TASK_FAILED while staging). */

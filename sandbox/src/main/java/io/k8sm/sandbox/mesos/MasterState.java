@@ -43,8 +43,9 @@ final class MasterState {
     final AtomicInteger offerSeq = new AtomicInteger();
     final AtomicInteger launched = new AtomicInteger();
     final AtomicInteger subscriptions = new AtomicInteger();
-    final List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every executed call; appended on the loop thread, read under its lock (a copy-on-write list copies on every add). */
+    final List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls = new ArrayList<>();
+
     final List<String> subscribedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     final String masterId = UUID.randomUUID().toString().substring(0, 8);
     ScheduledExecutorService loop;
@@ -95,7 +96,12 @@ final class MasterState {
         }
     }
 
-    record OfferRec(String offerId, String agentId, SimResources resources) {}
+    /** One outstanding offer; {@code offeredAtMillis} the wall-clock time it was sent (for harnesses' TTL checks). */
+    record OfferRec(String offerId, String agentId, SimResources resources, long offeredAtMillis) {
+        OfferRec(String offerId, String agentId, SimResources resources) {
+            this(offerId, agentId, resources, System.currentTimeMillis());
+        }
+    }
 
     static final class AgentState {
         final SimulatedAgent agent;

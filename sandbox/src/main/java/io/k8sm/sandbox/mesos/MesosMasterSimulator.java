@@ -152,7 +152,9 @@ public final class MesosMasterSimulator implements AutoCloseable {
 
     /** Every call (not SUBSCRIBE) the simulator accepted for execution, in order. */
     public List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls() {
-        return List.copyOf(m.executedCalls);
+        synchronized (m.executedCalls) {
+            return List.copyOf(m.executedCalls);
+        }
     }
 
     /** The next {@code n} calls (not SUBSCRIBE) are answered {@code status} (e.g. 503 during an election), not executed. */
@@ -177,6 +179,29 @@ public final class MesosMasterSimulator implements AutoCloseable {
     /** Offer ids outstanding with the framework (sent, neither accepted, declined nor rescinded). */
     public Set<String> outstandingOffers() {
         return m.onLoop(() -> m.framework == null ? Set.of() : Set.copyOf(m.framework.offers.keySet()));
+    }
+
+    /**
+     * Offer id → wall-clock millis it was sent, of every offer outstanding with the framework (sent,
+     * neither accepted, declined nor rescinded, nor recovered by a disconnect): a harness's record for
+     * "no offer neither used nor declined past its TTL".
+     */
+    public Map<String, Long> outstandingOfferTimes() {
+        return m.onLoop(() -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            if (m.framework != null) {
+                m.framework.offers.values().forEach(o -> out.put(o.offerId(), o.offeredAtMillis()));
+            }
+            return Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** The executed calls from index {@code from} on (see {@link #executedCalls()}), without copying the rest. */
+    public List<org.apache.mesos.v1.scheduler.Protos.Call> executedCallsFrom(int from) {
+        synchronized (m.executedCalls) {
+            int n = m.executedCalls.size();
+            return from >= n ? List.of() : List.copyOf(m.executedCalls.subList(Math.max(0, from), n));
+        }
     }
 
     /** Moves a task to a terminal (or any) state, as its executor would report it. */

@@ -254,7 +254,9 @@ final class SchedulerHttp {
                             + " the stream ID currently associated with framework ID "
                             + f.id);
         }
-        m.executedCalls.add(call);
+        synchronized (m.executedCalls) {
+            m.executedCalls.add(call);
+        }
         switch (call.getType()) {
             case ACCEPT -> {
                 if (!call.hasAccept()) {

@@ -1,0 +1,143 @@
+package io.k8sm.demo;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code k8sm chaos --recovery-kills N}: while pods flow (one submitted every {@link #EVERY_MILLIS}),
+ * each service in turn is killed -9 and started again at once (as a supervisor would), N rounds; the
+ * recovery time is from the kill until pods flow again, seen from the other side's record: for the
+ * scheduler, offer-ingest and the launcher, the first launch in the simulator's record of a pod
+ * created after the kill (a launch needs all three); for the endpoint controller, the first such pod
+ * in its Service's Endpoints in the Kubernetes API. It includes a pod's ordinary way through the
+ * pipeline, measured alone before the first kill as the baseline. Prints median and max per service.
+ */
+final class ChaosRecovery {
+    static final long EVERY_MILLIS = 500;
+    private static final Duration GIVE_UP = Duration.ofSeconds(240);
+
+    private final ChaosRun.Options o;
+    private final KubernetesClient kube;
+    private final ChaosRecords records;
+    private final ChaosFaults faults;
+    private final PrintStream out;
+    private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
+    private volatile boolean stop;
+
+    ChaosRecovery(
+            ChaosRun.Options o, KubernetesClient kube, ChaosRecords records, ChaosFaults faults, PrintStream out) {
+        this.o = o;
+        this.kube = kube;
+        this.records = records;
+        this.faults = faults;
+        this.out = out;
+    }
+
+    ChaosRun.Result run(String control) throws Exception {
+        DemoPods.createServices(kube);
+        Thread submitter = new Thread(this::submit, "k8sm-chaos-recovery-submit");
+        submitter.setDaemon(true);
+        submitter.start();
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        try {
+            double baseline = measure("baseline", System.currentTimeMillis());
+            for (int round = 0; round < o.recoveryKills(); round++) {
+                for (String s : ChaosRun.SERVICES) {
+                    Thread.sleep(5000); // pods flowing again for a while before the next kill
+                    long t = System.currentTimeMillis();
+                    faults.restart(s, 0);
+                    double took = measure(s, t);
+                    seconds.computeIfAbsent(s, k -> new ArrayList<>()).add(took);
+                    out.printf("k8sm chaos: recovery %s round %d: %.1f s%n", s, round + 1, took);
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format(
+                    "k8sm chaos: seed=%d recovery after kill -9 (s, median/max of %d, pipeline baseline %.1f):",
+                    o.seed(), o.recoveryKills(), baseline));
+            seconds.forEach((s, l) -> {
+                List<Double> sorted = l.stream().sorted().toList();
+                line.append(String.format(
+                        " %s=%.1f/%.1f", s, sorted.get((sorted.size() - 1) / 2), sorted.get(sorted.size() - 1)));
+            });
+            boolean gaveUp = seconds.values().stream().flatMap(List::stream).anyMatch(d -> d < 0);
+            List<ChaosCheck.Violation> v = gaveUp
+                    ? List.of(new ChaosCheck.Violation(
+                            "pods did not flow again", "within " + GIVE_UP.toSeconds() + " s of a kill (shown as -1)"))
+                    : List.of();
+            return new ChaosRun.Result(line + (v.isEmpty() ? "" : " " + v), v);
+        } finally {
+            stop = true;
+            submitter.join(5000);
+        }
+    }
+
+    /** Seconds from {@code killedAt} until a pod created after it shows the service's work; -1 if never. */
+    private double measure(String service, long killedAt) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + GIVE_UP.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if (service.equals("endpoint-controller")) {
+                Long at = firstInEndpoints(killedAt);
+                if (at != null) {
+                    return (at - killedAt) / 1000.0;
+                }
+            } else {
+                for (ChaosRecords.SeenLaunch l : records.launches()) {
+                    Long c = createdAt.get(l.pod());
+                    if (c != null && c >= killedAt) {
+                        return (l.seenAtMillis() - killedAt) / 1000.0;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        return -1;
+    }
+
+    private Long firstInEndpoints(long after) {
+        try {
+            for (String svc : List.of("api", "web")) {
+                var e = kube.endpoints().inNamespace("default").withName(svc).get();
+                if (e == null || e.getSubsets() == null) {
+                    continue;
+                }
+                boolean found = e.getSubsets().stream()
+                        .filter(s -> s.getAddresses() != null)
+                        .flatMap(s -> s.getAddresses().stream())
+                        .anyMatch(a -> a.getTargetRef() != null
+                                && createdAt.getOrDefault(
+                                                "default/" + a.getTargetRef().getName(), 0L)
+                                        >= after);
+                if (found) {
+                    return System.currentTimeMillis();
+                }
+            }
+        } catch (RuntimeException e) {
+            // the API is busy; the next poll tries again
+        }
+        return null;
+    }
+
+    private void submit() {
+        for (int i = 0; i < o.pods() && !stop; i++) {
+            String name = DemoPods.podName(i, 0);
+            try {
+                createdAt.put("default/" + name, System.currentTimeMillis());
+                kube.pods()
+                        .inNamespace("default")
+                        .resource(DemoPods.pod(name, i))
+                        .create();
+                Thread.sleep(EVERY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                out.println("k8sm chaos: creating " + name + " failed: " + e);
+            }
+        }
+    }
+}
