@@ -27,6 +27,7 @@ import io.k8sm.endpoints.EndpointControllerConfig;
 import io.k8sm.launcher.LauncherConfig;
 import io.k8sm.offeringest.OfferIngestConfig;
 import io.k8sm.scheduler.topology.SchedulerConfig;
+import io.k8sm.service.http.HttpSettings;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,12 @@ class KubernetesManifestsTest {
             "k8sm-offer-ingest", OfferIngestConfig::definition,
             "k8sm-launcher", LauncherConfig::definition,
             "k8sm-endpoint-controller", EndpointControllerConfig::definition);
+
+    static final Map<String, String> PREFIXES = Map.of(
+            "k8sm-scheduler", "scheduler.",
+            "k8sm-offer-ingest", "ingest.",
+            "k8sm-launcher", "launcher.",
+            "k8sm-endpoint-controller", "endpoints.");
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -394,14 +401,12 @@ class KubernetesManifestsTest {
             Map<String, String> env = new LinkedHashMap<>();
             for (EnvVar e :
                     d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-                // <component>.http.port comes with the services' HTTP endpoints (a parallel change)
-                if (e.getName().startsWith("K8SM_")
-                        && !e.getName().equals("K8SM_CONFIG")
-                        && !e.getName().endsWith("_HTTP_PORT")) {
+                if (e.getName().startsWith("K8SM_") && !e.getName().equals("K8SM_CONFIG")) {
                     env.put(e.getName(), e.getValue() != null ? e.getValue() : "from-a-secret");
                 }
             }
-            ConfigDef def = DEFINITIONS.get(name).get();
+            // as k8sm run builds it: the service's keys plus its <component>.http.port
+            ConfigDef def = HttpSettings.define(DEFINITIONS.get(name).get(), PREFIXES.get(name), 8080);
             K8smConfig c = new ConfigSources().file(file).environment(env).build(v -> new K8smConfig(def, v));
             assertEquals("SASL_SSL", c.kafkaProperties().get("security.protocol"), name);
         }
