@@ -9,12 +9,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The invariants {@code k8sm chaos} checks once the system is quiet, each from the other side's own
@@ -42,6 +46,9 @@ final class ChaosCheck {
 
     /** How long after a fault ends an offer it left unanswered is still the fault's doing. */
     static final long FAULT_RECOVERY_MILLIS = 90_000;
+
+    /** How long the replay comparison may take at the end of a run. */
+    static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(5);
 
     private final String controlUrl;
     private final KubernetesClient kube;
@@ -205,13 +212,38 @@ final class ChaosCheck {
     }
 
     /**
-     * HOOK, not wired yet: "the registry equals a fresh replay of the topics". {@code k8sm replay
-     * --compare} (built elsewhere) rebuilds the task registry from the input topics and compares it
-     * with {@code task-registry}; wire it here (e.g. run it as a child process with {@code
-     * servicesSettings} and turn a non-zero exit into a violation). Until then it finds nothing.
+     * The registry equals a fresh replay of the topics: {@code k8sm replay --compare} as a child JVM on
+     * the services' settings rebuilds the task registry from the input topics (up to the live group's
+     * committed offsets) and compares it, field by field, with the compacted {@code task-registry}; its
+     * exit 1 is a violation quoting the first differences, any other failure one naming the replay's
+     * last words.
      */
-    static List<Violation> registryEqualsAFreshReplayOfTheTopics(java.nio.file.Path servicesSettings) {
-        return List.of();
+    static List<Violation> registryEqualsAFreshReplayOfTheTopics(String appClasspath, Path servicesSettings)
+            throws IOException, InterruptedException {
+        Path out = Files.createTempFile(servicesSettings.getParent(), "replay-compare", ".log");
+        Process p = new ProcessBuilder(ChaosProcess.java(
+                        appClasspath,
+                        List.of("-Xmx512m", "-XX:+UseSerialGC"),
+                        "io.k8sm.app.K8sm",
+                        List.of("replay", "--compare", "--config", servicesSettings.toString())))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        if (!p.waitFor(REPLAY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            return List.of(
+                    new Violation("k8sm replay --compare did not finish", "within " + REPLAY_TIMEOUT + ", see " + out));
+        }
+        if (p.exitValue() == 0) {
+            return List.of();
+        }
+        List<String> lines = Files.readAllLines(out);
+        List<String> tail = lines.subList(Math.max(0, lines.size() - 5), lines.size());
+        return List.of(new Violation(
+                p.exitValue() == 1
+                        ? "registry differs from a fresh replay of the topics (k8sm replay --compare)"
+                        : "k8sm replay --compare failed with exit " + p.exitValue(),
+                String.join(" | ", tail)));
     }
 
     /** {@code NAME.NAMESPACE.pod} (the launcher's task name) → {@code NAMESPACE/NAME}. */

@@ -275,7 +275,8 @@ final class ChaosRun {
                 v = check.checkRecords(records, faults.windows, ChaosTopics.statusUpdates(direct));
             }
             if (v.isEmpty()) {
-                v = ChaosCheck.registryEqualsAFreshReplayOfTheTopics(o.dir().resolve("services.properties"));
+                v = ChaosCheck.registryEqualsAFreshReplayOfTheTopics(
+                        o.appClasspath(), o.dir().resolve("services.properties"));
             }
         } while (!v.isEmpty() && System.nanoTime() < deadline);
         String summary = String.format(
