@@ -36,7 +36,7 @@ class ObservabilityFilesTest {
             "scheduler_schedule_attempts_total",
             "k8sm_dead_letters_total",
             "k8sm_offers_held",
-            "k8sm_deletion_guard_alarms_total",
+            "k8sm_scheduler_events_total",
             "kafka_consumer_fetch_manager_records_lag_max",
             "up");
 
