@@ -1,10 +1,9 @@
 package io.k8sm.launcher.events;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.SchedulerEvent;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
-import io.k8sm.launcher.kubeapi.ApiErrors;
+import io.k8sm.launcher.kubeapi.PerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,39 +32,16 @@ public final class SchedulingEventsHandler implements TransactionalLoop.BatchHan
     public List<ProducerRecord<String, byte[]>> handle(List<ConsumerRecord<String, byte[]>> batch)
             throws TransactionalLoop.RetryLater {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> raw : batch) {
-            try {
-                SchedulerEvent e = out.codec().decode(SchedulerEvent.class, raw.topic(), raw.value());
-                if (e == null) {
-                    continue;
-                }
+        PerRecord.each(batch, out, records, raw -> {
+            SchedulerEvent e = out.codec().decode(SchedulerEvent.class, raw.topic(), raw.value());
+            if (e != null) {
                 switch (e.getType()) {
                     case FAILED_SCHEDULING -> failed.failed(e);
                     case SCHEDULED, BOUND, DELETED -> failed.forget(e.getPodKey());
                     default -> {}
                 }
-            } catch (KubernetesClientException e) {
-                if (ApiErrors.isTransient(e)) {
-                    throw new TransactionalLoop.RetryLater(
-                            "Kubernetes API error on " + raw.topic() + "@" + raw.offset() + ": " + e.getMessage(), e);
-                }
-                log.error(
-                        "record {}-{}@{} refused by the Kubernetes API; dead-lettered: {}",
-                        raw.topic(),
-                        raw.partition(),
-                        raw.offset(),
-                        ApiErrors.reason(e));
-                records.add(out.deadLetter(raw, e));
-            } catch (RuntimeException e) {
-                log.error(
-                        "record {}-{}@{} cannot be handled; dead-lettered: {}",
-                        raw.topic(),
-                        raw.partition(),
-                        raw.offset(),
-                        e.toString());
-                records.add(out.deadLetter(raw, e));
             }
-        }
+        });
         return records;
     }
 }

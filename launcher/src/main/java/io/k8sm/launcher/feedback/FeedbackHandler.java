@@ -1,6 +1,5 @@
 package io.k8sm.launcher.feedback;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.AgentLost;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LauncherEventType;
@@ -15,7 +14,7 @@ import io.k8sm.launcher.binding.LaunchedTask;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
-import io.k8sm.launcher.kubeapi.ApiErrors;
+import io.k8sm.launcher.kubeapi.PerRecord;
 import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
@@ -73,55 +72,32 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         endedInBatch.clear();
         history.catchUp();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> raw : batch) {
+        // permanent API errors (a 4xx such as 403 or 422) are that record's answer; the rest flows on
+        PerRecord.each(batch, out, records, raw -> {
             Optional<Topic> topic = out.topics().byName(raw.topic());
-            try {
-                switch (topic.orElseThrow()) {
-                    case TASK_STATUS ->
-                        onStatus(out.codec().decode(TaskStatus.class, raw.topic(), raw.value()), records);
-                    case POD_ACTIONS -> {
-                        PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
-                        if (a != null) {
-                            actions.apply(a);
-                        }
+            switch (topic.orElseThrow()) {
+                case TASK_STATUS -> onStatus(out.codec().decode(TaskStatus.class, raw.topic(), raw.value()), records);
+                case POD_ACTIONS -> {
+                    PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
+                    if (a != null) {
+                        actions.apply(a);
                     }
-                    case OFFERS -> {
-                        OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
-                        if (e != null && e.getEvent() instanceof Offer offer) {
-                            nodes.onOffer(offer);
-                        }
-                    }
-                    case FRAMEWORK -> {
-                        FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
-                        if (e != null && e.getEvent() instanceof AgentLost lost) {
-                            nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
-                        }
-                    }
-                    default -> log.warn("record from unexpected topic {} ignored", raw.topic());
                 }
-            } catch (KubernetesClientException e) {
-                if (ApiErrors.isTransient(e)) {
-                    throw new TransactionalLoop.RetryLater(
-                            "Kubernetes API error on " + raw.topic() + "@" + raw.offset() + ": " + e.getMessage(), e);
+                case OFFERS -> {
+                    OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
+                    if (e != null && e.getEvent() instanceof Offer offer) {
+                        nodes.onOffer(offer);
+                    }
                 }
-                // permanent (a 4xx such as 403 or 422): this record's answer; the rest of the batch flows on
-                log.error(
-                        "record {}-{}@{} refused by the Kubernetes API; dead-lettered: {}",
-                        raw.topic(),
-                        raw.partition(),
-                        raw.offset(),
-                        ApiErrors.reason(e));
-                records.add(out.deadLetter(raw, e));
-            } catch (RuntimeException e) {
-                log.error(
-                        "record {}-{}@{} cannot be handled; dead-lettered: {}",
-                        raw.topic(),
-                        raw.partition(),
-                        raw.offset(),
-                        e.toString());
-                records.add(out.deadLetter(raw, e));
+                case FRAMEWORK -> {
+                    FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
+                    if (e != null && e.getEvent() instanceof AgentLost lost) {
+                        nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
+                    }
+                }
+                default -> log.warn("record from unexpected topic {} ignored", raw.topic());
             }
-        }
+        });
         return records;
     }
 
