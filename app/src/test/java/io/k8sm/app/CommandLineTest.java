@@ -23,15 +23,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+/** Also the other command tests' way to run {@code k8sm}: {@link #k8sm} and {@link #with}. */
 @WithKafkaWorld
-class CommandLineTest {
+public class CommandLineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Runs the command line with stdout and stderr captured. */
-    record Run(int exit, String out, String err) {}
+    public record Run(int exit, String out, String err) {}
 
-    static synchronized Run k8sm(String... args) {
+    public static synchronized Run k8sm(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -47,7 +48,7 @@ class CommandLineTest {
         }
     }
 
-    static String[] with(KafkaWorld world, String prefix, String... args) {
+    public static String[] with(KafkaWorld world, String prefix, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-b", world.bootstrapServers(), "-r", world.registryUrl(), "--topic-prefix", prefix));
         return all.toArray(String[]::new);

@@ -1,5 +1,7 @@
 package io.k8sm.app.cli;
 
+import static io.k8sm.app.CommandLineTest.k8sm;
+import static io.k8sm.app.CommandLineTest.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,13 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.k8sm.app.K8sm;
+import io.k8sm.app.CommandLineTest.Run;
 import io.k8sm.sandbox.junit.KafkaWorld;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,30 +28,6 @@ class CliConventionsTest {
     /** A Java class name such as java.lang.IllegalStateException or o.a.k...TimeoutException. */
     private static final Pattern CLASS_NAME =
             Pattern.compile("\\b(?:[a-z][a-z0-9]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b");
-
-    record Run(int exit, String out, String err) {}
-
-    static synchronized Run k8sm(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = K8sm.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    static String[] with(KafkaWorld world, String prefix, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-b", world.bootstrapServers(), "-r", world.registryUrl(), "--topic-prefix", prefix));
-        return all.toArray(String[]::new);
-    }
 
     @Test
     void helpOfANestedCommandShowsThatCommand() {

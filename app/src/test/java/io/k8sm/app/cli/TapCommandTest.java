@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.k8sm.app.CommandLineTest;
+import io.k8sm.app.CommandLineTest.Run;
 import io.k8sm.app.K8sm;
-import io.k8sm.app.cli.CliConventionsTest.Run;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.Heartbeat;
 import io.k8sm.avro.PodSnapshot;
@@ -49,11 +50,11 @@ class TapCommandTest {
     private static final UUID STATUS_UUID = UUID.fromString("5a9d41ba-f78a-4efe-8de1-bbe7ae28c045");
 
     private static Run k8sm(String... args) {
-        return CliConventionsTest.k8sm(args);
+        return CommandLineTest.k8sm(args);
     }
 
     private static String[] with(KafkaWorld world, String prefix, String... args) {
-        return CliConventionsTest.with(world, prefix, args);
+        return CommandLineTest.with(world, prefix, args);
     }
 
     private static List<JsonNode> lines(Run r) throws IOException {

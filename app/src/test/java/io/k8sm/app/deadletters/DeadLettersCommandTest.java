@@ -1,5 +1,7 @@
 package io.k8sm.app.deadletters;
 
+import static io.k8sm.app.CommandLineTest.k8sm;
+import static io.k8sm.app.CommandLineTest.with;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.k8sm.app.K8sm;
+import io.k8sm.app.CommandLineTest.Run;
 import io.k8sm.app.cli.TimeoutOption;
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.PodSnapshot;
@@ -20,8 +22,6 @@ import io.k8sm.schemaregistry.SchemaRegistryClient;
 import io.k8sm.schemaregistry.SchemaRegistryClients;
 import io.k8sm.serde.AvroSerializer;
 import io.k8sm.serde.UnknownSchemaIdException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,30 +50,6 @@ import org.junit.jupiter.api.Test;
 class DeadLettersCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    record Run(int exit, String out, String err) {}
-
-    static synchronized Run k8sm(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = K8sm.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    static String[] with(KafkaWorld world, String prefix, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-b", world.bootstrapServers(), "-r", world.registryUrl(), "--topic-prefix", prefix));
-        return all.toArray(String[]::new);
-    }
 
     /** The original pod record on the source topic, and its dead letter; returns the letter's source record. */
     private static ConsumerRecord<byte[], byte[]> original(KafkaWorld world, String prefix, String name, int size)
