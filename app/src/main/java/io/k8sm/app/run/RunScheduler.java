@@ -44,6 +44,7 @@ import picocli.CommandLine.Command;
             "  scheduler.offer.refuse.seconds=5.0",
             "  scheduler.backoff.initial.ms=1000",
             "  scheduler.backoff.max.ms=60000",
+            "  scheduler.max.attempts=20                    (then one FAILED_SCHEDULING; retried at the longest backoff; 0 = no cap)",
             "  scheduler.reconcile.min.interval.ms=15000",
             "  scheduler.reconcile.explicit.backoff.initial.ms=1000",
             "  scheduler.reconcile.explicit.backoff.max.ms=120000",

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.config.ConfigSources;
 import io.k8sm.config.K8smConfig;
+import io.k8sm.schemaregistry.RegistryClientConfig;
 import io.k8sm.service.K8smService;
 import io.k8sm.service.Reachability;
 import io.k8sm.service.http.HttpSettings;
@@ -177,7 +178,10 @@ public abstract class RunService<C> implements Callable<Integer> {
         merged = sources.build(v -> new K8smConfig(definition.get(), v));
         values = sources.values();
         try {
-            return config.apply(merged);
+            C c = config.apply(merged);
+            // the registry settings (URLs, credentials) too: a bad one is exit 2 here, before the reachability check
+            RegistryClientConfig.from(merged.serdeConfig());
+            return c;
         } catch (ConfigException e) {
             throw sources.withOrigin(e);
         }
