@@ -11,8 +11,12 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,12 +28,56 @@ import java.util.regex.Pattern;
  * pod that already has a node, otherwise the pod's {@code spec.nodeName} is set to the Binding's
  * target and the Binding's annotations are merged onto the pod (a merge patch, so watchers see a
  * MODIFIED event) and 201 is answered.
+ *
+ * <p>And the watch contract across a broken connection: the API server answers a watch from a
+ * resourceVersion with every change since, or with 410 Gone when that version is too old, and the
+ * client relists. CRUD mode ignores the resourceVersion and sends only the objects that exist when
+ * the watch opens, so a deletion while a watcher was disconnected was never reported; a watch from a
+ * resourceVersion older than the last deletion is answered 410 Gone here, and the informer's relist
+ * reports the deletion.
  */
 public class BindingCrudDispatcher extends KubernetesCrudDispatcher {
 
     private static final Pattern POD_BINDING =
             Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/binding(\\?.*)?$");
     private static final Pattern BINDINGS = Pattern.compile("^/api/v1/namespaces/([^/]+)/bindings(\\?.*)?$");
+    private static final Pattern RESOURCE_VERSION = Pattern.compile("[?&]resourceVersion=(\\d+)");
+
+    private final AtomicLong lastDeletion = new AtomicLong();
+
+    @Override
+    public MockResponse handleDelete(String path) {
+        MockResponse r = super.handleDelete(path);
+        if (r.code() < 300) {
+            lastDeletion.accumulateAndGet(requestResourceVersion(), Math::max);
+        }
+        return r;
+    }
+
+    @Override
+    public MockResponse handleWatch(String path) {
+        Matcher m = RESOURCE_VERSION.matcher(path);
+        if (m.find() && Long.parseLong(m.group(1)) < lastDeletion.get()) {
+            String gone = Serialization.asJson(Map.of(
+                    "type",
+                    "ERROR",
+                    "object",
+                    new StatusBuilder()
+                            .withStatus("Failure")
+                            .withCode(410)
+                            .withReason("Expired")
+                            .withMessage("too old resource version: " + m.group(1) + " (" + lastDeletion.get() + ")")
+                            .build()));
+            return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+                @Override
+                public void onOpen(WebSocket ws, Response response) {
+                    ws.send(gone);
+                    ws.close(1000, "too old resource version");
+                }
+            });
+        }
+        return super.handleWatch(path);
+    }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
