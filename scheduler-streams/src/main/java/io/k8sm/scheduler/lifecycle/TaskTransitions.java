@@ -154,7 +154,7 @@ public final class TaskTransitions {
         MARK_BOUND,
         /** Kill the Mesos task of a failed launch or binding; its TASK_KILLED reconciles the pod. */
         KILL_FAILED_LAUNCH,
-        /** Clear the spec, decline the offer, requeue the pod with backoff. */
+        /** Decline the offer, replace the task by a new pending one (a new id), requeue the pod with backoff. */
         ROLL_BACK,
         /** Flag {@code launched} and {@code bound}: the executor sends STARTING after the Binding. */
         MARK_STARTED,
@@ -216,7 +216,7 @@ public final class TaskTransitions {
             row(KNOWN, Event.LAUNCHED, Guard.NOT_LAUNCHED, To.SAME, MARK_LAUNCHED),
             row(KNOWN, Event.BOUND, Guard.NOT_BOUND, To.SAME, MARK_BOUND),
             row(PENDING, Event.LAUNCH_FAILED, Guard.LAUNCHED, To.SAME, KILL_FAILED_LAUNCH),
-            row(PENDING, Event.LAUNCH_FAILED, Guard.HAS_SPEC, To.SAME, ROLL_BACK),
+            row(PENDING, Event.LAUNCH_FAILED, Guard.HAS_SPEC, To.REMOVED, ROLL_BACK),
             row(
                     EnumSet.of(From.RUNNING, From.FINISHED),
                     Event.LAUNCH_FAILED,

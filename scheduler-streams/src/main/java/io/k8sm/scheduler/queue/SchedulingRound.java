@@ -105,14 +105,29 @@ public final class SchedulingRound {
     }
 
     /**
-     * Launch or binding failed before the launch, or the offer went stale: release the offer, clear
-     * the spec and queue the pod again with backoff.
+     * The launch was rejected, or the offer went stale before the launcher's answer: release the
+     * offer and queue the pod again with backoff, as a new task. The task id is never placed twice:
+     * the launcher launches a task id at most once and drops a request for an id it has decided, and
+     * a launch of the old id still in flight (on the stale offer) is then a launch of an unregistered
+     * task, which is killed, instead of a second placement that leaks the new offer.
      */
     public void rollBack(RegistryTask task, long now, String why, boolean declineOffer) {
         List<String> offerIds =
                 task.getSpec() == null ? List.of() : task.getSpec().getOfferIds();
-        RegistryTask t = Tasks.edit(task, now).setSpec(null).setOfferId(null).build();
-        registry.store(t);
+        registry.remove(task);
+        RegistryTask t = Tasks.edit(task, now)
+                .setId(Tasks.taskId(task.getPodUid(), task.getId()))
+                .setSpec(null)
+                .setOfferId(null)
+                .build();
+        if (!registry.register(t)) {
+            log.error(
+                    "pod {}: task {} cannot be registered after rolling back task {}",
+                    task.getPodKey(),
+                    t.getId(),
+                    task.getId());
+            return;
+        }
         if (declineOffer && !offerIds.isEmpty()) {
             out.decline(offerIds);
         }
@@ -120,12 +135,24 @@ public final class SchedulingRound {
         int failures = (prev == null ? 0 : prev.failures()) + 1;
         long next = now + nextDelay(task.getPodKey(), failures);
         enqueue(task.getPodKey(), now, failures, next);
-        log.info("pod {}: task {} rolled back ({}); next attempt at {}", task.getPodKey(), task.getId(), why, next);
-        out.event(task.getPodKey(), task.getId(), SchedulerEventType.REQUEUED, why, Tasks.host(task), now);
+        log.info(
+                "pod {}: task {} rolled back ({}); next attempt as task {} at {}",
+                task.getPodKey(),
+                task.getId(),
+                why,
+                t.getId(),
+                next);
+        out.event(
+                task.getPodKey(),
+                t.getId(),
+                SchedulerEventType.REQUEUED,
+                why + " (was task " + task.getId() + ")",
+                Tasks.host(task),
+                now);
         if (failures == settings.backoff().maxAttempts()) {
             out.event(
                     task.getPodKey(),
-                    task.getId(),
+                    t.getId(),
                     SchedulerEventType.FAILED_SCHEDULING,
                     parkedMessage(failures, why),
                     Tasks.host(task),

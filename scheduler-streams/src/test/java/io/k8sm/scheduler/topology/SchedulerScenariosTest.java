@@ -209,6 +209,20 @@ class SchedulerScenariosTest {
     }
 
     @Test
+    void aLaunchOfARolledBackTaskStillInFlightAtTheLauncherIsKilledAndTheNewTaskKeepsItsOffer() {
+        world.pod(pod("ns/a").build()).offer(offer("o1", "host-a").build());
+        RegistryTask stale = world.taskOfPod("ns/a");
+        world.offer(rescind("o1")).advance(2_000).offer(offer("o2", "host-b").build());
+        RegistryTask fresh = world.taskOfPod("ns/a");
+        assertFalse(fresh.getId().equals(stale.getId()));
+        world.launcher(launcher(stale.getId(), "ns/a", LauncherEventType.LAUNCHED, null));
+        assertEquals(stale.getId(), world.calls(Kill.class).get(0).getTaskId(), "the stale launch is killed");
+        assertEquals(List.of("o2"), world.taskOfPod("ns/a").getSpec().getOfferIds());
+        assertTrue(world.calls(Decline.class).stream()
+                .noneMatch(d -> d.getOfferIds().contains("o2")));
+    }
+
+    @Test
     void agentLostDropsAllItsOffers() {
         world.offer(offer("o1", "host-a").build())
                 .offer(offer("o2", "host-a").build())
@@ -245,6 +259,19 @@ class SchedulerScenariosTest {
         assertEquals(1, world.launches.size(), "not before its backoff");
         world.advance(1_300);
         assertEquals(2, world.launches.size());
+    }
+
+    @Test
+    void aRejectedLaunchIsPlacedAgainUnderANewTaskIdSoTheLauncherDoesNotDropItAsSeenAgain() {
+        world.pod(pod("ns/a").build()).offer(offer("o1", "host-a").build());
+        RegistryTask t = world.taskOfPod("ns/a");
+        world.launcher(launcher(t.getId(), "ns/a", LauncherEventType.LAUNCH_REJECTED, "offers already accepted"));
+        assertNull(world.task(t.getId()), "the rejected task id is gone from the registry");
+        world.advance(1_300).offer(offer("o2", "host-b").build());
+        assertEquals(2, world.launches.size());
+        String again = world.launches.get(1).getTaskId();
+        assertFalse(again.equals(t.getId()), "placed again as " + again);
+        assertEquals(again, world.taskOfPod("ns/a").getId());
     }
 
     @Test
