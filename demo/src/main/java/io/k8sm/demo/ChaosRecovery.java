@@ -60,21 +60,33 @@ final class ChaosRecovery {
             StringBuilder line = new StringBuilder(String.format(
                     "k8sm chaos: seed=%d recovery after kill -9 (s, median/max of %d, pipeline baseline %.1f):",
                     o.seed(), o.recoveryKills(), baseline));
-            seconds.forEach((s, l) -> {
-                List<Double> sorted = l.stream().sorted().toList();
-                line.append(String.format(
-                        " %s=%.1f/%.1f", s, sorted.get((sorted.size() - 1) / 2), sorted.get(sorted.size() - 1)));
-            });
+            seconds.forEach((s, l) -> line.append(' ').append(s).append('=').append(medianAndMax(l)));
             boolean gaveUp = seconds.values().stream().flatMap(List::stream).anyMatch(d -> d < 0);
             List<ChaosCheck.Violation> v = gaveUp
                     ? List.of(new ChaosCheck.Violation(
-                            "pods did not flow again", "within " + GIVE_UP.toSeconds() + " s of a kill (shown as -1)"))
+                            "pods did not flow again",
+                            "within " + GIVE_UP.toSeconds() + " s of a kill (shown as never)"))
                     : List.of();
             return new ChaosRun.Result(line + (v.isEmpty() ? "" : " " + v), v);
         } finally {
             stop = true;
             submitter.join(5000);
         }
+    }
+
+    /**
+     * "median/max" of recovery seconds, where -1 (pods never flowed again) is the longest of all and
+     * is printed {@code never}: a lost recovery must not read as the fastest one.
+     */
+    static String medianAndMax(List<Double> seconds) {
+        List<Double> sorted = seconds.stream()
+                .sorted(java.util.Comparator.comparingDouble(d -> d < 0 ? Double.POSITIVE_INFINITY : d))
+                .toList();
+        return shown(sorted.get((sorted.size() - 1) / 2)) + "/" + shown(sorted.get(sorted.size() - 1));
+    }
+
+    private static String shown(double s) {
+        return s < 0 ? "never" : String.format(java.util.Locale.ROOT, "%.1f", s);
     }
 
     /** Seconds from {@code killedAt} until a pod created after it shows the service's work; -1 if never. */

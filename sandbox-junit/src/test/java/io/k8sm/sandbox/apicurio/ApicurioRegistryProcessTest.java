@@ -60,7 +60,8 @@ class ApicurioRegistryProcessTest {
                     () -> ApicurioRegistryProcess.builder()
                             .runner(runner)
                             .port(taken.getLocalPort())
-                            .startupTimeout(Duration.ofSeconds(30))
+                            // long enough for a loaded machine: the child must get to its own port error
+                            .startupTimeout(Duration.ofSeconds(120))
                             .start());
             assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
             assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
