@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,28 @@ public final class OfferBook {
     /** The record time of the latest Subscribed or Disconnected: offers from before it are invalid. */
     static final String EPOCH = "offers.epoch";
 
+    /** The earliest TTL of a live offer: {@link #expire} looks at the live offers from then on. */
+    static final String NEXT_EXPIRY = "offers.next.expiry";
+
+    /**
+     * When {@link #expire} next forgets the gone offers past their linger time: at the earliest
+     * linger end, but at most every tenth of the linger time, so an offer id is remembered for at
+     * least {@code offer.linger} and at most a tenth longer. Before, every input scanned every
+     * lingering offer (the replay's and the scheduler's main cost).
+     */
+    static final String NEXT_SWEEP = "offers.next.sweep";
+
     private final Kv<String, LiveOffer> offers;
     private final Kv<String, Long> meta;
     private final Decisions out;
     private final SchedulerSettings settings;
+
+    /**
+     * The live entries of the store by id, read from it on first use and then kept with every write
+     * of this book (the only writer): {@link #live} ran a scan of every lingering offer on each
+     * scheduling round. A function of the store alone, so a replay decides the same.
+     */
+    private Map<String, LiveOffer> liveById;
 
     public OfferBook(Kv<String, LiveOffer> offers, Kv<String, Long> meta, Decisions out, SchedulerSettings settings) {
         this.offers = offers;
@@ -43,10 +62,9 @@ public final class OfferBook {
      */
     public void newEpoch(long recordTime, long now) {
         meta.put(EPOCH, Math.max(Meta.get(meta, EPOCH, Long.MIN_VALUE), recordTime));
-        for (Map.Entry<String, LiveOffer> e : offers.all()) {
-            LiveOffer lo = e.getValue();
-            if (!lo.gone() && lo.receivedAt() < recordTime) {
-                offers.put(lo.id(), lo.goneUntil(now + settings.offerLingerMs()));
+        for (LiveOffer lo : List.copyOf(liveById().values())) {
+            if (lo.receivedAt() < recordTime) {
+                put(lo.goneUntil(now + settings.offerLingerMs()));
             }
         }
     }
@@ -67,11 +85,11 @@ public final class OfferBook {
         String incompatible = incompatible(offer);
         if (incompatible != null) {
             log.info("offer {} from {} declined: {}", offer.getId(), offer.getHostname(), incompatible);
-            offers.put(offer.getId(), LiveOffer.live(offer, now, 0).goneUntil(now + settings.offerLingerMs()));
+            put(LiveOffer.live(offer, now, 0).goneUntil(now + settings.offerLingerMs()));
             out.decline(offer.getId());
             return false;
         }
-        offers.put(offer.getId(), LiveOffer.live(offer, now, settings.offerTtlMs()));
+        put(LiveOffer.live(offer, now, settings.offerTtlMs()));
         return true;
     }
 
@@ -79,7 +97,7 @@ public final class OfferBook {
     public void rescind(String offerId, long now) {
         LiveOffer lo = offers.get(offerId);
         if (lo != null && !lo.gone()) {
-            offers.put(lo.id(), lo.goneUntil(now + settings.offerLingerMs()));
+            put(lo.goneUntil(now + settings.offerLingerMs()));
         }
     }
 
@@ -96,42 +114,80 @@ public final class OfferBook {
 
     /** Declines every live offer past its TTL and forgets gone offers past their linger time. */
     public void expire(long now) {
-        for (Map.Entry<String, LiveOffer> e : offers.all()) {
-            LiveOffer lo = e.getValue();
-            if (!lo.gone() && lo.expiresAt() <= now) {
-                log.debug("offer {} expired unused; declined", lo.id());
-                offers.put(lo.id(), lo.goneUntil(now + settings.offerLingerMs()));
-                out.decline(lo.id());
-            } else if (lo.gone() && lo.lingerUntil() <= now) {
-                offers.delete(lo.id());
+        if (now >= Meta.get(meta, NEXT_EXPIRY, Long.MIN_VALUE)) {
+            long next = Long.MAX_VALUE;
+            for (LiveOffer lo : List.copyOf(liveById().values())) {
+                if (lo.expiresAt() <= now) {
+                    log.debug("offer {} expired unused; declined", lo.id());
+                    put(lo.goneUntil(now + settings.offerLingerMs()));
+                    out.decline(lo.id());
+                } else {
+                    next = Math.min(next, lo.expiresAt());
+                }
+            }
+            meta.put(NEXT_EXPIRY, next);
+        }
+        if (now >= Meta.get(meta, NEXT_SWEEP, Long.MIN_VALUE)) {
+            long next = Long.MAX_VALUE;
+            for (Map.Entry<String, LiveOffer> e : offers.all()) {
+                LiveOffer lo = e.getValue();
+                if (lo.gone() && lo.lingerUntil() <= now) {
+                    offers.delete(lo.id());
+                } else if (lo.gone()) {
+                    next = Math.min(next, lo.lingerUntil());
+                }
+            }
+            meta.put(NEXT_SWEEP, next == Long.MAX_VALUE ? next : Math.max(next, now + settings.offerLingerMs() / 10));
+        }
+    }
+
+    private void put(LiveOffer lo) {
+        offers.put(lo.id(), lo);
+        if (lo.gone()) {
+            liveById().remove(lo.id());
+            lower(NEXT_SWEEP, lo.lingerUntil());
+        } else {
+            liveById().put(lo.id(), lo);
+            lower(NEXT_EXPIRY, lo.expiresAt());
+        }
+    }
+
+    private void lower(String key, long due) {
+        if (due < Meta.get(meta, key, Long.MAX_VALUE)) {
+            meta.put(key, due);
+        }
+    }
+
+    private Map<String, LiveOffer> liveById() {
+        if (liveById == null) {
+            liveById = new TreeMap<>(); // key order, as the store scans
+            for (Map.Entry<String, LiveOffer> e : offers.all()) {
+                if (!e.getValue().gone()) {
+                    liveById.put(e.getKey(), e.getValue());
+                }
             }
         }
+        return liveById;
     }
 
     /** Drops the live offers of one agent, or of every agent when {@code agentId} is null. */
     public void drop(long now, String agentId) {
-        for (Map.Entry<String, LiveOffer> e : offers.all()) {
-            LiveOffer lo = e.getValue();
-            if (!lo.gone() && (agentId == null || agentId.equals(lo.agentId()))) {
-                offers.put(lo.id(), lo.goneUntil(now + settings.offerLingerMs()));
+        for (LiveOffer lo : List.copyOf(liveById().values())) {
+            if (agentId == null || agentId.equals(lo.agentId())) {
+                put(lo.goneUntil(now + settings.offerLingerMs()));
             }
         }
     }
 
     /** The live offers in arrival order (offer id breaks ties). */
     public List<LiveOffer> live() {
-        List<LiveOffer> live = new ArrayList<>();
-        for (Map.Entry<String, LiveOffer> e : offers.all()) {
-            if (!e.getValue().gone()) {
-                live.add(e.getValue());
-            }
-        }
+        List<LiveOffer> live = new ArrayList<>(liveById().values());
         live.sort(Comparator.comparingLong(LiveOffer::receivedAt).thenComparing(LiveOffer::id));
         return live;
     }
 
     /** An offer drawn on by a launch is used up. */
     public void used(LiveOffer offer, long now) {
-        offers.put(offer.id(), offer.goneUntil(now + settings.offerLingerMs()));
+        put(offer.goneUntil(now + settings.offerLingerMs()));
     }
 }

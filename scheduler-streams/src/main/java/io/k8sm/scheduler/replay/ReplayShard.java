@@ -28,7 +28,7 @@ public final class ReplayShard {
     private final HeapKv<String> podIndex = HeapKv.indexed();
     private final HeapKv<String> finishedRing = HeapKv.indexed();
     private final HeapKv<PodSnapshot> pods = HeapKv.indexed();
-    private final HeapKv<LiveOffer> offers = HeapKv.scanned();
+    private final HeapKv<LiveOffer> offers = HeapKv.indexed();
     private final HeapKv<QueueEntry> queue = HeapKv.scanned();
     private final HeapKv<String> reconcilePending = HeapKv.indexed();
     private final HeapKv<Long> meta = HeapKv.scanned();

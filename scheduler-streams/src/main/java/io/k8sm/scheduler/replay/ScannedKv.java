@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A replay's store for what the state machine scans on every input (offers, queue, meta): a sorted
+ * A replay's store for what the state machine scans on every input (queue, meta): a sorted
  * array of immutable entries, copied on write, so that {@link #all()} hands out the current array
  * itself — a snapshot no later write changes — instead of copying every entry. Keys in UTF-8 byte
  * order, as in a Kafka Streams store. A write costs one array copy; a scan costs nothing.
