@@ -77,6 +77,7 @@ class QueryCommandsTest {
             two.start();
             await("both instances own a shard", () -> eachOwnsAPartition(one.streams(), two.streams()));
             SchedulerSerdes serdes = SchedulerSerdes.registry(a.kafka());
+            String beforeAnyPod = java.time.Instant.now().minusSeconds(1).toString();
             send(world, serdes, t.pods(), null, waiting, pod(waiting, 2.0), PodSnapshot.class);
             send(world, serdes, t.pods(), null, placed, pod(placed, 0.5), PodSnapshot.class);
             send(world, serdes, t.offers(), 1, "shard-1", offer("o-1", "host-1"), OfferEvent.class);
@@ -149,6 +150,21 @@ class QueryCommandsTest {
             assertEquals(
                     "k8sm describe: the scheduler at " + urlOwning0 + " knows no pod default/nope",
                     unknown.err().strip());
+
+            // --at: the same answers from a replay of the topics, as they were at a time
+            String now = java.time.Instant.now().toString();
+            Run replayed = k8sm(args(world, "get", "tasks", "-o", "json", "--at", now));
+            assertEquals(0, replayed.exit(), replayed.err());
+            assertEquals(items, JSON.readTree(replayed.out()).get("items"), "the replay's registry is the live one");
+            Run then = k8sm(args(world, "describe", "pod", placed, "--at", now));
+            assertEquals(0, then.exit(), then.err());
+            assertTrue(then.out().contains("AssignedSlave:    host-1"), then.out());
+            Run empty = k8sm(args(world, "get", "tasks", "--at", beforeAnyPod));
+            assertEquals(0, empty.exit(), empty.err());
+            assertEquals("No tasks found.", empty.out().strip());
+            Run notYet = k8sm(args(world, "describe", "pod", placed, "--at", beforeAnyPod));
+            assertEquals(1, notYet.exit(), notYet.out());
+            assertTrue(notYet.err().strip().startsWith("k8sm describe: a replay of the topics up to "), notYet.err());
         }
     }
 

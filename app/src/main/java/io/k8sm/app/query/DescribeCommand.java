@@ -2,7 +2,9 @@ package io.k8sm.app.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k8sm.config.K8smConfig;
+import io.k8sm.scheduler.replay.ReplayLimits;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,14 +27,16 @@ import picocli.CommandLine.Parameters;
                     + " the port map, why it is still pending (the last shortfall), and its story: every record"
                     + " about it in scheduler-events, launcher-events, task-status and mesos-calls, in time order.",
             "The state comes from a scheduler serving queries (scheduler.query.listen), the story from Kafka"
-                    + " (read from the beginning; no group, no commit). Exit: 0 described, 1 unknown pod or"
+                    + " (read from the beginning; no group, no commit). With --at TIME both are as they were at TIME: the state"
+                    + " rebuilt by a replay of the topics up to TIME, the story up to TIME. Exit: 0 described, 1 unknown pod or"
                     + " nothing answering, 2 bad usage."
         },
         footer = {
             "",
             "Examples:",
             "  k8sm describe pod default/web-1",
-            "  k8sm describe pod default/web-1 --no-story --scheduler-url http://sched-1:8085"
+            "  k8sm describe pod default/web-1 --no-story --scheduler-url http://sched-1:8085",
+            "  k8sm describe pod default/web-1 --at 2026-12-02T00:15:00Z    # as it was then, by a replay"
         })
 public class DescribeCommand implements Callable<Integer> {
 
@@ -57,13 +61,13 @@ public class DescribeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("k8sm describe pod: expected NAMESPACE/NAME, not '" + name + "'");
         }
         K8smConfig config = query.config();
-        QueryClient client = query.client(config);
+        SchedulerState client = query.state(config);
         PrintStream out = System.out;
         try {
             Optional<JsonNode> pod = client.one("pods", name);
             Optional<JsonNode> queued = client.one("queue", name);
             if (pod.isEmpty() && queued.isEmpty()) {
-                System.err.println("k8sm describe: the scheduler at " + client.url() + " knows no pod " + name);
+                System.err.println("k8sm describe: " + client.source() + " knows no pod " + name);
                 return 1;
             }
             String taskId = pod.map(p -> p.path("taskId"))
@@ -108,7 +112,10 @@ public class DescribeCommand implements Callable<Integer> {
                 if (taskId != null) {
                     ids.add(taskId);
                 }
-                List<Story.Line> story = Story.of(config, name, ids);
+                List<Story.Line> story = Story.of(config, name, ids).stream()
+                        .filter(l -> query.at == null
+                                || !l.time().isAfter(Instant.ofEpochMilli(ReplayLimits.parseTime(query.at))))
+                        .toList();
                 out.println("Story:");
                 if (story.isEmpty()) {
                     out.println("  <no records>");

@@ -23,14 +23,15 @@ import picocli.CommandLine.Parameters;
                     + " (what the live offers and the placed tasks say) or queue (pods waiting, with the last"
                     + " shortfall).",
             "Asks a scheduler serving queries (scheduler.query.listen); it gathers the answer from every"
-                    + " instance. Exit: 0 found, 1 not found or a scheduler did not answer, 2 bad usage."
+                    + " instance; with --at TIME, the state as it was at TIME, rebuilt here by a replay of the topics. Exit: 0 found, 1 not found or a scheduler did not answer, 2 bad usage."
         },
         footer = {
             "",
             "Examples:",
             "  k8sm get tasks",
             "  k8sm get pods default/web-1 -o yaml",
-            "  k8sm get queue -o wide --scheduler-url http://sched-1:8085"
+            "  k8sm get queue -o wide --scheduler-url http://sched-1:8085",
+            "  k8sm get tasks --at 2026-12-02T00:15:00Z          # the registry as it was then, by a replay"
         })
 public class GetCommand implements Callable<Integer> {
 
@@ -61,7 +62,7 @@ public class GetCommand implements Callable<Integer> {
     public Integer call() {
         String k = kind(kind);
         Output o = Output.parse(output);
-        QueryClient client = query.client(query.config());
+        SchedulerState client = query.state(query.config());
         PrintStream out = System.out;
         try {
             List<JsonNode> items = new ArrayList<>();
@@ -70,8 +71,7 @@ public class GetCommand implements Callable<Integer> {
             if (name != null) {
                 Optional<JsonNode> item = client.one(k, name);
                 if (item.isEmpty()) {
-                    System.err.println(
-                            "k8sm get: the scheduler at " + client.url() + " knows no " + k + " '" + name + "'");
+                    System.err.println("k8sm get: " + client.source() + " knows no " + k + " '" + name + "'");
                     return 1;
                 }
                 items.add(item.get());

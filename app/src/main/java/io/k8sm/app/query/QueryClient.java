@@ -16,7 +16,7 @@ import java.util.Optional;
  * Reads a scheduler's query server ({@code io.k8sm.scheduler.query.QueryServer}); any instance
  * answers for all. Every failure is a {@link QueryException} with one sentence naming the URL.
  */
-final class QueryClient {
+final class QueryClient implements SchedulerState {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
@@ -44,15 +44,21 @@ final class QueryClient {
         return base;
     }
 
-    /** Every item of a kind: the answer with {@code items} and {@code unreachable}. */
-    JsonNode list(String kind) {
+    @Override
+    public String source() {
+        return "the scheduler at " + base;
+    }
+
+    @Override
+    public JsonNode list(String kind) {
         return get("/v1/" + kind)
                 .orElseThrow(() -> new QueryException("the scheduler at " + base + " does not know the kind '" + kind
                         + "' (is it a k8sm scheduler?)"));
     }
 
     /** One item ({@code item} of the answer), or empty when no instance has it. */
-    Optional<JsonNode> one(String kind, String key) {
+    @Override
+    public Optional<JsonNode> one(String kind, String key) {
         return get("/v1/" + kind + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8))
                 .map(a -> a.get("item"));
     }

@@ -73,7 +73,7 @@ public final class QueryServer implements AutoCloseable {
         this.streams = streams;
         this.endpoint = endpoint;
         this.stores = stores;
-        this.views = new StoreViews(streams, stores);
+        this.views = StoreViews.of(streams, stores);
         this.self = HostInfo.buildFromEndpoint(endpoint.advertised());
         this.http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

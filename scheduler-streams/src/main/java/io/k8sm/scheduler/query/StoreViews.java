@@ -21,20 +21,71 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * This instance's own (active) shards of the scheduler's stores, as JSON: one object per task, pod,
- * offer, queue entry, or agent (an agent is what its live offers and the tasks placed on it say).
- * Reading a store that is not queryable yet (rebalancing, restoring) throws Kafka Streams' {@code
- * InvalidStateStoreException}.
+ * The scheduler's stores as JSON: one object per task, pod, offer, queue entry, or agent (an agent is
+ * what its live offers and the tasks placed on it say). Over this instance's own (active) shards of
+ * a running scheduler ({@link #of(KafkaStreams, QueryServer.Stores)}; a store that is not queryable
+ * yet — rebalancing, restoring — throws Kafka Streams' {@code InvalidStateStoreException}), or over
+ * any other copy of the stores, such as a replay's ({@link #of(Reader, QueryServer.Stores)}): {@code
+ * k8sm get --at} and {@code k8sm describe --at} answer in the very shapes the query server does.
  */
-final class StoreViews {
+public final class StoreViews {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private final KafkaStreams streams;
+    /** Read access to stores by their topology name. */
+    public interface Reader {
+        /** The value under the key, or null. */
+        Object get(String store, String key);
+
+        /** Every entry of the store, in any order. */
+        List<Map.Entry<String, Object>> scan(String store);
+    }
+
+    private final Reader reader;
     private final QueryServer.Stores stores;
 
-    StoreViews(KafkaStreams streams, QueryServer.Stores stores) {
-        this.streams = streams;
+    private StoreViews(Reader reader, QueryServer.Stores stores) {
+        this.reader = reader;
         this.stores = stores;
+    }
+
+    public static StoreViews of(Reader reader, QueryServer.Stores stores) {
+        return new StoreViews(reader, stores);
+    }
+
+    /** This instance's active shards of a running scheduler's stores. */
+    static StoreViews of(KafkaStreams streams, QueryServer.Stores stores) {
+        return new StoreViews(
+                new Reader() {
+                    @Override
+                    public Object get(String store, String key) {
+                        return store(store).get(key);
+                    }
+
+                    @Override
+                    public List<Map.Entry<String, Object>> scan(String store) {
+                        List<Map.Entry<String, Object>> out = new ArrayList<>();
+                        try (KeyValueIterator<String, Object> it = store(store).all()) {
+                            it.forEachRemaining(kv -> out.add(Map.entry(kv.key, kv.value)));
+                        }
+                        return out;
+                    }
+
+                    private ReadOnlyKeyValueStore<String, Object> store(String name) {
+                        return streams.store(StoreQueryParameters.fromNameAndType(
+                                name, QueryableStoreTypes.<String, Object>keyValueStore()));
+                    }
+                },
+                stores);
+    }
+
+    /** Every item of a kind ({@code tasks}, {@code pods}, {@code offers}, {@code agents}, {@code queue}), ordered by key. */
+    public List<JsonNode> all(String kind) {
+        return all(Kind.of(kind).orElseThrow(() -> new IllegalArgumentException("unknown kind " + kind)));
+    }
+
+    /** One item of a kind by its key, if these stores have it. */
+    public Optional<JsonNode> one(String kind, String key) {
+        return one(Kind.of(kind).orElseThrow(() -> new IllegalArgumentException("unknown kind " + kind)), key);
     }
 
     /** Every local item of a kind, ordered by key. */
@@ -137,21 +188,14 @@ final class StoreViews {
         });
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        return streams.store(
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-    }
-
     private <V> Optional<V> get(String name, Class<V> type, String key) {
-        ReadOnlyKeyValueStore<String, V> s = store(name);
-        return Optional.ofNullable(type.cast(s.get(key)));
+        return Optional.ofNullable(type.cast(reader.get(name, key)));
     }
 
     private <V> List<KeyValue<String, V>> scan(String name, Class<V> type) {
-        ReadOnlyKeyValueStore<String, V> s = store(name);
         List<KeyValue<String, V>> out = new ArrayList<>();
-        try (KeyValueIterator<String, V> it = s.all()) {
-            it.forEachRemaining(kv -> out.add(KeyValue.pair(kv.key, type.cast(kv.value))));
+        for (Map.Entry<String, Object> e : reader.scan(name)) {
+            out.add(KeyValue.pair(e.getKey(), type.cast(e.getValue())));
         }
         out.sort((a, b) -> a.key.compareTo(b.key));
         return out;

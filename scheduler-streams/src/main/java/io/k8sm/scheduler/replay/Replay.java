@@ -67,7 +67,7 @@ public final class Replay {
         InputMerge.Stats stats = new InputMerge(config.kafka().kafkaProperties(), timeout).run(decoder, limits, sink);
         long elapsed = nanos.getAsLong() - started;
         if (stats.read == 0) {
-            throw new ReplayException("nothing to replay: the input topics " + decoder.topics()
+            throw ReplayException.nothingToReplay("nothing to replay: the input topics " + decoder.topics()
                     + (limits.any() ? " hold no record before the given limit" : " hold no records"));
         }
         return new ReplayResult(
