@@ -31,21 +31,23 @@ class EmbeddedKubernetesTest {
     }
 
     private static void createPod(String name) {
-        client.pods()
-                .inNamespace("default")
-                .resource(new PodBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withNamespace("default")
-                        .endMetadata()
-                        .withNewSpec()
-                        .addNewContainer()
-                        .withName("app")
-                        .withImage("nginx")
-                        .endContainer()
-                        .endSpec()
-                        .build())
-                .create();
+        client.pods().inNamespace("default").resource(pod(name)).create();
+    }
+
+    /** A pod of one container in namespace default. */
+    static Pod pod(String name) {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx")
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     private static void bind(String pod, String node, Map<String, String> annotations) {

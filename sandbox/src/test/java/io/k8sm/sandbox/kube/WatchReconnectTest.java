@@ -3,7 +3,6 @@ package io.k8sm.sandbox.kube;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -37,8 +36,14 @@ class WatchReconnectTest {
                                     .withRequestRetryBackoffInterval(100)
                                     .build())
                             .build()) {
-                admin.pods().inNamespace("default").resource(pod("kept")).create();
-                admin.pods().inNamespace("default").resource(pod("gone")).create();
+                admin.pods()
+                        .inNamespace("default")
+                        .resource(EmbeddedKubernetesTest.pod("kept"))
+                        .create();
+                admin.pods()
+                        .inNamespace("default")
+                        .resource(EmbeddedKubernetesTest.pod("gone"))
+                        .create();
                 Set<String> deleted = ConcurrentHashMap.newKeySet();
                 SharedIndexInformer<Pod> informer =
                         watcher.pods().inAnyNamespace().runnableInformer(0);
@@ -57,7 +62,10 @@ class WatchReconnectTest {
                 informer.run();
                 link.cut(LinkProxy.Mode.RESET);
                 admin.pods().inNamespace("default").withName("gone").delete();
-                admin.pods().inNamespace("default").resource(pod("later")).create();
+                admin.pods()
+                        .inNamespace("default")
+                        .resource(EmbeddedKubernetesTest.pod("later"))
+                        .create();
                 Thread.sleep(500);
                 link.restore();
                 for (int i = 0; i < 300 && !deleted.contains("gone"); i++) {
@@ -73,20 +81,5 @@ class WatchReconnectTest {
                 informer.close();
             }
         }
-    }
-
-    private static Pod pod(String name) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage("nginx")
-                .endContainer()
-                .endSpec()
-                .build();
     }
 }
