@@ -136,13 +136,8 @@ final class ChaosRun {
             all.add(records);
             for (String s : SERVICES) {
                 List<String> args = new ArrayList<>(List.of("run", s, "--config", servicesSettings.toString()));
-                // static group membership, as a pod restarted in place keeps its name: a service killed -9
-                // and started again takes its partitions back at once, not after the old member's session
-                // timeout (45 s)
-                args.addAll(List.of("-D", "kafka.group.instance.id=chaos-" + s));
-                // a free HTTP port, kept across its restarts: two runs on one machine (or a run beside the
-                // demo) must not take each other's default ports 9410-9413
-                args.addAll(List.of("--http-port", String.valueOf(freePort())));
+                // static membership (a restart rejoins at once); a free HTTP port (two runs on one machine)
+                args.addAll(List.of("-D", "kafka.group.instance.id=chaos-" + s, "--http-port", "" + freePort()));
                 if (s.equals("scheduler")) {
                     args.addAll(List.of("-D", "scheduler.state.dir=" + o.dir().resolve("scheduler-state")));
                 }
