@@ -183,7 +183,18 @@ class SecretsNeverPrintedTest {
     }
 
     private void runServiceUntilRunning(KafkaWorld world) throws Exception {
-        List<String> args = on(world, "run", "scheduler", "-D", "scheduler.application.id=secrets-scheduler");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // not the default 9410: a scheduler elsewhere on the machine may hold it
+        }
+        List<String> args = on(
+                world,
+                "run",
+                "scheduler",
+                "-D",
+                "scheduler.application.id=secrets-scheduler",
+                "--http-port",
+                Integer.toString(port));
         Process p = command(args).start();
         StringBuilder out = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
