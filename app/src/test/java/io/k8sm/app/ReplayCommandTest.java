@@ -147,10 +147,14 @@ class ReplayCommandTest {
         }
 
         static SchedulerConfig config(KafkaWorld world, String applicationId) throws Exception {
+            return config(world, PREFIX, applicationId);
+        }
+
+        static SchedulerConfig config(KafkaWorld world, String prefix, String applicationId) throws Exception {
             Map<String, Object> cfg = new HashMap<>();
             cfg.put("bootstrap.servers", world.bootstrapServers());
             cfg.put("schema.registry.url", world.registryUrl());
-            cfg.put("topics.prefix", PREFIX);
+            cfg.put("topics.prefix", prefix);
             cfg.put(SchedulerConfig.APPLICATION_ID, applicationId);
             cfg.put(
                     SchedulerConfig.STATE_DIR,
@@ -173,29 +177,8 @@ class ReplayCommandTest {
             }
         }
 
-        /** Until the scheduler's group has committed every input record. */
         void awaitCaughtUp() throws Exception {
-            List<TopicPartition> inputs = inputs(topics);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            try (Admin admin = world.admin()) {
-                while (System.nanoTime() < deadline) {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                                    config.applicationId())
-                            .partitionsToOffsetAndMetadata()
-                            .get();
-                    Map<TopicPartition, Long> end = ends(admin, inputs);
-                    boolean caughtUp = true;
-                    for (TopicPartition tp : inputs) {
-                        OffsetAndMetadata c = committed.get(tp);
-                        caughtUp &= end.get(tp) == 0 || (c != null && c.offset() >= end.get(tp));
-                    }
-                    if (caughtUp) {
-                        return;
-                    }
-                    Thread.sleep(100);
-                }
-            }
-            throw new AssertionError("the scheduler did not commit every input within 60 s");
+            ReplayCommandTest.awaitCaughtUp(world, config.applicationId(), inputs(topics));
         }
 
         Map<String, RegistryTask> registry() {
@@ -466,6 +449,29 @@ class ReplayCommandTest {
     }
 
     // --- reading the cluster
+
+    /** Until the scheduler's group {@code group} has committed every record of {@code inputs}. */
+    static void awaitCaughtUp(KafkaWorld world, String group, List<TopicPartition> inputs) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = world.admin()) {
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                Map<TopicPartition, Long> end = ends(admin, inputs);
+                boolean caughtUp = true;
+                for (TopicPartition tp : inputs) {
+                    OffsetAndMetadata c = committed.get(tp);
+                    caughtUp &= end.get(tp) == 0 || (c != null && c.offset() >= end.get(tp));
+                }
+                if (caughtUp) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the scheduler did not commit every input of " + inputs + " within 60 s");
+    }
 
     static List<TopicPartition> inputs(SchedulerTopics t) {
         List<TopicPartition> l = new ArrayList<>();

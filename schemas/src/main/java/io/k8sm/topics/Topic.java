@@ -5,6 +5,7 @@ import static io.k8sm.topics.CleanupPolicy.DELETE;
 import static io.k8sm.topics.Component.DEAD_LETTERS_COMMAND;
 import static io.k8sm.topics.Component.LAUNCHER;
 import static io.k8sm.topics.Component.OFFER_INGEST;
+import static io.k8sm.topics.Component.REPLAY_COMMAND;
 import static io.k8sm.topics.Component.SCHEDULER;
 import static io.k8sm.topics.Component.TAP;
 
@@ -162,6 +163,17 @@ public enum Topic {
                     + " the master is silent, and replays deterministically.",
             List.of(OFFER_INGEST),
             List.of(SCHEDULER)),
+    INPUT_ORDER(
+            "input-order",
+            "topic/partition/offset",
+            "io.k8sm.avro.InputOrder",
+            1,
+            DELETE,
+            Duration.ofDays(7),
+            "The inputs the scheduler processed out of timestamp order (they became visible late), each with"
+                    + " the one it followed, so that a replay follows the live order exactly.",
+            List.of(SCHEDULER),
+            List.of(REPLAY_COMMAND)),
     DEAD_LETTERS(
             "dead-letters",
             "source coordinates",

@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.outputs;
 
 import io.k8sm.avro.DeadLetter;
+import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.avro.PodAction;
@@ -58,4 +59,10 @@ public sealed interface SchedulerOutput {
      * about; built by the topology (which knows the coordinates) from a {@link Rejected}.
      */
     record DeadLettered(String key, DeadLetter letter) implements SchedulerOutput {}
+
+    /**
+     * That the processor took an input out of the replay's canonical order, keyed {@code
+     * topic/partition/offset} of that input; written by the topology, not the state machine.
+     */
+    record OutOfOrder(String key, InputOrder order) implements SchedulerOutput {}
 }

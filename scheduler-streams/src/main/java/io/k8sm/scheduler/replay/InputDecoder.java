@@ -2,6 +2,7 @@ package io.k8sm.scheduler.replay;
 
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodSnapshot;
@@ -29,20 +30,33 @@ final class InputDecoder {
     private final Deserializer<FrameworkEvent> framework;
     private final Deserializer<LauncherEvent> launcher;
     private final Deserializer<ClockTick> clock;
+    private final String orderTopic;
+    private final Deserializer<InputOrder> order;
 
     InputDecoder(SchedulerTopics t, SchedulerSerdes serdes) {
-        this.topics = List.of(t.pods(), t.offers(), t.taskStatus(), t.framework(), t.launcherEvents(), t.clock());
+        this.topics = t.inputs();
         this.pods = serdes.value(PodSnapshot.class).deserializer();
         this.offers = serdes.value(OfferEvent.class).deserializer();
         this.statuses = serdes.value(TaskStatus.class).deserializer();
         this.framework = serdes.value(FrameworkEvent.class).deserializer();
         this.launcher = serdes.value(LauncherEvent.class).deserializer();
         this.clock = serdes.value(ClockTick.class).deserializer();
+        this.orderTopic = t.inputOrder();
+        this.order = serdes.value(InputOrder.class).deserializer();
     }
 
     /** The input topics in the topology's merge order: pods, offers, task-status, framework, launcher-events, clock. */
     List<String> topics() {
         return topics;
+    }
+
+    /** The scheduler's journal of the inputs it took out of timestamp order. */
+    String orderTopic() {
+        return orderTopic;
+    }
+
+    InputOrder decodeOrder(Headers headers, byte[] value) {
+        return order.deserialize(orderTopic, headers, value);
     }
 
     /**

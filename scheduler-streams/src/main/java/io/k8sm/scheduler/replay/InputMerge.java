@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * record has the smallest timestamp first (Streams' {@code PartitionGroup} with the default {@code
  * max.task.idle.ms=0}, which waits for fetchable data), each partition in offset order. Streams
  * leaves ties to its priority queue; a replay breaks them in the topology's merge order.
+ *
+ * <p>Where the live scheduler took a record later than that (it became visible late: a slow
+ * transaction commit, a lagging fetch), its {@code input-order} journal names the record it came
+ * after ({@code topology.InputOrderJournal}); such a record is held until that one is handed over,
+ * which reproduces the live order exactly.
  */
 final class InputMerge {
 
@@ -45,13 +50,37 @@ final class InputMerge {
         long unreadable;
         long filtered;
         long invalidTimestamp;
+        long late;
         final Map<String, Long> perTopic = new TreeMap<>();
         final Map<TopicPartition, Long> start = new LinkedHashMap<>();
         final Map<TopicPartition, Long> stop = new LinkedHashMap<>();
         final List<String> warnings = new ArrayList<>();
     }
 
-    private record Entry(SchedulerInput input, long timestamp, long offset) {}
+    record Entry(SchedulerInput input, long timestamp, long offset) {}
+
+    /** Where a shard's merge is: the next offset after the last record handed over, per partition. */
+    static final class Handed {
+        final Map<TopicPartition, Long> next = new HashMap<>();
+        final Map<TopicPartition, Map<Long, InputOrderLog.After>> journal;
+        final Map<TopicPartition, Long> stop;
+
+        Handed(Map<TopicPartition, Map<Long, InputOrderLog.After>> journal, Map<TopicPartition, Long> stop) {
+            this.journal = journal;
+            this.stop = stop;
+        }
+
+        /** Whether the live scheduler took {@code e} only after a record this replay is yet to hand over. */
+        boolean held(TopicPartition tp, Entry e) {
+            InputOrderLog.After after = journal.getOrDefault(tp, Map.of()).get(e.offset());
+            if (after == null) {
+                return false;
+            }
+            TopicPartition p = new TopicPartition(after.topic(), tp.partition());
+            Long n = next.get(p);
+            return n != null && n <= after.offset() && after.offset() < stop.get(p);
+        }
+    }
 
     private final Properties props;
     private final String bootstrap;
@@ -88,6 +117,8 @@ final class InputMerge {
                     index.put(tp, i);
                 }
             }
+            Map<TopicPartition, Map<Long, InputOrderLog.After>> journal =
+                    new InputOrderLog(timeout).read(consumer, decoder, stats.warnings);
             consumer.assign(all);
             Map<TopicPartition, Long> begin;
             Map<TopicPartition, Long> end;
@@ -109,6 +140,8 @@ final class InputMerge {
                 }
                 consumer.seek(tp, b);
             }
+            Handed handed = new Handed(journal, stats.stop);
+            begin.forEach(handed.next::put);
             for (TopicPartition tp : limits.untilOffsets().keySet()) {
                 if (!index.containsKey(tp)) {
                     throw new IllegalArgumentException(
@@ -159,47 +192,66 @@ final class InputMerge {
                     }
                 }
                 for (int s = 0; s < shards; s++) {
-                    drain(s, topics, buffers, done, sink);
+                    stats.late += drain(s, topics, buffers, done, handed, sink);
                 }
             }
         }
         return stats;
     }
 
-    /** Hands over shard {@code s}'s records while every partition of it has a head or is done. */
-    private static void drain(
+    /**
+     * Hands over shard {@code s}'s records while every partition of it has a head or is done: the
+     * smallest head not held by the journal. Returns how many journaled records it handed over.
+     */
+    static int drain(
             int s,
             List<String> topics,
             Map<TopicPartition, ArrayDeque<Entry>> buffers,
             Map<TopicPartition, Boolean> done,
+            Handed handed,
             Sink sink) {
-        List<ArrayDeque<Entry>> queues = new ArrayList<>(topics.size());
-        List<Boolean> finished = new ArrayList<>(topics.size());
+        int late = 0;
+        List<TopicPartition> parts = new ArrayList<>(topics.size());
         for (String t : topics) {
-            TopicPartition tp = new TopicPartition(t, s);
-            queues.add(buffers.get(tp));
-            finished.add(done.get(tp));
+            parts.add(new TopicPartition(t, s));
         }
         while (true) {
             int best = -1;
-            for (int i = 0; i < queues.size(); i++) {
-                ArrayDeque<Entry> q = queues.get(i);
+            int bestHeld = -1;
+            for (int i = 0; i < parts.size(); i++) {
+                TopicPartition tp = parts.get(i);
+                ArrayDeque<Entry> q = buffers.get(tp);
                 if (q.isEmpty()) {
-                    if (!finished.get(i)) {
-                        return; // its next record may come first: wait for it, as Streams does
+                    if (!done.get(tp)) {
+                        return late; // its next record may come first: wait for it, as Streams does
                     }
                     continue;
                 }
-                if (best < 0
-                        || q.peekFirst().timestamp()
-                                < queues.get(best).peekFirst().timestamp()) {
-                    best = i;
+                Entry head = q.peekFirst();
+                boolean held = handed.held(tp, head);
+                int current = held ? bestHeld : best;
+                if (current < 0
+                        || head.timestamp()
+                                < buffers.get(parts.get(current)).peekFirst().timestamp()) {
+                    if (held) {
+                        bestHeld = i;
+                    } else {
+                        best = i;
+                    }
                 }
             }
             if (best < 0) {
-                return;
+                best = bestHeld; // a journal that does not fit these records (history deleted): go on
             }
-            Entry e = queues.get(best).pollFirst();
+            if (best < 0) {
+                return late;
+            }
+            TopicPartition tp = parts.get(best);
+            Entry e = buffers.get(tp).pollFirst();
+            if (handed.journal.getOrDefault(tp, Map.of()).containsKey(e.offset())) {
+                late++;
+            }
+            handed.next.put(tp, e.offset() + 1);
             sink.accept(s, e.input(), e.timestamp(), topics.get(best), e.offset());
         }
     }

@@ -76,6 +76,7 @@ public final class Replay {
                 applied[0],
                 stats.unreadable,
                 stats.filtered + stats.invalidTimestamp,
+                stats.late,
                 stats.perTopic,
                 stats.start,
                 stats.stop,

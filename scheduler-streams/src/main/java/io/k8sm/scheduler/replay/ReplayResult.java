@@ -14,6 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param applied inputs applied to the state machine (read minus unreadable and filtered)
  * @param unreadable records that cannot be deserialized (the live scheduler dead-letters them)
  * @param skipped records the topology drops (null values but on {@code pods}; invalid timestamps)
+ * @param late inputs the live scheduler took out of timestamp order, replayed in its order (its
+ *     {@code input-order} journal)
  * @param start the first offset of each input partition
  * @param stop where each input partition's replay ended (the next offset to read): a consumer
  *     group committed there continues where the replay stopped
@@ -27,6 +29,7 @@ public record ReplayResult(
         long applied,
         long unreadable,
         long skipped,
+        long late,
         Map<String, Long> perTopic,
         Map<TopicPartition, Long> start,
         Map<TopicPartition, Long> stop,

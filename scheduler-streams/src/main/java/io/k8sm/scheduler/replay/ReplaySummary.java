@@ -77,6 +77,7 @@ public final class ReplaySummary {
         events.put("applied", r.applied());
         events.put("unreadable", r.unreadable());
         events.put("skipped", r.skipped());
+        events.put("takenLateLive", r.late());
         events.put("perTopic", r.perTopic());
         events.put("seconds", Math.round(r.elapsedNanos() / 1e6) / 1e3);
         events.put("eventsPerSecond", Math.round(r.eventsPerSecond()));

@@ -37,6 +37,8 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     private final Function<SchedulerOutput, byte[]> outputEncoder;
     private final int maxRecordBytes;
     private final SchedulerObserver observer;
+    private final List<String> inputTopics;
+    private InputOrderJournal journal;
     private ProcessorContext<String, SchedulerOutput> context;
     private SchedulerStateMachine machine;
 
@@ -49,8 +51,10 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
             Function<SchedulerInput, byte[]> encoder,
             Function<SchedulerOutput, byte[]> outputEncoder,
             int maxRecordBytes,
-            SchedulerObserver observer) {
+            SchedulerObserver observer,
+            List<String> inputTopics) {
         this.settings = settings;
+        this.inputTopics = inputTopics;
         this.observer = observer;
         this.matcher = matcher;
         this.encoder = encoder;
@@ -62,6 +66,7 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     public void init(ProcessorContext<String, SchedulerOutput> context) {
         this.context = context;
         this.machine = new SchedulerStateMachine(settings, SchedulerStores.open(context), matcher);
+        this.journal = new InputOrderJournal(inputTopics, context.getStateStore(InputOrderJournal.STORE));
     }
 
     @Override
@@ -69,6 +74,7 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
         if (record.value() == null) {
             return;
         }
+        journal(record);
         observer.before(record.value());
         List<SchedulerOutput> outputs = machine.apply(record.value(), record.timestamp());
         observer.after(record.value(), outputs);
@@ -93,6 +99,19 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
                 context.forward(new Record<String, SchedulerOutput>(o.key(), o, record.timestamp()));
             }
         }
+    }
+
+    private void journal(Record<String, SchedulerInput> record) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        if (m == null) {
+            return;
+        }
+        journal.processing(m.topic(), m.partition(), m.offset(), record.timestamp())
+                .ifPresent(order -> {
+                    String key = DeadLetters.keyFor(m.topic(), m.partition(), m.offset());
+                    context.forward(new Record<String, SchedulerOutput>(
+                            key, new SchedulerOutput.OutOfOrder(key, order), record.timestamp()));
+                });
     }
 
     private void forwardDeadLetter(Record<String, SchedulerInput> record, DeadLetter letter) {

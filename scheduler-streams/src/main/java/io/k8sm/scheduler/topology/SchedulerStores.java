@@ -33,6 +33,17 @@ public final class SchedulerStores {
     public static final List<String> ALL =
             List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE, RECONCILE_PENDING, META);
 
+    /**
+     * The processor's own store ({@link InputOrderJournal}): where it is in its inputs. Not the
+     * scheduler's state (a replay has none), so not in {@link #ALL}.
+     */
+    public static final String INPUT_ORDER = "scheduler-input-order";
+
+    /** Every store the processor owns: {@link #ALL} and {@link #INPUT_ORDER}. */
+    public static final List<String> PROCESSOR_STORES = java.util.stream.Stream.concat(
+                    ALL.stream(), java.util.stream.Stream.of(INPUT_ORDER))
+            .toList();
+
     /** The stores {@code k8sm get} and {@code k8sm describe} read ({@link QueryServer}). */
     public static final QueryServer.Stores QUERIED = new QueryServer.Stores(TASKS, POD_INDEX, PODS, OFFERS, QUEUE);
 

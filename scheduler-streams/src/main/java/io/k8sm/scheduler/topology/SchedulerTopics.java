@@ -2,6 +2,7 @@ package io.k8sm.scheduler.topology;
 
 import io.k8sm.topics.Topic;
 import io.k8sm.topics.TopicCatalogue;
+import java.util.List;
 
 /**
  * The names of the topics the scheduler reads and writes: the catalogue's short names with the
@@ -19,7 +20,13 @@ public record SchedulerTopics(
         String taskRegistry,
         String schedulerEvents,
         String podActions,
-        String deadLetters) {
+        String deadLetters,
+        String inputOrder) {
+
+    /** The six input topics in the topology's merge order, which breaks timestamp ties. */
+    public List<String> inputs() {
+        return List.of(pods, offers, taskStatus, framework, launcherEvents, clock);
+    }
 
     /** The names the catalogue gives, so per-topic overrides ({@code topics.pods.name=...}) apply. */
     public static SchedulerTopics from(TopicCatalogue c) {
@@ -35,7 +42,8 @@ public record SchedulerTopics(
                 c.name(Topic.TASK_REGISTRY),
                 c.name(Topic.SCHEDULER_EVENTS),
                 c.name(Topic.POD_ACTIONS),
-                c.name(Topic.DEAD_LETTERS));
+                c.name(Topic.DEAD_LETTERS),
+                c.name(Topic.INPUT_ORDER));
     }
 
     public static SchedulerTopics withPrefix(String p) {
@@ -51,7 +59,8 @@ public record SchedulerTopics(
                 p + "task-registry",
                 p + "scheduler-events",
                 p + "pod-actions",
-                p + "dead-letters");
+                p + "dead-letters",
+                p + "input-order");
     }
 
     public static SchedulerTopics defaults() {

@@ -3,6 +3,7 @@ package io.k8sm.scheduler.topology;
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.MesosCall;
@@ -39,7 +40,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *   framework ─┤ ── merge ── process ────┼─ task-registry     (key task id, tombstone on removal)
  *   launcher-events ─┤   (one processor   ├─ scheduler-events  (key pod key)
  *   clock ─┘          owning the stores) ├─ pod-actions       (key pod key)
- *                                         └─ dead-letters      (key topic/partition/offset)
+ *                                         ├─ dead-letters      (key topic/partition/offset)
+ *                                         └─ input-order       (key topic/partition/offset)
  * </pre>
  *
  * <p>The scheduler is one logical state machine per scheduling shard: all six input topics must
@@ -125,6 +127,7 @@ public final class SchedulerTopology {
         for (StoreBuilder<?> store : SchedulerStores.builders(stores)) {
             builder.addStateStore(store);
         }
+        builder.addStateStore(InputOrderJournal.storeBuilder(stores));
         KStream<String, SchedulerInput> pods = builder.stream(
                         topics.pods(),
                         Consumed.with(Serdes.String(), serdes.value(PodSnapshot.class))
@@ -168,13 +171,19 @@ public final class SchedulerTopology {
                 .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
 
         ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier = () -> new SchedulerProcessor(
-                settings, matcher, encoder(topics, serdes), outputEncoder(topics, serdes), maxRecordBytes, observer);
+                settings,
+                matcher,
+                encoder(topics, serdes),
+                outputEncoder(topics, serdes),
+                maxRecordBytes,
+                observer,
+                topics.inputs());
         KStream<String, SchedulerOutput> decisions = pods.merge(offers, Named.as("merge-offers"))
                 .merge(statuses, Named.as("merge-status"))
                 .merge(framework, Named.as("merge-framework"))
                 .merge(launcher, Named.as("merge-launcher"))
                 .merge(clock, Named.as("merge-clock"))
-                .process(supplier, Named.as(PROCESSOR), SchedulerStores.ALL.toArray(String[]::new));
+                .process(supplier, Named.as(PROCESSOR), SchedulerStores.PROCESSOR_STORES.toArray(String[]::new));
 
         decisions
                 .split(Named.as("out-"))
@@ -233,7 +242,18 @@ public final class SchedulerTopology {
                                                 topics.deadLetters(),
                                                 Produced.with(Serdes.String(), serdes.value(DeadLetter.class))
                                                         .withName("dead-letters-out")),
-                                "dead-letter"));
+                                "dead-letter"))
+                .branch(
+                        (k, v) -> v instanceof SchedulerOutput.OutOfOrder,
+                        Branched.withConsumer(
+                                s -> s.mapValues(
+                                                v -> ((SchedulerOutput.OutOfOrder) v).order(),
+                                                Named.as("input-order-value"))
+                                        .to(
+                                                topics.inputOrder(),
+                                                Produced.with(Serdes.String(), serdes.value(InputOrder.class))
+                                                        .withName("input-order-out")),
+                                "input-order"));
     }
 
     /**

@@ -100,8 +100,9 @@ final class ReplayDriver implements AutoCloseable {
                 topics.taskRegistry(),
                 topics.schedulerEvents(),
                 topics.podActions(),
-                topics.deadLetters()));
-        for (String store : SchedulerStores.ALL) {
+                topics.deadLetters(),
+                topics.inputOrder()));
+        for (String store : SchedulerStores.PROCESSOR_STORES) {
             outs.add(changelog(store));
         }
         for (String out : outs) {
@@ -152,7 +153,7 @@ final class ReplayDriver implements AutoCloseable {
      * deserialization handler skips (the scheduler never sees them).
      */
     void restore(Map<String, List<Out>> changelogs, Map<String, Long> positions) {
-        for (String store : SchedulerStores.ALL) {
+        for (String store : SchedulerStores.PROCESSOR_STORES) {
             KeyValueStore<Bytes, byte[]> inner = inner(store);
             for (Out r : changelogs.getOrDefault(changelog(store), List.of())) {
                 if (r.value() == null) {

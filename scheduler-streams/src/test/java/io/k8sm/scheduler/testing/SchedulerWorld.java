@@ -3,6 +3,7 @@ package io.k8sm.scheduler.testing;
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.DeadLetter;
 import io.k8sm.avro.FrameworkEvent;
+import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.MesosCall;
@@ -64,6 +65,7 @@ public final class SchedulerWorld implements AutoCloseable {
     private final TestOutputTopic<String, SchedulerEvent> eventsOut;
     private final TestOutputTopic<String, PodAction> actionsOut;
     private final TestOutputTopic<String, DeadLetter> deadOut;
+    private final TestOutputTopic<String, InputOrder> orderOut;
 
     public final List<LaunchRequest> launches = new ArrayList<>();
     public final List<MesosCall> calls = new ArrayList<>();
@@ -71,6 +73,7 @@ public final class SchedulerWorld implements AutoCloseable {
     public final List<SchedulerEvent> events = new ArrayList<>();
     public final List<PodAction> actions = new ArrayList<>();
     public final List<KeyValue<String, DeadLetter>> deadLetters = new ArrayList<>();
+    public final List<InputOrder> inputOrder = new ArrayList<>();
 
     private final Path stateDir;
 
@@ -121,6 +124,8 @@ public final class SchedulerWorld implements AutoCloseable {
                 TOPICS.podActions(), kd, SERDES.value(PodAction.class).deserializer());
         deadOut = driver.createOutputTopic(
                 TOPICS.deadLetters(), kd, SERDES.value(DeadLetter.class).deserializer());
+        orderOut = driver.createOutputTopic(
+                TOPICS.inputOrder(), kd, SERDES.value(InputOrder.class).deserializer());
     }
 
     public long now() {
@@ -136,6 +141,12 @@ public final class SchedulerWorld implements AutoCloseable {
 
     public SchedulerWorld pod(PodSnapshot pod) {
         pods.pipeInput(pod.getNamespace() + "/" + pod.getName(), pod, now);
+        return collect();
+    }
+
+    /** Pipes a pod snapshot stamped {@code timestamp}, which may be before the world's now (a late record). */
+    public SchedulerWorld podAt(PodSnapshot pod, long timestamp) {
+        pods.pipeInput(pod.getNamespace() + "/" + pod.getName(), pod, timestamp);
         return collect();
     }
 
@@ -185,6 +196,7 @@ public final class SchedulerWorld implements AutoCloseable {
         events.addAll(eventsOut.readValuesToList());
         actions.addAll(actionsOut.readValuesToList());
         deadLetters.addAll(deadOut.readKeyValuesToList());
+        inputOrder.addAll(orderOut.readValuesToList());
         return this;
     }
 
@@ -195,6 +207,7 @@ public final class SchedulerWorld implements AutoCloseable {
         events.clear();
         actions.clear();
         deadLetters.clear();
+        inputOrder.clear();
     }
 
     public RegistryTask task(String taskId) {
