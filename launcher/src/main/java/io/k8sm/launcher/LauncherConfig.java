@@ -25,6 +25,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * @param executorCommand the command of the custom executor named by a task's {@code executorId}
  * @param bindAttempts how many times a Binding is tried on API errors before BIND_FAILED
  * @param bindBackoff the first wait between two binding attempts (doubling)
+ * @param bridgeConcurrency how many pods the Kubernetes bridge works on at once (bindings, status)
  * @param resync how often the pod and node informers re-deliver their whole cache (0 = never)
  * @param pollTimeout how long one Kafka poll waits
  * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused
@@ -40,6 +41,7 @@ public record LauncherConfig(
         String executorCommand,
         int bindAttempts,
         Duration bindBackoff,
+        int bridgeConcurrency,
         Duration resync,
         Duration pollTimeout,
         double acceptRefuseSeconds,
@@ -51,6 +53,7 @@ public record LauncherConfig(
     public static final String EXECUTOR_COMMAND = "launcher.executor.command";
     public static final String BIND_ATTEMPTS = "launcher.bind.attempts";
     public static final String BIND_BACKOFF_MS = "launcher.bind.backoff.ms";
+    public static final String BRIDGE_CONCURRENCY = "launcher.bridge.concurrency";
     public static final String RESYNC_SECONDS = "launcher.resync.seconds";
     public static final String POLL_MS = "launcher.poll.ms";
     public static final String ACCEPT_REFUSE_SECONDS = "launcher.accept.refuse.seconds";
@@ -68,6 +71,9 @@ public record LauncherConfig(
         }
         if (bindAttempts < 1) {
             throw new IllegalArgumentException("bindAttempts must be at least 1, was " + bindAttempts);
+        }
+        if (bridgeConcurrency < 1) {
+            throw new IllegalArgumentException("bridgeConcurrency must be at least 1, was " + bridgeConcurrency);
         }
     }
 
@@ -115,6 +121,14 @@ public record LauncherConfig(
                         ConfigDef.Range.atLeast(0),
                         Importance.LOW,
                         "First wait between binding attempts, doubling.")
+                .define(
+                        BRIDGE_CONCURRENCY,
+                        Type.INT,
+                        8,
+                        ConfigDef.Range.between(1, 64),
+                        Importance.LOW,
+                        "How many pods the Kubernetes bridge works on at once (Binding, annotations, status): each"
+                                + " pod's records in order, different pods in parallel. 1 = one call at a time.")
                 .define(
                         RESYNC_SECONDS,
                         Type.INT,
@@ -164,6 +178,7 @@ public record LauncherConfig(
                 c.getString(EXECUTOR_COMMAND),
                 c.getInt(BIND_ATTEMPTS),
                 Duration.ofMillis(c.getLong(BIND_BACKOFF_MS)),
+                c.getInt(BRIDGE_CONCURRENCY),
                 Duration.ofSeconds(c.getInt(RESYNC_SECONDS)),
                 Duration.ofMillis(c.getLong(POLL_MS)),
                 c.getDouble(ACCEPT_REFUSE_SECONDS),

@@ -165,7 +165,8 @@ public final class LauncherService implements K8smService {
                                     new Binder(client, config.bindAttempts(), config.bindBackoff()),
                                     new PodStatusWriter(client, clock),
                                     new PodActionExecutor(client),
-                                    new NodeRegistrar(client, clock))),
+                                    new NodeRegistrar(client, clock),
+                                    config.bridgeConcurrency())),
                     config.pollTimeout(),
                     0,
                     config.transactionTimeout());

@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
             "Run the launcher: pods and nodes into Kafka, launch requests into Mesos ACCEPTs (exactly once),"
                     + " Bindings once Mesos reports the task on its agent, pod status, pod deletions and Nodes for agents.",
             "Settings: launcher.scheduler.name (k8sm), launcher.group.id (k8sm-launcher), launcher.instance.id ($HOSTNAME or the host name),"
-                    + " launcher.executor.command, launcher.bind.attempts (3), launcher.bind.backoff.ms (200),"
+                    + " launcher.executor.command, launcher.bind.attempts (3), launcher.bind.backoff.ms (200), launcher.bridge.concurrency (8),"
                     + " launcher.resync.seconds (300), launcher.poll.ms (500), launcher.transaction.timeout.ms (15000); give them with -D, a file or K8SM_LAUNCHER_*."
         })
 public class RunLauncher extends RunService<LauncherConfig> {

@@ -120,6 +120,12 @@ public final class LaunchIndex {
         this.podsByTaskId = podsByTaskId;
     }
 
+    /** The pod of a task this launcher knows it launched, without asking the API. */
+    public Optional<String> launchedPodKey(String taskId) {
+        LaunchedTask t = launched.get(taskId);
+        return t == null ? Optional.empty() : Optional.of(t.podKey());
+    }
+
     public Optional<LaunchedTask> get(String taskId) {
         LaunchedTask t = launched.get(taskId);
         if (t != null) {

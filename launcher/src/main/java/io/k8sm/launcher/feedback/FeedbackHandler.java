@@ -14,16 +14,19 @@ import io.k8sm.launcher.binding.LaunchedTask;
 import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
+import io.k8sm.launcher.kubeapi.PerPod;
 import io.k8sm.launcher.kubeapi.PerRecord;
 import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
 import io.k8sm.topics.Topic;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -34,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * offers} and {@code framework} records: bindings (the first STARTING or RUNNING of a task we
  * launched → Binding → BOUND, or BIND_FAILED + Kill), pod status, pod deletions and nodes. Its
  * outputs (launcher events, kills, dead letters) go out in the loop's transaction with the offsets.
+ *
+ * <p>Nodes (offers, agent losses) are handled first, in order. Then each pod's records (its tasks'
+ * statuses, its actions) are handled in order, and different pods in parallel, at most {@code
+ * concurrency} at once: every call is a blocking Kubernetes API round trip, several per pod. The
+ * outputs are gathered per pod, in the order of each pod's first record, so a batch writes the same
+ * records whatever the threads did; a transient API error on any pod retries the whole batch, once
+ * every pod's work has stopped.
  */
 public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(FeedbackHandler.class);
@@ -45,8 +55,9 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
     private final PodStatusWriter statusWriter;
     private final PodActionExecutor actions;
     private final NodeRegistrar nodes;
-    private final Set<String> decidedInBatch = new HashSet<>();
-    private final Set<String> endedInBatch = new HashSet<>();
+    private final PerPod pods;
+    private final Set<String> decidedInBatch = ConcurrentHashMap.newKeySet();
+    private final Set<String> endedInBatch = ConcurrentHashMap.newKeySet();
 
     public FeedbackHandler(
             Outputs out,
@@ -55,7 +66,9 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
             Binder binder,
             PodStatusWriter statusWriter,
             PodActionExecutor actions,
-            NodeRegistrar nodes) {
+            NodeRegistrar nodes,
+            int concurrency) {
+        this.pods = new PerPod(out, concurrency);
         this.out = out;
         this.index = index;
         this.history = history;
@@ -72,33 +85,59 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         endedInBatch.clear();
         history.catchUp();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        // permanent API errors (a 4xx such as 403 or 422) are that record's answer; the rest flows on
-        PerRecord.each(batch, out, records, raw -> {
+        List<ConsumerRecord<String, byte[]>> nodeRecords = new ArrayList<>();
+        Map<String, List<ConsumerRecord<String, byte[]>>> byPod = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> raw : batch) {
             Optional<Topic> topic = out.topics().byName(raw.topic());
-            switch (topic.orElseThrow()) {
-                case TASK_STATUS -> onStatus(out.codec().decode(TaskStatus.class, raw.topic(), raw.value()), records);
-                case POD_ACTIONS -> {
-                    PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
-                    if (a != null) {
-                        actions.apply(a);
-                    }
-                }
-                case OFFERS -> {
-                    OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
-                    if (e != null && e.getEvent() instanceof Offer offer) {
-                        nodes.onOffer(offer);
-                    }
-                }
-                case FRAMEWORK -> {
-                    FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
-                    if (e != null && e.getEvent() instanceof AgentLost lost) {
-                        nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
-                    }
-                }
-                default -> log.warn("record from unexpected topic {} ignored", raw.topic());
+            if (topic.isPresent() && (topic.get() == Topic.TASK_STATUS || topic.get() == Topic.POD_ACTIONS)) {
+                byPod.computeIfAbsent(podOf(topic.get(), raw), k -> new ArrayList<>())
+                        .add(raw);
+            } else {
+                nodeRecords.add(raw);
             }
-        });
+        }
+        // permanent API errors (a 4xx such as 403 or 422) are that record's answer; the rest flows on
+        PerRecord.each(nodeRecords, out, records, raw -> handleOne(raw, records));
+        records.addAll(pods.run(new ArrayList<>(byPod.values()), (raw, own) -> handleOne(raw, own)));
         return records;
+    }
+
+    /** The pod a record is about (its group): the launched task's pod, an action's key, else itself. */
+    private String podOf(Topic topic, ConsumerRecord<String, byte[]> raw) {
+        String key = raw.key();
+        if (key == null) {
+            return raw.topic() + "@" + raw.offset();
+        }
+        if (topic == Topic.POD_ACTIONS) {
+            return key;
+        }
+        return index.launchedPodKey(key).orElse("task " + key);
+    }
+
+    private void handleOne(ConsumerRecord<String, byte[]> raw, List<ProducerRecord<String, byte[]>> records)
+            throws TransactionalLoop.RetryLater {
+        switch (out.topics().byName(raw.topic()).orElseThrow()) {
+            case TASK_STATUS -> onStatus(out.codec().decode(TaskStatus.class, raw.topic(), raw.value()), records);
+            case POD_ACTIONS -> {
+                PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
+                if (a != null) {
+                    actions.apply(a);
+                }
+            }
+            case OFFERS -> {
+                OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
+                if (e != null && e.getEvent() instanceof Offer offer) {
+                    nodes.onOffer(offer);
+                }
+            }
+            case FRAMEWORK -> {
+                FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
+                if (e != null && e.getEvent() instanceof AgentLost lost) {
+                    nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
+                }
+            }
+            default -> log.warn("record from unexpected topic {} ignored", raw.topic());
+        }
     }
 
     private void onStatus(TaskStatus s, List<ProducerRecord<String, byte[]>> records)
