@@ -157,7 +157,7 @@ final class MesosSubscription {
             gen = ++generation;
             target = cfg.masters().get(Math.floorMod(masterIndex, cfg.masters().size()));
         }
-        subscribeTo(target, gen, 0);
+        subscribeTo(target, gen, 0, System.nanoTime() + cfg.requestTimeout().toNanos());
     }
 
     private Call subscribeCall() {
@@ -178,22 +178,49 @@ final class MesosSubscription {
                 .build();
     }
 
-    private void subscribeTo(URI uri, long gen, int redirects) {
+    /**
+     * One SUBSCRIBE hop. {@code deadline} (the request timeout from the attempt's first hop) bounds
+     * the answer of every hop: a chain of slow redirects fails the attempt within one timeout, as a
+     * call's redirects do ({@link MesosTransport#send}).
+     */
+    private void subscribeTo(URI uri, long gen, int redirects, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            attemptFailed(
+                    gen,
+                    "SUBSCRIBE to " + uri + ": no answer within " + cfg.requestTimeout() + " (" + redirects
+                            + " redirects included)",
+                    true);
+            return;
+        }
         LOG.info("subscribing to {} (attempt generation {})", uri, gen);
         HttpRequest req;
         try {
-            req = transport.subscribeRequest(uri, subscribeCall());
+            req = transport.subscribeRequest(uri, subscribeCall(), java.time.Duration.ofNanos(left));
         } catch (RuntimeException e) {
             attemptFailed(gen, "cannot build SUBSCRIBE for " + uri + ": " + e, true);
             return;
         }
-        transport.openStream(req).whenComplete((resp, err) -> onSubscribeResponse(uri, gen, redirects, resp, err));
+        transport
+                .openStream(req)
+                .whenComplete((resp, err) -> onSubscribeResponse(uri, gen, redirects, deadline, resp, err));
     }
 
     private void onSubscribeResponse(
-            URI uri, long gen, int redirects, HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp, Throwable err) {
+            URI uri,
+            long gen,
+            int redirects,
+            long deadline,
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp,
+            Throwable err) {
         if (err != null) {
-            attemptFailed(gen, "cannot subscribe to " + uri + ": " + err, true);
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause()
+                    : err;
+            String why = cause instanceof java.net.http.HttpTimeoutException
+                    ? "no answer within " + cfg.requestTimeout() + " (" + redirects + " redirects included)"
+                    : err.toString();
+            attemptFailed(gen, "cannot subscribe to " + uri + ": " + why, true);
             return;
         }
         int status = resp.statusCode();
@@ -220,7 +247,7 @@ final class MesosSubscription {
                     return;
                 }
                 LOG.info("{} is not the leading master; redirected to {}", uri, next);
-                subscribeTo(next, gen, redirects + 1);
+                subscribeTo(next, gen, redirects + 1, deadline);
                 return;
             }
             body.whenComplete((bytes, e2) -> attemptFailed(

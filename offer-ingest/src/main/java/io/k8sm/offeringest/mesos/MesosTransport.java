@@ -93,9 +93,9 @@ final class MesosTransport {
     /** A call's answer: its status, headers and (at most {@link #MAX_ERROR_BODY_CHARS} of) its body. */
     private record Answer(int status, java.net.http.HttpHeaders headers, String body) {}
 
-    /** The SUBSCRIBE request for {@code uri}. */
-    HttpRequest subscribeRequest(URI uri, Call subscribe) {
-        return request(uri, subscribe).timeout(cfg.requestTimeout()).build();
+    /** The SUBSCRIBE request for {@code uri}, its response headers due within {@code timeout}. */
+    HttpRequest subscribeRequest(URI uri, Call subscribe, java.time.Duration timeout) {
+        return request(uri, subscribe).timeout(timeout).build();
     }
 
     /**

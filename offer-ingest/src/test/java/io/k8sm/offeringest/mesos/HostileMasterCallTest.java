@@ -162,6 +162,45 @@ class HostileMasterCallTest {
         assertTrue(hops.get() <= 3, "at most 1000 ms / 400 ms requests within the call's deadline: " + hops.get());
     }
 
+    /**
+     * The same for SUBSCRIBE: one attempt's redirects share one deadline, so a chain of slow
+     * redirects fails the attempt within one request timeout (and the client moves on to its next
+     * attempt or master) instead of holding it for {@code maxRedirects} timeouts. From the master's
+     * side: the first attempt never sends more requests than fit in one timeout.
+     */
+    @Test
+    void aChainOfSlowSubscribeRedirectsFailsTheAttemptWithinOneTimeout() throws Exception {
+        AtomicInteger hops = new AtomicInteger();
+        HttpServer[] self = new HttpServer[1];
+        self[0] = server(InetAddress.getLoopbackAddress(), ex -> {
+            hops.incrementAndGet();
+            Thread.sleep(400);
+            ex.getResponseHeaders()
+                    .add("Location", "//127.0.0.1:" + self[0].getAddress().getPort() + "/api/v1/scheduler");
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        MesosClientConfig cfg = MesosClientConfig.builder(
+                        MesosClientConfig.frameworkInfo("k8sm", List.of("*"), Duration.ofDays(1), Optional.empty()))
+                .master(uri(self[0], "127.0.0.1"))
+                .requestTimeout(Duration.ofMillis(1000))
+                .backoff(Duration.ofSeconds(60), Duration.ofSeconds(60)) // one attempt in this test
+                .build();
+        MesosSchedulerClient client = new MesosSchedulerClient(cfg, new MesosEventListener() {});
+        try {
+            client.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (client.lastFailure().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String failure = client.lastFailure().orElseThrow(() -> new AssertionError("the attempt never ended"));
+            assertTrue(failure.contains("redirects included"), failure);
+            assertTrue(hops.get() <= 3, "at most 1000 ms / 400 ms SUBSCRIBE requests in one attempt: " + hops.get());
+        } finally {
+            client.close();
+        }
+    }
+
     // ------------------------------------------------------------------ harness
 
     private interface Handler {
