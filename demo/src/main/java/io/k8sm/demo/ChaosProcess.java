@@ -7,14 +7,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One child JVM of {@code k8sm chaos} (the broker, the world, or a {@code k8sm run SERVICE}): started,
  * killed -9, paused (SIGSTOP) and resumed (SIGCONT) by pid, restarted with the same command line; its
  * output appended to {@code NAME.log} in the run directory.
+ *
+ * <p>Every child is killed -9 when the harness's JVM exits however it exits (Ctrl-C, SIGTERM, an
+ * error): a shutdown hook ends them, paused ones too, so that no broker or service outlives a run.
  */
 final class ChaosProcess implements AutoCloseable {
+    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChaosProcess::killEveryChild, "k8sm-chaos-children"));
+    }
+
     private final String name;
     private final List<String> command;
     private final Path log;
@@ -58,6 +69,8 @@ final class ChaosProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
+        CHILDREN.removeIf(p -> !p.isAlive());
+        CHILDREN.add(process);
         paused = false;
     }
 
@@ -123,6 +136,19 @@ final class ChaosProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** kill -9 of every child still alive (stopped ones included: SIGKILL needs no SIGCONT). */
+    static int killEveryChild() {
+        int killed = 0;
+        for (Process p : CHILDREN) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                killed++;
+            }
+        }
+        CHILDREN.clear();
+        return killed;
     }
 
     /** SIGTERM, then kill -9 after a grace period. */

@@ -128,6 +128,7 @@ public class DemoCommand implements Callable<Integer>, K8smCommand {
                     s.rescheduled(), s.failedOnPurpose());
             out.printf("  unschedulable  %d (FailedScheduling, as intended: %d)%n", s.unschedulable(), huge);
             out.printf("  pod → running  p50 %d ms, p99 %d ms%n", s.p50Millis(), s.p99Millis());
+            out.printf("  per hop        p50/p99 from the hop before, %s%n", s.hops());
             out.printf("  endpoints      %d host-port endpoints in the services' EndpointSlices%n", s.endpointSlices());
             out.printf("  dead letters   %d%n", s.deadLetters());
             String cfg = world.configFile().toString();

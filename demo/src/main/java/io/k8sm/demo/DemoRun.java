@@ -55,7 +55,8 @@ final class DemoRun implements AutoCloseable {
             long p99Millis,
             int endpointSlices,
             int deadLetters,
-            boolean complete) {}
+            boolean complete,
+            String hops) {}
 
     static final String FLAKY = "flaky-";
     static final String HUGE = "huge-";
@@ -64,6 +65,7 @@ final class DemoRun implements AutoCloseable {
     private final PrintStream out;
     private final Map<String, Long> submittedAt = new ConcurrentHashMap<>();
     private final Map<String, Long> runningAt = new ConcurrentHashMap<>();
+    private final PipelineHops hops = new PipelineHops();
     private final Map<SchedulerEventKind, Set<String>> eventsByPod = new EnumMap<>(SchedulerEventKind.class);
     private final Set<String> failedOnPurpose = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -99,6 +101,12 @@ final class DemoRun implements AutoCloseable {
         follow(Topic.SCHEDULER_EVENTS, SchedulerEvent.class, this::onSchedulerEvent);
         follow(Topic.LAUNCHER_EVENTS, LauncherEvent.class, this::onLauncherEvent);
         follow(Topic.DEAD_LETTERS, io.k8sm.avro.DeadLetter.class, r -> deadLetters++);
+        follow(Topic.TASK_STATUS, io.k8sm.avro.TaskStatus.class, r -> {
+            io.k8sm.avro.TaskState s = r.value().getState();
+            if (s == io.k8sm.avro.TaskState.TASK_STARTING || s == io.k8sm.avro.TaskState.TASK_RUNNING) {
+                hops.starting(r.value().getTaskId(), System.nanoTime());
+            }
+        });
         DemoPods.createServices(k8s);
         writeCorruptPodRecord();
 
@@ -111,7 +119,9 @@ final class DemoRun implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         for (Pod p : all) {
-            submittedAt.put("default/" + p.getMetadata().getName(), System.nanoTime());
+            long now = System.nanoTime();
+            submittedAt.put("default/" + p.getMetadata().getName(), now);
+            hops.passed(PipelineHops.Hop.CREATED, "default/" + p.getMetadata().getName(), now);
             k8s.pods().inNamespace("default").resource(p).create();
         }
         out.printf(
@@ -156,11 +166,12 @@ final class DemoRun implements AutoCloseable {
                 eventsByPod.get(SchedulerEventKind.RESCHEDULED).size(),
                 unschedulable(),
                 failedOnPurpose.size(),
-                percentile(latencies, 50),
-                percentile(latencies, 99),
+                PipelineHops.percentile(latencies, 50),
+                PipelineHops.percentile(latencies, 99),
                 slices,
                 deadLetters,
-                runningAt.size() >= target);
+                runningAt.size() >= target,
+                hops.line(pod -> !failedOnPurpose.contains(pod)));
     }
 
     private int unschedulable() {
@@ -197,8 +208,13 @@ final class DemoRun implements AutoCloseable {
                             public void onUpdate(Pod before, Pod pod) {
                                 if (pod.getStatus() != null
                                         && "Running".equals(pod.getStatus().getPhase())) {
+                                    long now = System.nanoTime();
                                     runningAt.putIfAbsent(
-                                            "default/" + pod.getMetadata().getName(), System.nanoTime());
+                                            "default/" + pod.getMetadata().getName(), now);
+                                    hops.passed(
+                                            PipelineHops.Hop.RUNNING,
+                                            "default/" + pod.getMetadata().getName(),
+                                            now);
                                 }
                             }
 
@@ -216,6 +232,9 @@ final class DemoRun implements AutoCloseable {
             kind = SchedulerEventKind.OTHER;
         }
         eventsByPod.get(kind).add(r.key());
+        if (kind == SchedulerEventKind.SCHEDULED) {
+            hops.passed(PipelineHops.Hop.PLACED, r.key(), System.nanoTime());
+        }
     }
 
     /**
@@ -225,6 +244,11 @@ final class DemoRun implements AutoCloseable {
      */
     private void onLauncherEvent(ConsumerRecord<String, LauncherEvent> r) {
         LauncherEvent e = r.value();
+        if (e.getType() == LauncherEventType.LAUNCHED) {
+            hops.launched(e.getTaskId(), e.getPodKey(), System.nanoTime());
+        } else if (e.getType() == LauncherEventType.BOUND) {
+            hops.passed(PipelineHops.Hop.BOUND, e.getPodKey(), System.nanoTime());
+        }
         if (e.getType() != LauncherEventType.LAUNCHED
                 || !e.getPodKey().startsWith("default/" + FLAKY)
                 || failedOnPurpose.contains(e.getPodKey())) {
@@ -291,14 +315,6 @@ final class DemoRun implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         threads.add(t);
-    }
-
-    private static long percentile(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
     /** The services' HTTP servers, once {@link #run} started them. */
