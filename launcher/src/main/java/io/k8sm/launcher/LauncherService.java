@@ -10,6 +10,7 @@ import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Codec;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
+import io.k8sm.launcher.launch.BatchPodLookup;
 import io.k8sm.launcher.launch.LaunchHandler;
 import io.k8sm.launcher.launch.LaunchLedger;
 import io.k8sm.launcher.launch.PodLookup;
@@ -59,6 +60,8 @@ public final class LauncherService implements K8smService {
      * round).
      */
     private static final int DRAIN_POLLS = 4;
+    /** How long a pod looked up for a launch batch that is being retried stays good. */
+    private static final java.time.Duration LOOKUP_MAX_AGE = java.time.Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final LauncherConfig config;
@@ -128,7 +131,11 @@ public final class LauncherService implements K8smService {
                             "launch",
                             new LaunchHandler(
                                     out,
-                                    PodLookup.of(client),
+                                    new BatchPodLookup(
+                                            PodLookup.of(client),
+                                            config.bridgeConcurrency(),
+                                            System::nanoTime,
+                                            LOOKUP_MAX_AGE.toNanos()),
                                     config.executorCommand(),
                                     ledger,
                                     launchHistory,

@@ -16,6 +16,7 @@ import io.k8sm.avro.MesosCall;
 import io.k8sm.avro.TaskLaunch;
 import io.k8sm.launcher.kafka.Codec;
 import io.k8sm.launcher.kafka.Outputs;
+import io.k8sm.launcher.launch.BatchPodLookup;
 import io.k8sm.launcher.launch.LaunchHandler;
 import io.k8sm.launcher.launch.LaunchLedger;
 import io.k8sm.launcher.launch.PodLookup;
@@ -211,5 +212,48 @@ class LaunchHandlerTest {
         org.junit.jupiter.api.Assertions.assertThrows(
                 io.k8sm.launcher.kafka.TransactionalLoop.RetryLater.class,
                 () -> retrying.handle(List.of(record(request("pod.1", ok)))));
+    }
+
+    /**
+     * The long chaos run's stall: each launch request's pod is looked up in the API, and one transient
+     * error among a batch's lookups retried the whole batch, lookups and all. Against an API that
+     * fails every fourth call, a batch of ten never got through. With the lookups kept while the batch
+     * is retried (and made in parallel), each attempt gets further, and the batch commits.
+     */
+    @Test
+    void aBatchGetsThroughAnApiThatFailsEveryFewCallsWhenItsLookupsAreKeptAcrossRetries() throws Exception {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(record(request("pod.b" + i, live("b" + i))));
+        }
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        PodLookup flaky = (ns, name) -> {
+            if (calls.getAndIncrement() % 4 == 3) {
+                throw new io.fabric8.kubernetes.client.KubernetesClientException("connection was closed", 0, null);
+            }
+            return lookup.find(ns, name);
+        };
+
+        assertEquals(
+                -1, attemptsUntilCommitted(new LaunchHandler(out, flaky, "exec", new LaunchLedger(), null), batch));
+
+        BatchPodLookup kept = new BatchPodLookup(
+                flaky, 1, System::nanoTime, java.time.Duration.ofMinutes(1).toNanos());
+        int attempts = attemptsUntilCommitted(new LaunchHandler(out, kept, "exec", new LaunchLedger(), null), batch);
+        assertTrue(attempts > 1 && attempts <= 5, "committed after " + attempts + " attempts");
+    }
+
+    /** How many attempts of {@code batch} until it went through (at most 10), or -1. */
+    private static int attemptsUntilCommitted(LaunchHandler h, List<ConsumerRecord<String, byte[]>> batch) {
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            try {
+                h.handle(batch);
+                h.committed();
+                return attempt;
+            } catch (io.k8sm.launcher.kafka.TransactionalLoop.RetryLater e) {
+                h.aborted();
+            }
+        }
+        return -1;
     }
 }

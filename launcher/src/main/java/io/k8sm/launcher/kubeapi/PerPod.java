@@ -38,13 +38,18 @@ public final class PerPod {
         }
         this.out = out;
         this.concurrency = concurrency;
-        this.pool = new ThreadPoolExecutor(
-                concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "k8sm-bridge-pod");
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true); // idle threads end: nothing to shut down with the loop
+        this.pool = threads("k8sm-bridge-pod", concurrency);
+    }
+
+    /** At most {@code n} daemon threads for API calls; idle ones end, so there is nothing to shut down. */
+    public static ThreadPoolExecutor threads(String name, int n) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Runs every group; their outputs (dead letters included) in group order. */

@@ -77,6 +77,22 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
         this.history = history;
     }
 
+    /** The pods ({@code namespace/name}) a batch's readable launch requests are for. */
+    private List<String> podsOf(List<ConsumerRecord<String, byte[]>> batch) {
+        List<String> keys = new ArrayList<>(batch.size());
+        for (ConsumerRecord<String, byte[]> raw : batch) {
+            try {
+                LaunchRequest r = out.codec().decode(LaunchRequest.class, raw.topic(), raw.value());
+                if (r != null && r.getPod() != null) {
+                    keys.add(r.getPod().getNamespace() + "/" + r.getPod().getName());
+                }
+            } catch (RuntimeException e) {
+                // unreadable: the batch's own pass dead-letters it
+            }
+        }
+        return keys;
+    }
+
     /** Folds a launcher-events record into the ledger (the history reader's handler). */
     public static void fold(LaunchLedger ledger, Outputs out, ConsumerRecord<String, byte[]> r) {
         try {
@@ -103,6 +119,7 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
         Set<String> seen = new HashSet<>();
         Set<String> offersInBatch = new HashSet<>();
         Map<String, List<PreparedLaunch>> groups = new LinkedHashMap<>();
+        pods.prefetch(podsOf(batch));
         for (ConsumerRecord<String, byte[]> raw : batch) {
             LaunchRequest request;
             try {
@@ -238,6 +255,7 @@ public final class LaunchHandler implements TransactionalLoop.BatchHandler {
 
     @Override
     public void committed() {
+        pods.batchCommitted();
         ledger.record(pendingTasks, pendingOffers);
         pendingTasks.clear();
         pendingOffers.clear();
