@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
+import io.k8sm.contract.PodAnnotations;
 import io.k8sm.launcher.binding.LaunchedTask;
 import io.k8sm.launcher.kubeapi.ApiErrors;
 import java.time.Clock;
@@ -90,6 +91,29 @@ public final class PodStatusWriter {
                     && pod.getMetadata().getUid() != null
                     && !task.uid().equals(pod.getMetadata().getUid())) {
                 return;
+            }
+            String ownTask = pod.getMetadata().getAnnotations() == null
+                    ? null
+                    : pod.getMetadata().getAnnotations().get(PodAnnotations.TASK_ID);
+            if (ownTask != null && !ownTask.equals(task.taskId())) {
+                log.debug(
+                        "pod {} runs task {}; status {} of task {} not written",
+                        task.podKey(),
+                        ownTask,
+                        s.getState(),
+                        task.taskId());
+                return; // an earlier task of the pod (a late TASK_LOST of a rolled-back launch)
+            }
+            boolean bound = pod.getSpec() != null
+                    && pod.getSpec().getNodeName() != null
+                    && !pod.getSpec().getNodeName().isBlank();
+            if (!bound && "Failed".equals(d.phase())) {
+                log.debug(
+                        "pod {} not bound: {} of task {} leaves it Pending, the scheduler places it again",
+                        task.podKey(),
+                        s.getState(),
+                        task.taskId());
+                return; // Failed is final in Kubernetes; a pod that never ran on the agent is still to place
             }
             String hostIP = hostIP(task.nodeName());
             String now = clock.instant().toString();

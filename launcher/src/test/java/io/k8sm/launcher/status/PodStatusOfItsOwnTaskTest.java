@@ -1,0 +1,85 @@
+package io.k8sm.launcher.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.k8sm.avro.TaskState;
+import io.k8sm.avro.TaskStatus;
+import io.k8sm.contract.PodAnnotations;
+import io.k8sm.launcher.binding.LaunchedTask;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pod's phase follows its own task only. The long chaos run ended with about 1,900 pods Failed
+ * by TASK_LOST of launches that never ran (offers of an earlier subscription) and were placed
+ * again: Failed is final in Kubernetes, and a late TASK_LOST of a rolled-back task turned a pod
+ * whose new task runs Failed.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PodStatusOfItsOwnTaskTest {
+
+    KubernetesClient client;
+
+    private Pod create(String name, String node, String taskId) {
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName(name)
+                .withAnnotations(taskId == null ? Map.of() : Map.of(PodAnnotations.TASK_ID, taskId))
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec();
+        return client.pods().inNamespace("default").resource(b.build()).create();
+    }
+
+    private String phase(String name) {
+        Pod p = client.pods().inNamespace("default").withName(name).get();
+        return p.getStatus() == null ? null : p.getStatus().getPhase();
+    }
+
+    private void apply(Pod pod, String taskId, TaskState state) {
+        new PodStatusWriter(client, Clock.systemUTC())
+                .apply(
+                        new LaunchedTask(
+                                taskId,
+                                "default",
+                                pod.getMetadata().getName(),
+                                pod.getMetadata().getUid(),
+                                "agent-1",
+                                "agent-01",
+                                Map.of()),
+                        TaskStatus.newBuilder()
+                                .setTaskId(taskId)
+                                .setState(state)
+                                .build());
+    }
+
+    @Test
+    void aLaunchLostBeforeBindingLeavesThePodPendingToBePlacedAgain() {
+        Pod pod = create("never-ran", null, null);
+        apply(pod, "t1", TaskState.TASK_LOST);
+        assertNull(phase("never-ran"), "not Failed: the scheduler places it again");
+    }
+
+    @Test
+    void aLateStatusOfAnEarlierTaskDoesNotChangeThePodOfItsNewTask() {
+        Pod pod = create("moved-on", "agent-01", "t2");
+        apply(pod, "t2", TaskState.TASK_RUNNING);
+        apply(pod, "t1", TaskState.TASK_LOST);
+        assertEquals("Running", phase("moved-on"));
+    }
+
+    @Test
+    void theBoundPodsOwnTaskEndingMakesItFailed() {
+        Pod pod = create("ended", "agent-01", "t3");
+        apply(pod, "t3", TaskState.TASK_FAILED);
+        assertEquals("Failed", phase("ended"));
+    }
+}
