@@ -115,6 +115,15 @@ public final class PodStatusWriter {
                         task.taskId());
                 return; // Failed is final in Kubernetes; a pod that never ran on the agent is still to place
             }
+            PodStatus current = pod.getStatus();
+            if (current != null
+                    && current.getHostIP() != null
+                    && d.phase().equals(current.getPhase())
+                    && java.util.Objects.equals(d.reason(), current.getReason())
+                    && java.util.Objects.equals(d.message(), current.getMessage())
+                    && readyIs(current, d.ready())) {
+                return; // already so (a reconciliation repeats every task's state): no write
+            }
             String hostIP = hostIP(task.nodeName());
             String now = clock.instant().toString();
             client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
@@ -167,6 +176,12 @@ public final class PodStatusWriter {
      * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
      * again. To be unified with the launcher's Kubernetes error classification.
      */
+    private static boolean readyIs(PodStatus st, boolean ready) {
+        return st.getConditions() != null
+                && st.getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && (ready ? "True" : "False").equals(c.getStatus()));
+    }
+
     private String hostIP(String nodeName) {
         Node node = client.nodes().withName(nodeName).get();
         if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {

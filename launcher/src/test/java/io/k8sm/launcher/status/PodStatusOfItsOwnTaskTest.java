@@ -82,4 +82,39 @@ class PodStatusOfItsOwnTaskTest {
         apply(pod, "t3", TaskState.TASK_FAILED);
         assertEquals("Failed", phase("ended"));
     }
+
+    @Test
+    void aStatusThePodAlreadyHasIsNotWrittenAgain() {
+        client.nodes()
+                .resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                        .withNewMetadata()
+                        .withName("agent-01")
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewAddress()
+                        .withType("InternalIP")
+                        .withAddress("10.0.0.1")
+                        .endAddress()
+                        .endStatus()
+                        .build())
+                .create();
+        Pod pod = create("steady", "agent-01", "t4");
+        apply(pod, "t4", TaskState.TASK_RUNNING);
+        String written = client.pods()
+                .inNamespace("default")
+                .withName("steady")
+                .get()
+                .getMetadata()
+                .getResourceVersion();
+        apply(pod, "t4", TaskState.TASK_RUNNING); // a reconciliation repeats it
+        assertEquals(
+                written,
+                client.pods()
+                        .inNamespace("default")
+                        .withName("steady")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion());
+        assertEquals("Running", phase("steady"));
+    }
 }
