@@ -161,36 +161,16 @@ final class MesosSubscription {
     }
 
     private Call subscribeCall() {
-        FrameworkID fid;
         synchronized (lock) {
-            fid = frameworkId;
+            return MesosTransport.subscribeCall(cfg, frameworkId);
         }
-        var info = cfg.frameworkInfo().toBuilder();
-        if (!info.hasPrincipal()) {
-            cfg.credentials().ifPresent(cr -> info.setPrincipal(cr.principal()));
-        }
-        Call.Builder b = Call.newBuilder().setType(Call.Type.SUBSCRIBE);
-        if (fid != null) {
-            info.setId(fid);
-            b.setFrameworkId(fid);
-        }
-        return b.setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info))
-                .build();
     }
 
-    /**
-     * One SUBSCRIBE hop. {@code deadline} (the request timeout from the attempt's first hop) bounds
-     * the answer of every hop: a chain of slow redirects fails the attempt within one timeout, as a
-     * call's redirects do ({@link MesosTransport#send}).
-     */
+    /** One SUBSCRIBE hop; {@code deadline} (one request timeout from the first hop) bounds every hop's answer. */
     private void subscribeTo(URI uri, long gen, int redirects, long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            attemptFailed(
-                    gen,
-                    "SUBSCRIBE to " + uri + ": no answer within " + cfg.requestTimeout() + " (" + redirects
-                            + " redirects included)",
-                    true);
+            attemptFailed(gen, MesosTransport.subscribeFailure(cfg, uri, redirects, null), true);
             return;
         }
         LOG.info("subscribing to {} (attempt generation {})", uri, gen);
@@ -214,13 +194,7 @@ final class MesosSubscription {
             HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp,
             Throwable err) {
         if (err != null) {
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                    ? err.getCause()
-                    : err;
-            String why = cause instanceof java.net.http.HttpTimeoutException
-                    ? "no answer within " + cfg.requestTimeout() + " (" + redirects + " redirects included)"
-                    : err.toString();
-            attemptFailed(gen, "cannot subscribe to " + uri + ": " + why, true);
+            attemptFailed(gen, MesosTransport.subscribeFailure(cfg, uri, redirects, err), true);
             return;
         }
         int status = resp.statusCode();

@@ -93,6 +93,36 @@ final class MesosTransport {
     /** A call's answer: its status, headers and (at most {@link #MAX_ERROR_BODY_CHARS} of) its body. */
     private record Answer(int status, java.net.http.HttpHeaders headers, String body) {}
 
+    /** The SUBSCRIBE call: the configured framework, with {@code frameworkId} when it has one. */
+    static Call subscribeCall(MesosClientConfig cfg, org.apache.mesos.v1.Protos.FrameworkID frameworkId) {
+        var info = cfg.frameworkInfo().toBuilder();
+        if (!info.hasPrincipal()) {
+            cfg.credentials().ifPresent(cr -> info.setPrincipal(cr.principal()));
+        }
+        Call.Builder b = Call.newBuilder().setType(Call.Type.SUBSCRIBE);
+        if (frameworkId != null) {
+            info.setId(frameworkId);
+            b.setFrameworkId(frameworkId);
+        }
+        return b.setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info))
+                .build();
+    }
+
+    /**
+     * Why a SUBSCRIBE attempt to {@code uri} failed after {@code redirects} redirects: {@code err},
+     * or (null, or a timeout) no answer within the attempt's one deadline.
+     */
+    static String subscribeFailure(MesosClientConfig cfg, URI uri, int redirects, Throwable err) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                ? err.getCause()
+                : err;
+        if (cause == null || cause instanceof java.net.http.HttpTimeoutException) {
+            return "SUBSCRIBE to " + uri + ": no answer within " + cfg.requestTimeout() + " (" + redirects
+                    + " redirects included)";
+        }
+        return "cannot subscribe to " + uri + ": " + err;
+    }
+
     /** The SUBSCRIBE request for {@code uri}, its response headers due within {@code timeout}. */
     HttpRequest subscribeRequest(URI uri, Call subscribe, java.time.Duration timeout) {
         return request(uri, subscribe).timeout(timeout).build();
