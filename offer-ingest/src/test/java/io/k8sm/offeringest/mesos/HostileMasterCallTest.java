@@ -141,15 +141,7 @@ class HostileMasterCallTest {
     void aChainOfSlowRedirectsIsBoundedByOneDeadlineForTheWholeCall() throws Exception {
         AtomicInteger hops = new AtomicInteger();
         Duration timeout = Duration.ofMillis(1000);
-        HttpServer[] self = new HttpServer[1];
-        self[0] = server(InetAddress.getLoopbackAddress(), ex -> {
-            hops.incrementAndGet();
-            Thread.sleep(400);
-            ex.getResponseHeaders()
-                    .add("Location", "//127.0.0.1:" + self[0].getAddress().getPort() + "/api/v1/scheduler");
-            ex.sendResponseHeaders(307, -1);
-            ex.close();
-        });
+        HttpServer[] self = {slowSelfRedirect(hops)};
         MesosTransport t = new MesosTransport(config(uri(self[0], "127.0.0.1"), timeout));
         try {
             t.send(uri(self[0], "127.0.0.1"), "stream-1", kill());
@@ -171,15 +163,7 @@ class HostileMasterCallTest {
     @Test
     void aChainOfSlowSubscribeRedirectsFailsTheAttemptWithinOneTimeout() throws Exception {
         AtomicInteger hops = new AtomicInteger();
-        HttpServer[] self = new HttpServer[1];
-        self[0] = server(InetAddress.getLoopbackAddress(), ex -> {
-            hops.incrementAndGet();
-            Thread.sleep(400);
-            ex.getResponseHeaders()
-                    .add("Location", "//127.0.0.1:" + self[0].getAddress().getPort() + "/api/v1/scheduler");
-            ex.sendResponseHeaders(307, -1);
-            ex.close();
-        });
+        HttpServer[] self = {slowSelfRedirect(hops)};
         MesosClientConfig cfg = MesosClientConfig.builder(
                         MesosClientConfig.frameworkInfo("k8sm", List.of("*"), Duration.ofDays(1), Optional.empty()))
                 .master(uri(self[0], "127.0.0.1"))
@@ -202,6 +186,20 @@ class HostileMasterCallTest {
     }
 
     // ------------------------------------------------------------------ harness
+
+    /** A master that answers every request after 400 ms with a 307 to itself, counting them. */
+    private HttpServer slowSelfRedirect(AtomicInteger hops) throws Exception {
+        HttpServer[] self = new HttpServer[1];
+        self[0] = server(InetAddress.getLoopbackAddress(), ex -> {
+            hops.incrementAndGet();
+            Thread.sleep(400);
+            ex.getResponseHeaders()
+                    .add("Location", "//127.0.0.1:" + self[0].getAddress().getPort() + "/api/v1/scheduler");
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        return self[0];
+    }
 
     private interface Handler {
         void handle(com.sun.net.httpserver.HttpExchange ex) throws Exception;
