@@ -16,6 +16,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads whole topics (every partition, from the beginning, committed records only, no group) and
@@ -25,6 +27,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class CatchUpReader implements AutoCloseable {
     /** How long a catch-up may go without reading anything before it gives up (and is retried). */
     static final Duration STALL = Duration.ofSeconds(60);
+    /** A catch-up longer than this is logged. */
+    static final Duration SLOW = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(CatchUpReader.class);
+    private final List<String> topics;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
@@ -34,6 +41,7 @@ public final class CatchUpReader implements AutoCloseable {
     public CatchUpReader(
             Properties kafka, List<String> topics, Consumer<ConsumerRecord<String, byte[]>> handler, Clock clock) {
         this.clock = clock;
+        this.topics = List.copyOf(topics);
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -64,7 +72,9 @@ public final class CatchUpReader implements AutoCloseable {
     public void catchUp() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         long position = behind(end);
-        Instant lastProgress = clock.instant();
+        long records = position;
+        Instant started = clock.instant();
+        Instant lastProgress = started;
         while (position > 0) {
             consumer.poll(Duration.ofMillis(100)).forEach(handler);
             long now = behind(end);
@@ -75,6 +85,10 @@ public final class CatchUpReader implements AutoCloseable {
                 throw new KafkaException("catching up with " + end + " made no progress for " + STALL.toSeconds()
                         + " s (" + now + " records behind)");
             }
+        }
+        Duration took = Duration.between(started, clock.instant());
+        if (took.compareTo(SLOW) > 0) {
+            log.info("caught up with {} offsets of {} in {} ms", records, topics, took.toMillis());
         }
     }
 

@@ -70,6 +70,8 @@ public final class TransactionalLoop implements AutoCloseable {
 
     /** The longest pause between two attempts of a failing batch. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A batch that takes longer than this from handling to commit is logged at INFO. */
+    static final Duration SLOW_BATCH = Duration.ofSeconds(2);
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -218,10 +220,12 @@ public final class TransactionalLoop implements AutoCloseable {
         }
         boolean handled = false;
         boolean open = false;
+        long start = System.nanoTime();
         try {
             // Kubernetes calls, registry encodes and catch-up reads happen here, before any transaction
             List<ProducerRecord<String, byte[]>> out = handler.handle(batch);
             handled = true;
+            long handledAt = System.nanoTime();
             producer.beginTransaction();
             open = true;
             for (ProducerRecord<String, byte[]> r : out) {
@@ -232,6 +236,7 @@ public final class TransactionalLoop implements AutoCloseable {
             open = false;
             handler.committed();
             backoffMs = firstBackoff();
+            logDuration(batch.size(), out.size(), start, handledAt, System.nanoTime());
         } catch (TransactionalLoop.RetryLater e) {
             log.warn("{}: {}; the batch of {} records is retried", name, e.getMessage(), batch.size());
             retry(first);
@@ -253,6 +258,23 @@ public final class TransactionalLoop implements AutoCloseable {
                 replaceProducer(); // beginTransaction failed: the producer is in a state it cannot leave
             }
             retry(first);
+        }
+    }
+
+    /** Every batch at DEBUG; one slower than {@link #SLOW_BATCH} at INFO, so a crawling loop shows. */
+    private void logDuration(int in, int out, long start, long handledAt, long committedAt) {
+        long totalMs = (committedAt - start) / 1_000_000;
+        if (totalMs > SLOW_BATCH.toMillis() || log.isDebugEnabled()) {
+            String line =
+                    "{}: batch of {} records -> {} outputs committed in {} ms (handling {} ms, transaction {} ms)";
+            Object[] args = {
+                name, in, out, totalMs, (handledAt - start) / 1_000_000, (committedAt - handledAt) / 1_000_000
+            };
+            if (totalMs > SLOW_BATCH.toMillis()) {
+                log.info(line, args);
+            } else {
+                log.debug(line, args);
+            }
         }
     }
 
