@@ -15,7 +15,6 @@ import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
 import io.k8sm.launcher.kubeapi.PerPod;
-import io.k8sm.launcher.kubeapi.PerRecord;
 import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
@@ -85,7 +84,7 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         endedInBatch.clear();
         history.catchUp();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        List<ConsumerRecord<String, byte[]>> nodeRecords = new ArrayList<>();
+        Map<String, List<ConsumerRecord<String, byte[]>>> byAgent = new LinkedHashMap<>();
         Map<String, List<ConsumerRecord<String, byte[]>>> byPod = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> raw : batch) {
             Optional<Topic> topic = out.topics().byName(raw.topic());
@@ -93,13 +92,36 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                 byPod.computeIfAbsent(podOf(topic.get(), raw), k -> new ArrayList<>())
                         .add(raw);
             } else {
-                nodeRecords.add(raw);
+                byAgent.computeIfAbsent(agentOf(raw), k -> new ArrayList<>()).add(raw);
             }
         }
-        // permanent API errors (a 4xx such as 403 or 422) are that record's answer; the rest flows on
-        PerRecord.each(nodeRecords, out, records, raw -> handleOne(raw, records));
-        records.addAll(pods.run(new ArrayList<>(byPod.values()), (raw, own) -> handleOne(raw, own)));
+        // nodes first (each agent's records in order, the agents in parallel), then the pods; a
+        // permanent API error (a 4xx such as 403 or 422) is that record's answer, the rest flows on
+        records.addAll(pods.run(new ArrayList<>(byAgent.values()), this::handleOne));
+        records.addAll(pods.run(new ArrayList<>(byPod.values()), this::handleOne));
         return records;
+    }
+
+    /** The agent an offer or an agent loss is about (its group); any other record is its own group. */
+    private String agentOf(ConsumerRecord<String, byte[]> raw) {
+        String own = raw.topic() + "@" + raw.partition() + "@" + raw.offset();
+        try {
+            switch (out.topics().byName(raw.topic()).orElse(Topic.TASK_STATUS)) {
+                case OFFERS -> {
+                    OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
+                    return e != null && e.getEvent() instanceof Offer offer ? "agent " + offer.getAgentId() : own;
+                }
+                case FRAMEWORK -> {
+                    FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
+                    return e != null && e.getEvent() instanceof AgentLost lost ? "agent " + lost.getAgentId() : own;
+                }
+                default -> {
+                    return own;
+                }
+            }
+        } catch (RuntimeException e) {
+            return own; // unreadable: its own pass dead-letters it
+        }
     }
 
     /** The pod a record is about (its group): the launched task's pod, an action's key, else itself. */

@@ -104,6 +104,10 @@ public final class NodeRegistrar {
             return;
         }
         Node node = client.nodes().withName(host).get();
+        if (node != null && isCurrent(node, want, hostname)) {
+            applied.put(host, want); // written before a restart: a restarted launcher reads, not rewrites
+            return;
+        }
         if (node == null) {
             client.nodes()
                     .resource(new NodeBuilder()
@@ -138,6 +142,38 @@ public final class NodeRegistrar {
         }
         setReady(host, hostname, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
         applied.put(host, want);
+    }
+
+    /**
+     * Pure: whether the node already says what the offer would write (its attribute labels exactly,
+     * the agent annotations, Ready True and, when known, the InternalIP), so nothing is written.
+     */
+    static boolean isCurrent(Node node, Desired want, String hostname) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
+                : node.getMetadata().getLabels();
+        Map<String, String> annotations = node.getMetadata().getAnnotations() == null
+                ? Map.of()
+                : node.getMetadata().getAnnotations();
+        boolean labelsCurrent = want.labels().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
+                && labels.keySet().stream().filter(NodeLabels::isAttribute).allMatch(want.labels()::containsKey);
+        NodeStatus st = node.getStatus();
+        boolean ready = st != null
+                && st.getConditions() != null
+                && st.getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        boolean address = want.ip() == null
+                || st != null
+                        && st.getAddresses() != null
+                        && st.getAddresses().stream()
+                                .anyMatch(a -> "InternalIP".equals(a.getType())
+                                        && want.ip().equals(a.getAddress()));
+        return labelsCurrent
+                && want.agentId().equals(annotations.get(NodeLabels.AGENT_ID))
+                && hostname.equals(annotations.get(NodeLabels.MESOS_HOSTNAME))
+                && ready
+                && address;
     }
 
     /** Marks the node of a lost agent NotReady. */
