@@ -145,6 +145,9 @@ public final class LauncherService implements K8smService {
                     config.transactionTimeout());
             open.push(launchLoop);
 
+            NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
+            open.push(nodes);
+
             LaunchIndex index =
                     new LaunchIndex(codec, topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS));
             CatchUpReader bridgeHistory = new CatchUpReader(
@@ -172,7 +175,7 @@ public final class LauncherService implements K8smService {
                                     new Binder(client, config.bindAttempts(), config.bindBackoff()),
                                     new PodStatusWriter(client, clock),
                                     new PodActionExecutor(client),
-                                    new NodeRegistrar(client, clock),
+                                    new NodeRegistrar(client, clock, nodes::cached),
                                     config.bridgeConcurrency())),
                     config.pollTimeout(),
                     0,
@@ -201,8 +204,6 @@ public final class LauncherService implements K8smService {
                     () -> PodSource.liveKeys(kafka, podsTopic, clock));
             open.push(pods);
             index.fallBackTo(pods::byTaskId);
-            NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
-            open.push(nodes);
 
             pods.start();
             nodes.start();

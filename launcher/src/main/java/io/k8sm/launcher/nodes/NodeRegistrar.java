@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +44,22 @@ public final class NodeRegistrar {
 
     record Desired(Map<String, String> labels, String agentId, String ip, boolean ready) {}
 
+    /** What an informer knows of a node by name (null: nothing); consulted before the API. */
+    private final Function<String, Node> cache;
+
     /** {@code clock} stamps the Ready condition's heartbeat and transition times. */
     public NodeRegistrar(KubernetesClient client, Clock clock) {
+        this(client, clock, name -> null);
+    }
+
+    /**
+     * @param cache the node informer's cache: a node it shows up to date is not read from the API
+     *     (a restarted launcher meets every agent again)
+     */
+    public NodeRegistrar(KubernetesClient client, Clock clock, Function<String, Node> cache) {
         this.client = client;
         this.clock = clock;
+        this.cache = cache;
     }
 
     /** Pure: the labels a node gets from an offer. */
@@ -101,6 +114,11 @@ public final class NodeRegistrar {
         hostByAgent.put(offer.getAgentId(), host);
         Desired want = new Desired(labels(offer), offer.getAgentId(), ip(offer), true);
         if (want.equals(applied.get(host))) {
+            return;
+        }
+        Node cached = cache.apply(host);
+        if (cached != null && isCurrent(cached, want, hostname)) {
+            applied.put(host, want);
             return;
         }
         Node node = client.nodes().withName(host).get();

@@ -48,6 +48,11 @@ public final class NodeSource implements AutoCloseable {
                 .build();
     }
 
+    /** The node as the informer last saw it; null before the start or when it has none. */
+    public Node cached(String name) {
+        return informer == null ? null : informer.getStore().getByKey(name);
+    }
+
     public void start() {
         informer = client.nodes()
                 .inform(

@@ -2,7 +2,9 @@ package io.k8sm.launcher.nodes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.k8sm.avro.Attribute;
@@ -50,6 +52,18 @@ class NodeRegistrarRestartTest {
         new NodeRegistrar(client, Clock.systemUTC()).onOffer(offer("r1"));
 
         assertEquals(written, version());
+    }
+
+    @Test
+    void aNodeTheInformerShowsUpToDateIsNotWrittenAgain() {
+        new NodeRegistrar(client, Clock.systemUTC()).onOffer(offer("r1"));
+        Node seen = client.nodes().withName("agent-01").get();
+        client.nodes().withName("agent-01").delete(); // only the informer's copy says it exists
+
+        new NodeRegistrar(client, Clock.systemUTC(), name -> name.equals("agent-01") ? seen : null)
+                .onOffer(offer("r1"));
+
+        assertNull(client.nodes().withName("agent-01").get());
     }
 
     @Test
