@@ -264,16 +264,15 @@ public final class TransactionalLoop implements AutoCloseable {
     /** Every batch at DEBUG; one slower than {@link #SLOW_BATCH} at INFO, so a crawling loop shows. */
     private void logDuration(int in, int out, long start, long handledAt, long committedAt) {
         long totalMs = (committedAt - start) / 1_000_000;
-        if (totalMs > SLOW_BATCH.toMillis() || log.isDebugEnabled()) {
-            String line =
-                    "{}: batch of {} records -> {} outputs committed in {} ms (handling {} ms, transaction {} ms)";
-            Object[] args = {
-                name, in, out, totalMs, (handledAt - start) / 1_000_000, (committedAt - handledAt) / 1_000_000
-            };
-            if (totalMs > SLOW_BATCH.toMillis()) {
-                log.info(line, args);
+        boolean slow = totalMs > SLOW_BATCH.toMillis();
+        if (slow || log.isDebugEnabled()) {
+            String line = String.format(
+                    "%s: batch of %d records -> %d outputs committed in %d ms (handling %d ms, transaction %d ms)",
+                    name, in, out, totalMs, (handledAt - start) / 1_000_000, (committedAt - handledAt) / 1_000_000);
+            if (slow) {
+                log.info(line);
             } else {
-                log.debug(line, args);
+                log.debug(line);
             }
         }
     }

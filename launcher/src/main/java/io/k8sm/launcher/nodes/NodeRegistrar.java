@@ -116,13 +116,11 @@ public final class NodeRegistrar {
         if (want.equals(applied.get(host))) {
             return;
         }
-        Node cached = cache.apply(host);
-        if (cached != null && isCurrent(cached, want, hostname)) {
-            applied.put(host, want);
-            return;
+        Node node = cache.apply(host); // what the informer saw; else one read from the API
+        if (!isCurrent(node, want, hostname)) {
+            node = client.nodes().withName(host).get();
         }
-        Node node = client.nodes().withName(host).get();
-        if (node != null && isCurrent(node, want, hostname)) {
+        if (isCurrent(node, want, hostname)) {
             applied.put(host, want); // written before a restart: a restarted launcher reads, not rewrites
             return;
         }
@@ -164,9 +162,13 @@ public final class NodeRegistrar {
 
     /**
      * Pure: whether the node already says what the offer would write (its attribute labels exactly,
-     * the agent annotations, Ready True and, when known, the InternalIP), so nothing is written.
+     * the agent annotations, Ready True and, when known, the InternalIP), so nothing is written; a
+     * missing node ({@code null}) is not.
      */
     static boolean isCurrent(Node node, Desired want, String hostname) {
+        if (node == null) {
+            return false;
+        }
         Map<String, String> labels = node.getMetadata().getLabels() == null
                 ? Map.of()
                 : node.getMetadata().getLabels();

@@ -16,6 +16,7 @@ import io.k8sm.launcher.kubeapi.ApiErrors;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,8 +120,8 @@ public final class PodStatusWriter {
             if (current != null
                     && current.getHostIP() != null
                     && d.phase().equals(current.getPhase())
-                    && java.util.Objects.equals(d.reason(), current.getReason())
-                    && java.util.Objects.equals(d.message(), current.getMessage())
+                    && Objects.equals(d.reason(), current.getReason())
+                    && Objects.equals(d.message(), current.getMessage())
                     && readyIs(current, d.ready())) {
                 return; // already so (a reconciliation repeats every task's state): no write
             }
@@ -172,10 +173,7 @@ public final class PodStatusWriter {
         }
     }
 
-    /**
-     * Whether an API answer (HTTP code, 0 for none: refused, reset, timed out) may succeed when tried
-     * again. To be unified with the launcher's Kubernetes error classification.
-     */
+    /** Whether the status's Ready condition already says {@code ready}. */
     private static boolean readyIs(PodStatus st, boolean ready) {
         return st.getConditions() != null
                 && st.getConditions().stream()
