@@ -156,4 +156,56 @@ class PipelineEndToEndTest {
                 Integer.valueOf(hostPort),
                 ep.getSubsets().get(0).getPorts().get(0).getPort());
     }
+
+    @Test
+    void podWithRequiredNodeAffinityRunsOnTheAgentOfTheRackItNames() throws Exception {
+        // agents agent-01..03 are on racks r1, r2, r0
+        Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder(DemoPods.pod("batch-rack", 1))
+                .editSpec()
+                .withNewAffinity()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addToMatchExpressions(new io.fabric8.kubernetes.api.model.NodeSelectorRequirement(
+                        "k8s.mesosphere.io/attribute-rack", "In", java.util.List.of("r2")))
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .endAffinity()
+                .endSpec()
+                .build();
+        pipeline.kubernetes().pods().inNamespace("default").resource(pod).create();
+        Pod running = awaitPod("batch-rack", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+        assertEquals("agent-02", running.getSpec().getNodeName());
+    }
+
+    @Test
+    void gatedPodIsNotLaunchedUntilItsGateIsRemovedThenRuns() throws Exception {
+        Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder(DemoPods.pod("batch-gated", 2))
+                .editSpec()
+                .addToSchedulingGates(new io.fabric8.kubernetes.api.model.PodSchedulingGate("example.com/quota"))
+                .endSpec()
+                .build();
+        int tasksBefore = pipeline.mesos().tasks().size();
+        pipeline.kubernetes().pods().inNamespace("default").resource(pod).create();
+        Thread.sleep(3_000);
+        assertEquals(tasksBefore, pipeline.mesos().tasks().size(), "the master saw no task of the gated pod");
+        Pod gated = pipeline.kubernetes()
+                .pods()
+                .inNamespace("default")
+                .withName("batch-gated")
+                .get();
+        assertEquals(null, gated.getSpec().getNodeName(), "not bound while gated");
+
+        pipeline.kubernetes()
+                .pods()
+                .inNamespace("default")
+                .withName("batch-gated")
+                .edit(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                        .editSpec()
+                        .withSchedulingGates(java.util.List.of())
+                        .endSpec()
+                        .build());
+        awaitPod("batch-gated", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+    }
 }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pods coming in: a new pod registers a Pending task and is queued; a pod carrying every recovery
  * annotation is recovered as a launched and bound task (or adopted over the copy an older snapshot
- * registered); a pod with only some of them is deleted; a deleted or replaced pod is the task's
+ * registered); a pod with only some of them is deleted; a pod with scheduling gates waits, unregistered,
+ * until they are all removed (one {@code GATED} event per set of gates); a deleted or replaced pod is the task's
  * {@link TaskTransitions.Event#POD_DELETED}.
  */
 public final class PodIntake {
@@ -61,6 +62,7 @@ public final class PodIntake {
             }
             return;
         }
+        PodSnapshot previous = pod.getSchedulingGates().isEmpty() ? null : pods.get(podKey);
         pods.put(podKey, pod);
         if (task != null && !task.getPodUid().equals(pod.getUid())) {
             lifecycle.podDeleted(task, now, "pod replaced by a new pod of the same name (uid " + pod.getUid() + ")");
@@ -107,6 +109,14 @@ public final class PodIntake {
         if (nonsense != null) {
             log.warn("pod {}: {}", podKey, nonsense);
             out.event(podKey, null, SchedulerEventType.INVALID, nonsense, null, now);
+            return;
+        }
+        if (!pod.getSchedulingGates().isEmpty()) {
+            if (previous == null || !previous.getSchedulingGates().equals(pod.getSchedulingGates())) {
+                String reason = "waiting for scheduling gates " + pod.getSchedulingGates();
+                log.info("pod {} not queued: {}", podKey, reason);
+                out.event(podKey, null, SchedulerEventType.GATED, reason, null, now);
+            }
             return;
         }
         RegistryTask t = Tasks.pending(Tasks.taskId(pod.getUid(), pod.getResourceVersion()), pod, now);

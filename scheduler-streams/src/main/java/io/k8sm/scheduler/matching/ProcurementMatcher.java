@@ -1,6 +1,8 @@
 package io.k8sm.scheduler.matching;
 
 import io.k8sm.avro.Container;
+import io.k8sm.avro.NodeSelectorRequirement;
+import io.k8sm.avro.NodeSelectorTerm;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.Protocol;
@@ -13,6 +15,7 @@ import io.k8sm.scheduler.procurement.Attribute;
 import io.k8sm.scheduler.procurement.Cluster;
 import io.k8sm.scheduler.procurement.ContainerPort;
 import io.k8sm.scheduler.procurement.ContainerRequest;
+import io.k8sm.scheduler.procurement.NodeAffinity;
 import io.k8sm.scheduler.procurement.Placement;
 import io.k8sm.scheduler.procurement.PlacementEngine;
 import io.k8sm.scheduler.procurement.PlacementResult;
@@ -92,8 +95,33 @@ public final class ProcurementMatcher implements Matcher {
             Double mem = c.getMemLimitBytes() == null ? null : c.getMemLimitBytes() / MB;
             containers.add(ContainerRequest.withLimits(c.getName(), c.getCpuLimit(), mem, ports, config));
         }
-        return PodRequest.of(
-                podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config);
+        return PodRequest.of(podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config)
+                .withNodeAffinity(nodeAffinity(pod.getNodeAffinity()));
+    }
+
+    /** Procurement's view of the pod's node affinity. */
+    static NodeAffinity nodeAffinity(io.k8sm.avro.NodeAffinity a) {
+        if (a == null) {
+            return NodeAffinity.NONE;
+        }
+        List<NodeAffinity.Term> required = null;
+        if (a.getRequired() != null) {
+            required = a.getRequired().stream().map(ProcurementMatcher::term).toList();
+        }
+        List<NodeAffinity.Preference> preferred = a.getPreferred().stream()
+                .map(p -> new NodeAffinity.Preference(p.getWeight(), term(p.getPreference())))
+                .toList();
+        return new NodeAffinity(required, preferred);
+    }
+
+    private static NodeAffinity.Term term(NodeSelectorTerm t) {
+        return new NodeAffinity.Term(requirements(t.getMatchExpressions()), requirements(t.getMatchFields()));
+    }
+
+    private static List<NodeAffinity.Requirement> requirements(List<NodeSelectorRequirement> rs) {
+        return rs.stream()
+                .map(r -> new NodeAffinity.Requirement(r.getKey(), r.getOperator(), r.getValues()))
+                .toList();
     }
 
     /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text. */

@@ -146,6 +146,15 @@ public final class Cluster {
         return agents.size();
     }
 
+    /** Every agent, in stable order. */
+    int[] allAgents() {
+        int[] all = new int[agents.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
     AgentState agent(int i) {
         return agents.get(i);
     }

@@ -8,7 +8,8 @@ final class Fit {
     record Miss(Shortfall.Reason reason, String subject, String text) {}
 
     /**
-     * Checks every rule in a fixed order (node name, node selector, role, cpu, mem, executor, ports).
+     * Checks every rule in a fixed order (node name, node selector, required node affinity, role, cpu,
+     * mem, executor, ports).
      *
      * @return null when the pod fits, else the first rule it breaks
      */
@@ -26,6 +27,9 @@ final class Fit {
                 String label = n.selectorKeys[i] + "=" + n.selectorValues[i];
                 return new Miss(Shortfall.Reason.NODE_SELECTOR, label, "without label " + label);
             }
+        }
+        if (!n.pod.nodeAffinity().admits(a.labels, a.nodeName)) {
+            return new Miss(Shortfall.Reason.NODE_AFFINITY, "", "not matching the pod's required node affinity");
         }
         if (!a.hasAnyRole(n.roleIds)) {
             String roles = String.join(",", n.pod.roles());

@@ -54,20 +54,12 @@ public final class PlacementEngine {
         if (n.roleIds.length == 0) {
             return -1;
         }
-        if (!n.pod.nodeName().isEmpty()) {
-            return chooseAmong(cluster.agentsOnNode(n.pod.nodeName()), n, cluster);
+        int[] few = fewCandidates(n, cluster);
+        if (n.pod.nodeAffinity().prefers()) {
+            return chooseAmong(few == null ? cluster.allAgents() : few, n, cluster);
         }
-        if (n.selectorKeys.length > 0) {
-            int[] rarest = null;
-            for (int i = 0; i < n.selectorKeys.length; i++) {
-                int[] l = cluster.agentsWithLabel(n.selectorKeys[i], n.selectorValues[i]);
-                if (rarest == null || l.length < rarest.length) {
-                    rarest = l;
-                }
-            }
-            if ((long) rarest.length * SELECTOR_SCAN_FRACTION < cluster.agentCount()) {
-                return chooseAmong(rarest, n, cluster);
-            }
+        if (few != null) {
+            return chooseAmong(few, n, cluster);
         }
         RoleSetIndex idx = cluster.index(n);
         if (policy == PlacementPolicy.FIRST_FIT) {
@@ -86,22 +78,54 @@ public final class PlacementEngine {
         }
     }
 
-    /** The policy's choice among a few candidate agents (given in stable order). */
+    /**
+     * The only agents that can take the pod when they are few: those of its {@code spec.nodeName},
+     * or those with the rarest label of its node selector when that label is on fewer than 1/{@value
+     * #SELECTOR_SCAN_FRACTION} of the agents; null when the index should be walked instead.
+     */
+    private static int[] fewCandidates(PodNeeds n, Cluster cluster) {
+        if (!n.pod.nodeName().isEmpty()) {
+            return cluster.agentsOnNode(n.pod.nodeName());
+        }
+        if (n.selectorKeys.length == 0) {
+            return null;
+        }
+        int[] rarest = null;
+        for (int i = 0; i < n.selectorKeys.length; i++) {
+            int[] l = cluster.agentsWithLabel(n.selectorKeys[i], n.selectorValues[i]);
+            if (rarest == null || l.length < rarest.length) {
+                rarest = l;
+            }
+        }
+        return (long) rarest.length * SELECTOR_SCAN_FRACTION < cluster.agentCount() ? rarest : null;
+    }
+
+    /**
+     * The choice among candidate agents (given in stable order): among those that fit, the ones with
+     * the highest node-affinity preference, and among those the policy's choice (first-fit: the first;
+     * bin-pack: the best score).
+     */
     private int chooseAmong(int[] candidates, PodNeeds n, Cluster cluster) {
-        int best = -1;
-        long bestScore = Long.MAX_VALUE;
+        NodeAffinity affinity = n.pod.nodeAffinity();
+        boolean prefers = affinity.prefers();
         RoleSetIndex idx = policy == PlacementPolicy.BIN_PACK ? cluster.index(n) : null;
+        int best = -1;
+        long bestPreference = -1;
+        long bestScore = Long.MAX_VALUE;
         for (int i : candidates) {
             if (cluster.check(n, i) != null) {
                 continue;
             }
-            if (idx == null) {
+            if (idx == null && !prefers) {
                 return i;
             }
-            long s = idx.score(i);
-            if (s < bestScore) {
+            AgentState a = cluster.agent(i);
+            long preference = prefers ? affinity.preference(a.labels, a.nodeName) : 0;
+            long score = idx == null ? 0 : idx.score(i);
+            if (preference > bestPreference || (preference == bestPreference && score < bestScore)) {
                 best = i;
-                bestScore = s;
+                bestPreference = preference;
+                bestScore = score;
             }
         }
         return best;

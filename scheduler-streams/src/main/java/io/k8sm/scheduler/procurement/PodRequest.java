@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param nodeSelector the pod's node selector (a sorted copy)
  * @param roles the roles the pod may draw resources from, in order; empty = no usable role
  * @param portMapping fixed or wildcard
+ * @param nodeAffinity the pod's node affinity ({@link NodeAffinity#NONE} when it has none)
  */
 public record PodRequest(
         String podKey,
@@ -26,7 +27,8 @@ public record PodRequest(
         String nodeName,
         Map<String, String> nodeSelector,
         List<String> roles,
-        PortMappingMode portMapping) {
+        PortMappingMode portMapping,
+        NodeAffinity nodeAffinity) {
 
     /** Pod annotation: comma list of the roles a pod may use. */
     public static final String ROLES_ANNOTATION = PodAnnotations.ROLES;
@@ -41,6 +43,7 @@ public record PodRequest(
         nodeSelector = nodeSelector == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
         roles = List.copyOf(roles);
         Objects.requireNonNull(portMapping, "portMapping");
+        nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
     }
 
     /**
@@ -63,7 +66,13 @@ public record PodRequest(
                 nodeName,
                 nodeSelector,
                 roles(ann.get(ROLES_ANNOTATION), config),
-                PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()));
+                PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()),
+                NodeAffinity.NONE);
+    }
+
+    /** This request with another node affinity. */
+    public PodRequest withNodeAffinity(NodeAffinity affinity) {
+        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, affinity);
     }
 
     /** The roles named by a roles annotation value, filtered as {@link #of} describes. */

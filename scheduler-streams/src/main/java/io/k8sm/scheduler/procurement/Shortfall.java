@@ -18,6 +18,7 @@ public record Shortfall(String podKey, int offersConsidered, List<Count> reasons
     public enum Reason {
         NODE_NAME,
         NODE_SELECTOR,
+        NODE_AFFINITY,
         ROLE,
         CPU,
         MEM,

@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.testing;
 
 import io.k8sm.avro.AgentLost;
+import io.k8sm.avro.Attribute;
 import io.k8sm.avro.CallRejected;
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.Container;
@@ -9,10 +10,14 @@ import io.k8sm.avro.Disconnected;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.LauncherEventType;
+import io.k8sm.avro.NodeAffinity;
+import io.k8sm.avro.NodeSelectorRequirement;
+import io.k8sm.avro.NodeSelectorTerm;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.OfferRescinded;
 import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.PreferredSchedulingTerm;
 import io.k8sm.avro.Protocol;
 import io.k8sm.avro.Range;
 import io.k8sm.avro.Resource;
@@ -35,6 +40,15 @@ public final class Given {
 
     public static PodBuilder pod(String key) {
         return new PodBuilder(key);
+    }
+
+    /** A node selector term of label requirements, e.g. {@code term(label("rack", "In", "r1"))}. */
+    public static NodeSelectorTerm term(NodeSelectorRequirement... labelRequirements) {
+        return new NodeSelectorTerm(List.of(labelRequirements), List.of());
+    }
+
+    public static NodeSelectorRequirement label(String key, String operator, String... values) {
+        return new NodeSelectorRequirement(key, operator, List.of(values));
     }
 
     public static OfferBuilder offer(String id, String host) {
@@ -89,6 +103,8 @@ public final class Given {
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private final Map<String, String> selector = new LinkedHashMap<>();
         private final List<Container> containers = new ArrayList<>();
+        private NodeAffinity affinity;
+        private final List<String> gates = new ArrayList<>();
 
         PodBuilder(String key) {
             String[] p = key.split("/", 2);
@@ -127,6 +143,26 @@ public final class Given {
             return this;
         }
 
+        /** Required terms (ORed), as {@code requiredDuringSchedulingIgnoredDuringExecution}. */
+        public PodBuilder requiredAffinity(NodeSelectorTerm... terms) {
+            affinity = new NodeAffinity(List.of(terms), affinity == null ? List.of() : affinity.getPreferred());
+            return this;
+        }
+
+        /** One weighted preference, as {@code preferredDuringSchedulingIgnoredDuringExecution}. */
+        public PodBuilder preferredAffinity(int weight, NodeSelectorTerm term) {
+            List<PreferredSchedulingTerm> preferred =
+                    new ArrayList<>(affinity == null ? List.of() : affinity.getPreferred());
+            preferred.add(new PreferredSchedulingTerm(weight, term));
+            affinity = new NodeAffinity(affinity == null ? null : affinity.getRequired(), preferred);
+            return this;
+        }
+
+        public PodBuilder gates(String... names) {
+            gates.addAll(List.of(names));
+            return this;
+        }
+
         public PodBuilder container(double cpu, long memMb, int... hostPorts) {
             List<ContainerPort> ports = new ArrayList<>();
             int i = 0;
@@ -158,6 +194,8 @@ public final class Given {
                     .setReady(false)
                     .setDeletionTimestamp(deletion == null ? null : Instant.ofEpochMilli(deletion))
                     .setManifest("{}")
+                    .setNodeAffinity(affinity)
+                    .setSchedulingGates(gates)
                     .build();
         }
     }
@@ -170,6 +208,7 @@ public final class Given {
         private double mem = 4096;
         private final List<Range> ports = new ArrayList<>();
         private final List<String> executors = new ArrayList<>();
+        private final List<Attribute> attributes = new ArrayList<>();
 
         OfferBuilder(String id, String host) {
             this.id = id;
@@ -197,6 +236,12 @@ public final class Given {
             return this;
         }
 
+        /** A text attribute: the node label {@code k8s.mesosphere.io/attribute-<name>}. */
+        public OfferBuilder attribute(String name, String text) {
+            attributes.add(new Attribute(name, ValueType.TEXT, text, null, List.of(), List.of()));
+            return this;
+        }
+
         public OfferBuilder executor(String e) {
             executors.add(e);
             return this;
@@ -209,7 +254,7 @@ public final class Given {
             if (!ports.isEmpty()) {
                 rs.add(new Resource("ports", ValueType.RANGES, null, ports, List.of(), "*", null));
             }
-            return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, List.of(), executors, null));
+            return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, attributes, executors, null));
         }
     }
 
