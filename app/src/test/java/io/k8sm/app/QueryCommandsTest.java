@@ -298,7 +298,7 @@ class QueryCommandsTest {
         List<Resource> rs = List.of(
                 new Resource("cpus", ValueType.SCALAR, 4.0, List.of(), List.of(), "*", null),
                 new Resource("mem", ValueType.SCALAR, 4096.0, List.of(), List.of(), "*", null));
-        return new OfferEvent(new Offer(id, "fw-1", "agent-" + host, host, rs, List.of(), List.of(), null));
+        return new OfferEvent(new Offer(id, "fw-1", "agent-" + host, host, rs, List.of(), List.of(), null, null));
     }
 
     private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {

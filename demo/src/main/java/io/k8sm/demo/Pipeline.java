@@ -148,7 +148,10 @@ public final class Pipeline implements AutoCloseable {
         return new Pipeline(world, kube, mesos, Map.copyOf(settings), ownsWorld);
     }
 
-    /** {@code n} agents {@code agent-1-S0..} on hosts {@code agent-01..}: three port ranges, rack and zone. */
+    /**
+     * {@code n} agents {@code agent-1-S0..} on hosts {@code agent-01..}: three port ranges, rack and zone
+     * attributes, and a fault domain (region-1, zone region-1-east or -west).
+     */
     static List<SimulatedAgent> agents(int n, double cpus, double memMb) {
         List<SimulatedAgent> agents = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -164,7 +167,8 @@ public final class Pipeline implements AutoCloseable {
                             new SimulatedAgent.PortRange(31000, 31099),
                             new SimulatedAgent.PortRange(32000, 32099)),
                     Map.of("rack", "r" + (i % 3), "zone", i % 2 == 0 ? "east" : "west"),
-                    List.of("*")));
+                    List.of("*"))
+                    .withDomain("region-1", i % 2 == 0 ? "region-1-east" : "region-1-west"));
         }
         return agents;
     }

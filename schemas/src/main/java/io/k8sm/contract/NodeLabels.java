@@ -9,6 +9,12 @@ public final class NodeLabels {
     /** The well-known Kubernetes hostname label: the agent's hostname. */
     public static final String HOSTNAME = "kubernetes.io/hostname";
 
+    /** The well-known Kubernetes region label: the region of the agent's Mesos fault domain. */
+    public static final String REGION = "topology.kubernetes.io/region";
+
+    /** The well-known Kubernetes zone label: the zone of the agent's Mesos fault domain. */
+    public static final String ZONE = "topology.kubernetes.io/zone";
+
     /** Prefix of the labels made from the agent's text and scalar Mesos attributes. */
     public static final String ATTRIBUTE_PREFIX = PodAnnotations.PREFIX + "attribute-";
 
@@ -31,5 +37,10 @@ public final class NodeLabels {
     /** True when the label is one made from a Mesos attribute. */
     public static boolean isAttribute(String label) {
         return label != null && label.startsWith(ATTRIBUTE_PREFIX);
+    }
+
+    /** True when the launcher keeps the label in step with the agent's offers (an attribute, the region or zone). */
+    public static boolean isFromAgent(String label) {
+        return isAttribute(label) || REGION.equals(label) || ZONE.equals(label);
     }
 }

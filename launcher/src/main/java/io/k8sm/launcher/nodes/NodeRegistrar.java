@@ -62,7 +62,7 @@ public final class NodeRegistrar {
         this.cache = cache;
     }
 
-    /** Pure: the labels a node gets from an offer. */
+    /** Pure: the labels a node gets from an offer: hostname, attributes, and region and zone of its fault domain. */
     public static Map<String, String> labels(Offer offer) {
         Map<String, String> labels = new TreeMap<>();
         labels.put(NodeLabels.HOSTNAME, labelValue(offer.getHostname()));
@@ -73,6 +73,10 @@ public final class NodeRegistrar {
             if (value != null) {
                 labels.put(NodeLabels.attribute(labelName(a.getName())), labelValue(value));
             }
+        }
+        if (offer.getDomain() != null) {
+            labels.put(NodeLabels.REGION, labelValue(offer.getDomain().getRegion()));
+            labels.put(NodeLabels.ZONE, labelValue(offer.getDomain().getZone()));
         }
         return labels;
     }
@@ -144,7 +148,7 @@ public final class NodeRegistrar {
                                 : n.getMetadata().getLabels());
                 labels.keySet()
                         .removeIf(
-                                k -> NodeLabels.isAttribute(k) && !want.labels().containsKey(k));
+                                k -> NodeLabels.isFromAgent(k) && !want.labels().containsKey(k));
                 labels.putAll(want.labels());
                 return new NodeBuilder(n)
                         .editMetadata()
@@ -177,7 +181,7 @@ public final class NodeRegistrar {
                 : node.getMetadata().getAnnotations();
         boolean labelsCurrent = want.labels().entrySet().stream()
                         .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
-                && labels.keySet().stream().filter(NodeLabels::isAttribute).allMatch(want.labels()::containsKey);
+                && labels.keySet().stream().filter(NodeLabels::isFromAgent).allMatch(want.labels()::containsKey);
         NodeStatus st = node.getStatus();
         boolean ready = st != null
                 && st.getConditions() != null

@@ -3,6 +3,7 @@ package io.k8sm.offeringest.gateway;
 import io.k8sm.avro.AgentLost;
 import io.k8sm.avro.Attribute;
 import io.k8sm.avro.ExecutorLost;
+import io.k8sm.avro.FaultDomain;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.Range;
 import io.k8sm.avro.Resource;
@@ -28,7 +29,7 @@ public final class EventTranslator {
 
     private EventTranslator() {}
 
-    /** One Mesos offer with every resource, role, port range, attribute and executor id. */
+    /** One Mesos offer with every resource, role, port range, attribute, executor id and its fault domain. */
     public static Offer offer(Protos.Offer o) {
         List<Resource> resources = new ArrayList<>(o.getResourcesCount());
         for (Protos.Resource r : o.getResourcesList()) {
@@ -51,7 +52,17 @@ public final class EventTranslator {
                 .setAttributes(attributes)
                 .setExecutorIds(executors)
                 .setUrl(o.hasUrl() ? url(o.getUrl()) : null)
+                .setDomain(domain(o))
                 .build();
+    }
+
+    /** The offering agent's fault domain, or null when Mesos gave none. */
+    static FaultDomain domain(Protos.Offer o) {
+        if (!o.hasDomain() || !o.getDomain().hasFaultDomain()) {
+            return null;
+        }
+        Protos.DomainInfo.FaultDomain d = o.getDomain().getFaultDomain();
+        return new FaultDomain(d.getRegion().getName(), d.getZone().getName());
     }
 
     /** The role an offer's resources are allocated to (MULTI_ROLE), if Mesos said. */

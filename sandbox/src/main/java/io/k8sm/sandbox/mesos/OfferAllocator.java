@@ -81,6 +81,14 @@ final class OfferAllocator {
                             .setRole(role))
                     .addAllResources(free.toProto(resourceRole, role));
             a.agent.attributes().forEach((k, v) -> offer.addAttributes(attribute(k, v)));
+            if (a.agent.domain() != null) {
+                offer.setDomain(org.apache.mesos.v1.Protos.DomainInfo.newBuilder()
+                        .setFaultDomain(org.apache.mesos.v1.Protos.DomainInfo.FaultDomain.newBuilder()
+                                .setRegion(org.apache.mesos.v1.Protos.DomainInfo.FaultDomain.RegionInfo.newBuilder()
+                                        .setName(a.agent.domain().region()))
+                                .setZone(org.apache.mesos.v1.Protos.DomainInfo.FaultDomain.ZoneInfo.newBuilder()
+                                        .setName(a.agent.domain().zone()))));
+            }
             a.executors.stream()
                     .sorted()
                     .forEach(e -> offer.addExecutorIds(ExecutorID.newBuilder().setValue(e)));

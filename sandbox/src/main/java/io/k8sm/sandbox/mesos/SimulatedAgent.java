@@ -11,6 +11,7 @@ import java.util.Objects;
  * means any role of the framework, and the resources are then unreserved (resource role {@code
  * "*"}). Any other role means the resources are statically reserved for that role (resource role =
  * that role). Attributes whose value parses as a number become SCALAR attributes, others TEXT.
+ * {@code domain} is the agent's fault domain, offered as {@code Offer.domain}; null when it has none.
  */
 public record SimulatedAgent(
         String id,
@@ -20,7 +21,8 @@ public record SimulatedAgent(
         double disk,
         List<PortRange> ports,
         Map<String, String> attributes,
-        List<String> roles) {
+        List<String> roles,
+        Domain domain) {
 
     public SimulatedAgent {
         Objects.requireNonNull(id, "id");
@@ -28,6 +30,32 @@ public record SimulatedAgent(
         ports = List.copyOf(ports);
         attributes = Map.copyOf(attributes);
         roles = roles.isEmpty() ? List.of("*") : List.copyOf(roles);
+    }
+
+    /** An agent without a fault domain. */
+    public SimulatedAgent(
+            String id,
+            String hostname,
+            double cpus,
+            double mem,
+            double disk,
+            List<PortRange> ports,
+            Map<String, String> attributes,
+            List<String> roles) {
+        this(id, hostname, cpus, mem, disk, ports, attributes, roles, null);
+    }
+
+    /** This agent in a fault domain. */
+    public SimulatedAgent withDomain(String region, String zone) {
+        return new SimulatedAgent(id, hostname, cpus, mem, disk, ports, attributes, roles, new Domain(region, zone));
+    }
+
+    /** A Mesos fault domain: region and zone names. */
+    public record Domain(String region, String zone) {
+        public Domain {
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(zone, "zone");
+        }
     }
 
     /** An agent with unreserved resources, two port ranges and no attributes. */

@@ -124,7 +124,7 @@ public final class ProcurementMatcher implements Matcher {
                 .toList();
     }
 
-    /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text. */
+    /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text, the fault domain. */
     public static AgentOffer agentOffer(Offer o) {
         Map<String, Double> cpus = new TreeMap<>();
         Map<String, Double> mem = new TreeMap<>();
@@ -172,7 +172,9 @@ public final class ProcurementMatcher implements Matcher {
                 mem,
                 ports,
                 attributes,
-                new java.util.TreeSet<>(o.getExecutorIds()));
+                new java.util.TreeSet<>(o.getExecutorIds()),
+                o.getDomain() == null ? null : o.getDomain().getRegion(),
+                o.getDomain() == null ? null : o.getDomain().getZone());
     }
 
     /**

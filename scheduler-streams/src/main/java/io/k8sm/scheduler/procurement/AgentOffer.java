@@ -22,6 +22,8 @@ import java.util.TreeSet;
  * @param ports offered port ranges per role, several ranges per role allowed (sorted)
  * @param attributes the agent's attributes
  * @param executorIds ids of the executors already running on the agent
+ * @param region the region of the agent's Mesos fault domain; null when it has none
+ * @param zone the zone of the agent's Mesos fault domain; null when it has none
  */
 public record AgentOffer(
         String offerId,
@@ -31,7 +33,9 @@ public record AgentOffer(
         Map<String, Double> memMb,
         Map<String, List<PortRange>> ports,
         List<Attribute> attributes,
-        Set<String> executorIds) {
+        Set<String> executorIds,
+        String region,
+        String zone) {
 
     /** Label prefix of Mesos attributes turned into node labels. */
     public static final String ATTRIBUTE_LABEL_PREFIX = NodeLabels.ATTRIBUTE_PREFIX;
@@ -56,9 +60,22 @@ public record AgentOffer(
         executorIds = Collections.unmodifiableSet(new TreeSet<>(executorIds));
     }
 
+    /** An offer of an agent without a fault domain. */
+    public AgentOffer(
+            String offerId,
+            String agentId,
+            String hostname,
+            Map<String, Double> cpus,
+            Map<String, Double> memMb,
+            Map<String, List<PortRange>> ports,
+            List<Attribute> attributes,
+            Set<String> executorIds) {
+        this(offerId, agentId, hostname, cpus, memMb, ports, attributes, executorIds, null, null);
+    }
+
     /**
-     * The node labels of the offering agent: {@value #HOSTNAME_LABEL} and one per text or scalar
-     * attribute.
+     * The node labels of the offering agent: {@value #HOSTNAME_LABEL}, one per text or scalar
+     * attribute, and {@code topology.kubernetes.io/region} and {@code zone} of its fault domain.
      */
     public Map<String, String> labels() {
         TreeMap<String, String> labels = new TreeMap<>();
@@ -68,6 +85,12 @@ public record AgentOffer(
             }
         }
         labels.put(HOSTNAME_LABEL, hostname);
+        if (region != null) {
+            labels.put(NodeLabels.REGION, region);
+        }
+        if (zone != null) {
+            labels.put(NodeLabels.ZONE, zone);
+        }
         return Collections.unmodifiableMap(labels);
     }
 }

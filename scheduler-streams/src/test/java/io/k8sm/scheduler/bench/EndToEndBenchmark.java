@@ -363,6 +363,7 @@ public final class EndToEndBenchmark {
                 rs,
                 List.of(),
                 executorRunning ? List.of(ProcurementConfig.DEFAULT_EXECUTOR_ID) : List.of(),
+                null,
                 null));
     }
 

@@ -7,6 +7,7 @@ import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.Container;
 import io.k8sm.avro.ContainerPort;
 import io.k8sm.avro.Disconnected;
+import io.k8sm.avro.FaultDomain;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.LauncherEventType;
@@ -209,6 +210,7 @@ public final class Given {
         private final List<Range> ports = new ArrayList<>();
         private final List<String> executors = new ArrayList<>();
         private final List<Attribute> attributes = new ArrayList<>();
+        private FaultDomain domain;
 
         OfferBuilder(String id, String host) {
             this.id = id;
@@ -242,6 +244,12 @@ public final class Given {
             return this;
         }
 
+        /** The agent's Mesos fault domain: the node labels {@code topology.kubernetes.io/region} and {@code zone}. */
+        public OfferBuilder domain(String region, String zone) {
+            domain = new FaultDomain(region, zone);
+            return this;
+        }
+
         public OfferBuilder executor(String e) {
             executors.add(e);
             return this;
@@ -254,7 +262,7 @@ public final class Given {
             if (!ports.isEmpty()) {
                 rs.add(new Resource("ports", ValueType.RANGES, null, ports, List.of(), "*", null));
             }
-            return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, attributes, executors, null));
+            return new OfferEvent(new Offer(id, "fw-1", agent, host, rs, attributes, executors, null, domain));
         }
     }
 

@@ -134,6 +134,19 @@ class KubernetesSchedulingSemanticsTest {
     }
 
     @Test
+    void requiredAffinityToAZoneMatchesTheAgentsMesosFaultDomain() {
+        world.offer(offer("oa", "host-a").domain("eu-1", "eu-1a").build())
+                .offer(offer("ob", "host-b").domain("eu-1", "eu-1b").build())
+                .offer(offer("oc", "host-c").build());
+        world.pod(pod("ns/a")
+                .requiredAffinity(term(
+                        label("topology.kubernetes.io/region", "In", "eu-1"),
+                        label("topology.kubernetes.io/zone", "NotIn", "eu-1a")))
+                .build());
+        assertEquals("host-b", hostOf("ns/a"));
+    }
+
+    @Test
     void aGatedPodIsNotQueuedUntilEveryGateIsRemoved() {
         world.offer(offer("oa", "host-a").build());
         world.pod(pod("ns/a").gates("example.com/quota", "example.com/image").build());
