@@ -200,7 +200,8 @@ class QueryCommandsTest {
         cfg.put("bootstrap.servers", world.bootstrapServers());
         cfg.put("schema.registry.url", world.registryUrl());
         cfg.put("topics.prefix", PREFIX);
-        for (String input : List.of("pods", "offers", "task-status", "framework", "launcher-events", "clock")) {
+        for (String input :
+                List.of("pods", "offers", "task-status", "framework", "launcher-events", "clock", "nodes")) {
             cfg.put("topics." + input + ".partitions", "2");
         }
         cfg.put(SchedulerConfig.APPLICATION_ID, "query2");

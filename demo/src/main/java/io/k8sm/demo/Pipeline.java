@@ -157,17 +157,17 @@ public final class Pipeline implements AutoCloseable {
         for (int i = 1; i <= n; i++) {
             String host = String.format("agent-%02d", i);
             agents.add(new SimulatedAgent(
-                    "agent-" + i + "-S0",
-                    host,
-                    cpus,
-                    memMb,
-                    100_000,
-                    List.of(
-                            new SimulatedAgent.PortRange(8000, 8099),
-                            new SimulatedAgent.PortRange(31000, 31099),
-                            new SimulatedAgent.PortRange(32000, 32099)),
-                    Map.of("rack", "r" + (i % 3), "zone", i % 2 == 0 ? "east" : "west"),
-                    List.of("*"))
+                            "agent-" + i + "-S0",
+                            host,
+                            cpus,
+                            memMb,
+                            100_000,
+                            List.of(
+                                    new SimulatedAgent.PortRange(8000, 8099),
+                                    new SimulatedAgent.PortRange(31000, 31099),
+                                    new SimulatedAgent.PortRange(32000, 32099)),
+                            Map.of("rack", "r" + (i % 3), "zone", i % 2 == 0 ? "east" : "west"),
+                            List.of("*"))
                     .withDomain("region-1", i % 2 == 0 ? "region-1-east" : "region-1-west"));
         }
         return agents;

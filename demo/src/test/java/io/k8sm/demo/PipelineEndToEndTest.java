@@ -208,4 +208,56 @@ class PipelineEndToEndTest {
                         .build());
         awaitPod("batch-gated", PipelineEndToEndTest::running, Duration.ofSeconds(60));
     }
+
+    @Test
+    void aNoExecuteTaintOnItsNodeEvictsARunningPodAndKillsItsTask() throws Exception {
+        pipeline.kubernetes()
+                .pods()
+                .inNamespace("default")
+                .resource(DemoPods.pod("batch-evicted", 3))
+                .create();
+        Pod running = awaitPod("batch-evicted", PipelineEndToEndTest::running, Duration.ofSeconds(60));
+        String node = running.getSpec().getNodeName();
+        String task = running.getMetadata().getAnnotations().get("k8s.mesosphere.io/taskId");
+        var nodes = pipeline.kubernetes().nodes().withName(node);
+        try {
+            nodes.edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                    .editSpec()
+                    .addNewTaint()
+                    .withKey("example.com/maintenance")
+                    .withEffect("NoExecute")
+                    .endTaint()
+                    .endSpec()
+                    .build());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline
+                    && (pipeline.kubernetes()
+                                            .pods()
+                                            .inNamespace("default")
+                                            .withName("batch-evicted")
+                                            .get()
+                                    != null
+                            || !pipeline.mesos().tasks().get(task).terminal())) {
+                Thread.sleep(200);
+            }
+            assertEquals(
+                    null,
+                    pipeline.kubernetes()
+                            .pods()
+                            .inNamespace("default")
+                            .withName("batch-evicted")
+                            .get(),
+                    "the API no longer has the evicted pod");
+            assertEquals(
+                    org.apache.mesos.v1.Protos.TaskState.TASK_KILLED,
+                    pipeline.mesos().tasks().get(task).state(),
+                    "the master killed its task");
+        } finally {
+            nodes.edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                    .editSpec()
+                    .withTaints(java.util.List.of())
+                    .endSpec()
+                    .build());
+        }
+    }
 }

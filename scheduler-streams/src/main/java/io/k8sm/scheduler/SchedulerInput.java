@@ -3,6 +3,7 @@ package io.k8sm.scheduler;
 import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LauncherEvent;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.TaskStatus;
@@ -59,6 +60,17 @@ public sealed interface SchedulerInput {
     record Tick(String key, ClockTick tick) implements SchedulerInput {
         public String source() {
             return "clock";
+        }
+    }
+
+    /** A node snapshot from {@code nodes}; {@code node} is null for a tombstone (the node was deleted). */
+    record NodeUpdate(String nodeName, NodeSnapshot node) implements SchedulerInput {
+        public String source() {
+            return "nodes";
+        }
+
+        public String key() {
+            return nodeName;
         }
     }
 }

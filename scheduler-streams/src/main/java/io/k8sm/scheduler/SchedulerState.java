@@ -1,5 +1,6 @@
 package io.k8sm.scheduler;
 
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.offers.LiveOffer;
@@ -20,6 +21,7 @@ import io.k8sm.scheduler.state.MapKv;
  * @param reconcilePending task id → agent id (or "") of tasks an explicit reconciliation still
  *     waits for
  * @param meta counters and clocks: the scheduler's now, sequence numbers, reconciliation times
+ * @param nodes the latest Kubernetes node snapshot per node name (taints, cordon)
  */
 public record SchedulerState(
         Kv<String, RegistryTask> tasks,
@@ -29,11 +31,13 @@ public record SchedulerState(
         Kv<String, LiveOffer> offers,
         Kv<String, QueueEntry> queue,
         Kv<String, String> reconcilePending,
-        Kv<String, Long> meta) {
+        Kv<String, Long> meta,
+        Kv<String, NodeSnapshot> nodes) {
 
     /** In-memory state, for pure tests. */
     public static SchedulerState inMemory() {
         return new SchedulerState(
+                new MapKv<>(),
                 new MapKv<>(),
                 new MapKv<>(),
                 new MapKv<>(),

@@ -11,6 +11,7 @@ import io.k8sm.avro.Subscribed;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.scheduler.lifecycle.DeletionGuard;
 import io.k8sm.scheduler.lifecycle.PodIntake;
+import io.k8sm.scheduler.lifecycle.TaintEviction;
 import io.k8sm.scheduler.lifecycle.TaskLifecycle;
 import io.k8sm.scheduler.lifecycle.TaskTransitions;
 import io.k8sm.scheduler.matching.Matcher;
@@ -52,6 +53,7 @@ public final class SchedulerStateMachine {
     private final TaskLifecycle lifecycle;
     private final Reconciler reconciler;
     private final RejectedCalls rejected;
+    private final TaintEviction eviction;
 
     public SchedulerStateMachine(SchedulerSettings settings, SchedulerState state, Matcher matcher) {
         this.state = state;
@@ -61,12 +63,13 @@ public final class SchedulerStateMachine {
                 state.tasks(), state.podIndex(), state.finishedRing(), state.meta(), settings.finishedRetained(), out);
         this.offers = new OfferBook(state.offers(), state.meta(), out, settings);
         this.round = new SchedulingRound(
-                state.queue(), state.pods(), state.meta(), registry, offers, matcher, out, settings);
+                state.queue(), state.pods(), state.meta(), state.nodes(), registry, offers, matcher, out, settings);
         this.reconciler = new Reconciler(state.reconcilePending(), state.meta(), registry, out, settings);
         this.rejected = new RejectedCalls(state.meta(), registry, reconciler, out, settings);
         DeletionGuard guard = new DeletionGuard(state.meta(), registry, out, settings.deletionBudget());
         this.lifecycle = new TaskLifecycle(state.pods(), registry, round, guard, reconciler, out);
         this.intake = new PodIntake(state.pods(), registry, round, lifecycle, out, settings);
+        this.eviction = new TaintEviction(state.nodes(), state.pods(), state.meta(), registry, lifecycle, out);
     }
 
     /**
@@ -102,6 +105,10 @@ public final class SchedulerStateMachine {
             onFramework(f.event().getEvent(), timestamp, now);
         } else if (input instanceof SchedulerInput.LauncherUpdate l) {
             lifecycle.onLauncher(l.event(), now);
+        } else if (input instanceof SchedulerInput.NodeUpdate n && n.nodeName() != null) {
+            eviction.onNode(n.nodeName(), n.node(), now);
+        } else if (input instanceof SchedulerInput.Tick) {
+            eviction.onTick(now);
         }
         round.schedule(now, newOffer);
         reconciler.reconcile(now);

@@ -241,7 +241,7 @@ class SchedulerStateMachineTest {
 
     @Test
     void anInputThatCannotBeAppliedIsRejectedInsteadOfThrown() {
-        Matcher broken = (pods, offers) -> {
+        Matcher broken = (pods, offers, nodes) -> {
             throw new IllegalStateException("boom");
         };
         machine = new SchedulerStateMachine(SchedulerSettings.defaults(), state, broken);

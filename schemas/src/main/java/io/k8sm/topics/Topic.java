@@ -148,10 +148,10 @@ public enum Topic {
             1,
             COMPACT,
             null,
-            "The Kubernetes nodes the launcher registered for Mesos agents, from its node watch, for people;"
-                    + " tombstone on delete.",
+            "The Kubernetes nodes of the Mesos agents, from the launcher's node watch: their labels, cordon and"
+                    + " taints, which the scheduler places by; tombstone on delete.",
             List.of(LAUNCHER),
-            List.of(TAP)),
+            List.of(SCHEDULER, TAP)),
     CLOCK(
             "clock",
             "source",

@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Rebuild the scheduler's state from its input topics (pods, offers, task-status, framework,"
-                    + " launcher-events, clock) with the scheduler's own state machine, in this process: no consumer"
+                    + " launcher-events, clock, nodes) with the scheduler's own state machine, in this process: no consumer"
                     + " group, no output topic, nothing sent to Mesos or Kubernetes. Prints tasks by state, pods,"
                     + " offers, the queue and events/s; progress goes to stderr.",
             "Exit: 0 done (and with --compare: equal), 1 --compare found differences or the replay failed"
@@ -132,13 +132,7 @@ public class ReplayCommand implements Callable<Integer> {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         SchedulerConfig config = config(Map.of());
         SchedulerTopics topics = config.schedulerTopics();
-        List<String> inputs = List.of(
-                topics.pods(),
-                topics.offers(),
-                topics.taskStatus(),
-                topics.framework(),
-                topics.launcherEvents(),
-                topics.clock());
+        List<String> inputs = topics.inputs();
         Optional<Long> untilMs = until == null ? Optional.empty() : Optional.of(ReplayLimits.parseTime(until));
         Map<TopicPartition, Long> offsets =
                 untilOffsets == null ? Map.of() : ReplayLimits.parseOffsets(untilOffsets, n -> resolve(config, n));

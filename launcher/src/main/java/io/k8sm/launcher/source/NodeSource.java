@@ -2,16 +2,22 @@ package io.k8sm.launcher.source;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.contract.NodeLabels;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * Nodes → the {@code nodes} topic ({@code NodeSnapshot} keyed by node name; tombstone on delete).
+ * Nodes → the {@code nodes} topic ({@code NodeSnapshot} keyed by node name: labels, readiness, cordon,
+ * taints; tombstone on delete). An update that changes none of these (a status heartbeat) is not sent.
  */
 public final class NodeSource implements AutoCloseable {
     private final KubernetesClient client;
@@ -40,12 +46,29 @@ public final class NodeSource implements AutoCloseable {
                 }
             }
         }
+        List<io.k8sm.avro.Taint> taints = new ArrayList<>();
+        if (node.getSpec() != null && node.getSpec().getTaints() != null) {
+            for (Taint t : node.getSpec().getTaints()) {
+                taints.add(new io.k8sm.avro.Taint(
+                        t.getKey() == null ? "" : t.getKey(),
+                        t.getValue(),
+                        t.getEffect() == null ? "" : t.getEffect(),
+                        blank(t.getTimeAdded()) ? null : Instant.parse(t.getTimeAdded())));
+            }
+        }
         return NodeSnapshot.newBuilder()
                 .setName(node.getMetadata().getName())
                 .setAgentId(annotations == null ? null : annotations.get(NodeLabels.AGENT_ID))
                 .setLabels(labels)
                 .setReady(ready)
+                .setUnschedulable(node.getSpec() != null
+                        && Boolean.TRUE.equals(node.getSpec().getUnschedulable()))
+                .setTaints(taints)
                 .build();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The node as the informer last saw it; null before the start or when it has none. */
@@ -64,7 +87,15 @@ public final class NodeSource implements AutoCloseable {
 
                             @Override
                             public void onUpdate(Node o, Node n) {
-                                sink.send(topic, n.getMetadata().getName(), from(n));
+                                NodeSnapshot now = from(n);
+                                // a status heartbeat changes nothing the scheduler reads; a resync (same version) is
+                                // sent again
+                                boolean resync = Objects.equals(
+                                        o.getMetadata().getResourceVersion(),
+                                        n.getMetadata().getResourceVersion());
+                                if (resync || !now.equals(from(o))) {
+                                    sink.send(topic, n.getMetadata().getName(), now);
+                                }
                             }
 
                             @Override

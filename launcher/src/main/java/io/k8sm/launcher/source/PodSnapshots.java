@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSchedulingGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.k8sm.avro.Container;
 import io.k8sm.avro.PodPhase;
 import io.k8sm.avro.PodSnapshot;
@@ -90,7 +91,21 @@ public final class PodSnapshots {
                 .setManifest(LaunchPreparer.json().asJson(pod))
                 .setNodeAffinity(spec == null ? null : nodeAffinity(spec.getAffinity()))
                 .setSchedulingGates(schedulingGates(spec))
+                .setTolerations(spec == null ? new ArrayList<>() : tolerations(spec.getTolerations()))
                 .build();
+    }
+
+    private static List<io.k8sm.avro.Toleration> tolerations(List<Toleration> ts) {
+        List<io.k8sm.avro.Toleration> out = new ArrayList<>();
+        for (Toleration t : orEmpty(ts)) {
+            out.add(new io.k8sm.avro.Toleration(
+                    t.getKey(),
+                    t.getOperator() == null || t.getOperator().isEmpty() ? "Equal" : t.getOperator(),
+                    t.getValue(),
+                    t.getEffect(),
+                    t.getTolerationSeconds()));
+        }
+        return out;
     }
 
     /** The pod's node affinity in the snapshot's terms; null when it has none. */

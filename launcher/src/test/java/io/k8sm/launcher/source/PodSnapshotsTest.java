@@ -91,4 +91,27 @@ class PodSnapshotsTest {
                 List.of("example.com/quota", "example.com/image"),
                 PodSnapshots.from(p).getSchedulingGates());
     }
+
+    @Test
+    void tolerationsAreCarriedWithTheirSecondsAndEqualAsTheDefaultOperator() {
+        Pod p = pod().editSpec()
+                .addNewToleration()
+                .withKey("dedicated")
+                .withValue("gpu")
+                .withEffect("NoSchedule")
+                .endToleration()
+                .addNewToleration()
+                .withOperator("Exists")
+                .withKey("maintenance")
+                .withEffect("NoExecute")
+                .withTolerationSeconds(60L)
+                .endToleration()
+                .endSpec()
+                .build();
+        assertEquals(
+                List.of(
+                        new io.k8sm.avro.Toleration("dedicated", "Equal", "gpu", "NoSchedule", null),
+                        new io.k8sm.avro.Toleration("maintenance", "Exists", null, "NoExecute", 60L)),
+                PodSnapshots.from(p).getTolerations());
+    }
 }

@@ -1,20 +1,27 @@
 package io.k8sm.scheduler.matching;
 
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.TaskSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Matching queued pods to live offers. The state machine knows no fit logic: it hands the pods (in
- * queue order) and the live offers (in arrival order) to a matcher and applies the answer. The
+ * queue order), the live offers (in arrival order) and the Kubernetes nodes of the offering agents
+ * (for their taints and cordon) to a matcher and applies the answer. The
  * production matcher is {@link ProcurementMatcher} over the procurement
  * package.
  */
 public interface Matcher {
 
-    Result match(List<PodSnapshot> pods, List<Offer> offers);
+    /**
+     * @param nodes the latest Kubernetes node snapshot of a node name, or null (an agent without a
+     *     node snapshot has no taints)
+     */
+    Result match(List<PodSnapshot> pods, List<Offer> offers, Function<String, NodeSnapshot> nodes);
 
     /**
      * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's

@@ -1,8 +1,7 @@
 package io.k8sm.scheduler.matching;
 
 import io.k8sm.avro.Container;
-import io.k8sm.avro.NodeSelectorRequirement;
-import io.k8sm.avro.NodeSelectorTerm;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.Protocol;
@@ -15,7 +14,6 @@ import io.k8sm.scheduler.procurement.Attribute;
 import io.k8sm.scheduler.procurement.Cluster;
 import io.k8sm.scheduler.procurement.ContainerPort;
 import io.k8sm.scheduler.procurement.ContainerRequest;
-import io.k8sm.scheduler.procurement.NodeAffinity;
 import io.k8sm.scheduler.procurement.Placement;
 import io.k8sm.scheduler.procurement.PlacementEngine;
 import io.k8sm.scheduler.procurement.PlacementResult;
@@ -31,10 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The state machine's {@link Matcher} over the procurement package: converts the Avro pod snapshots
- * and offers into procurement's value types, places the pods in order on one ledger (several pods
+ * and offers (and the taints of the offering agents' nodes) into procurement's value types, places the pods in order on one ledger (several pods
  * per offer, first-fit or bin-pack) and turns each placement into a {@link TaskSpec}.
  */
 public final class ProcurementMatcher implements Matcher {
@@ -54,12 +53,18 @@ public final class ProcurementMatcher implements Matcher {
     }
 
     @Override
-    public Result match(List<PodSnapshot> pods, List<Offer> offers) {
+    public Result match(List<PodSnapshot> pods, List<Offer> offers, Function<String, NodeSnapshot> nodes) {
         List<AgentOffer> agentOffers = new ArrayList<>(offers.size());
         for (Offer o : offers) {
             agentOffers.add(agentOffer(o));
         }
         Cluster cluster = Cluster.of(agentOffers, config);
+        for (String nodeName : cluster.nodeNames()) {
+            NodeSnapshot node = nodes.apply(nodeName);
+            if (node != null && (node.getUnschedulable() || !node.getTaints().isEmpty())) {
+                cluster.taint(nodeName, Constraints.taints(node));
+            }
+        }
         List<Placed> placed = new ArrayList<>();
         Map<String, String> shortfalls = new LinkedHashMap<>();
         for (PodSnapshot pod : pods) {
@@ -96,32 +101,8 @@ public final class ProcurementMatcher implements Matcher {
             containers.add(ContainerRequest.withLimits(c.getName(), c.getCpuLimit(), mem, ports, config));
         }
         return PodRequest.of(podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config)
-                .withNodeAffinity(nodeAffinity(pod.getNodeAffinity()));
-    }
-
-    /** Procurement's view of the pod's node affinity. */
-    static NodeAffinity nodeAffinity(io.k8sm.avro.NodeAffinity a) {
-        if (a == null) {
-            return NodeAffinity.NONE;
-        }
-        List<NodeAffinity.Term> required = null;
-        if (a.getRequired() != null) {
-            required = a.getRequired().stream().map(ProcurementMatcher::term).toList();
-        }
-        List<NodeAffinity.Preference> preferred = a.getPreferred().stream()
-                .map(p -> new NodeAffinity.Preference(p.getWeight(), term(p.getPreference())))
-                .toList();
-        return new NodeAffinity(required, preferred);
-    }
-
-    private static NodeAffinity.Term term(NodeSelectorTerm t) {
-        return new NodeAffinity.Term(requirements(t.getMatchExpressions()), requirements(t.getMatchFields()));
-    }
-
-    private static List<NodeAffinity.Requirement> requirements(List<NodeSelectorRequirement> rs) {
-        return rs.stream()
-                .map(r -> new NodeAffinity.Requirement(r.getKey(), r.getOperator(), r.getValues()))
-                .toList();
+                .withNodeAffinity(Constraints.nodeAffinity(pod.getNodeAffinity()))
+                .withTolerations(Constraints.tolerations(pod.getTolerations()));
     }
 
     /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text, the fault domain. */

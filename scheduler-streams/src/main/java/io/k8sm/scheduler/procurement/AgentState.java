@@ -17,6 +17,9 @@ final class AgentState {
 
     Map<String, String> labels;
 
+    /** The taints of the agent's Kubernetes node (its cordon included); empty when it has none. */
+    List<Taint> taints = List.of();
+
     /** Free cpu per role id, milli-cpus. */
     long[] cpu;
 

@@ -28,6 +28,7 @@ public final class Cluster {
     private final Map<String, int[]> byNodeName = new HashMap<>();
     private final Map<String, RoleSetIndex> indexes = new HashMap<>();
     private Map<String, int[]> labelPostings;
+    private boolean softTaints;
     long refCpu = 1;
     long refMem = 1;
 
@@ -144,6 +145,27 @@ public final class Cluster {
 
     int agentCount() {
         return agents.size();
+    }
+
+    /**
+     * The taints of a Kubernetes node (its cordon as {@link Taint#UNSCHEDULABLE}): they apply to
+     * the agents of that node name from now on in this cycle.
+     */
+    public void taint(String nodeName, List<Taint> taints) {
+        for (int i : agentsOnNode(nodeName)) {
+            agents.get(i).taints = List.copyOf(taints);
+        }
+        softTaints |= taints.stream().anyMatch(Taint::discourages);
+    }
+
+    /** The Kubernetes node names of the agents, in stable order, each once. */
+    public List<String> nodeNames() {
+        return agents.stream().map(a -> a.nodeName).distinct().toList();
+    }
+
+    /** Whether some agent's node has a PreferNoSchedule taint (placement then ranks every agent). */
+    boolean hasSoftTaints() {
+        return softTaints;
     }
 
     /** Every agent, in stable order. */

@@ -8,8 +8,8 @@ final class Fit {
     record Miss(Shortfall.Reason reason, String subject, String text) {}
 
     /**
-     * Checks every rule in a fixed order (node name, node selector, required node affinity, role, cpu,
-     * mem, executor, ports).
+     * Checks every rule in a fixed order (node name, node selector, required node affinity, taints,
+     * role, cpu, mem, executor, ports).
      *
      * @return null when the pod fits, else the first rule it breaks
      */
@@ -30,6 +30,11 @@ final class Fit {
         }
         if (!n.pod.nodeAffinity().admits(a.labels, a.nodeName)) {
             return new Miss(Shortfall.Reason.NODE_AFFINITY, "", "not matching the pod's required node affinity");
+        }
+        for (Taint t : a.taints) {
+            if (t.forbids() && !Toleration.anyTolerates(n.pod.tolerations(), t)) {
+                return new Miss(Shortfall.Reason.TAINT, t.toString(), "with untolerated taint " + t);
+            }
         }
         if (!a.hasAnyRole(n.roleIds)) {
             String roles = String.join(",", n.pod.roles());

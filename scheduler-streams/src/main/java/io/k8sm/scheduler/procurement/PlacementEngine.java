@@ -55,7 +55,7 @@ public final class PlacementEngine {
             return -1;
         }
         int[] few = fewCandidates(n, cluster);
-        if (n.pod.nodeAffinity().prefers()) {
+        if (n.pod.nodeAffinity().prefers() || cluster.hasSoftTaints()) {
             return chooseAmong(few == null ? cluster.allAgents() : few, n, cluster);
         }
         if (few != null) {
@@ -102,29 +102,36 @@ public final class PlacementEngine {
 
     /**
      * The choice among candidate agents (given in stable order): among those that fit, the ones with
-     * the highest node-affinity preference, and among those the policy's choice (first-fit: the first;
+     * the highest node-affinity preference, among those the ones with the fewest PreferNoSchedule
+     * taints the pod does not tolerate, and among those the policy's choice (first-fit: the first;
      * bin-pack: the best score).
      */
     private int chooseAmong(int[] candidates, PodNeeds n, Cluster cluster) {
         NodeAffinity affinity = n.pod.nodeAffinity();
         boolean prefers = affinity.prefers();
+        boolean soft = cluster.hasSoftTaints();
         RoleSetIndex idx = policy == PlacementPolicy.BIN_PACK ? cluster.index(n) : null;
         int best = -1;
         long bestPreference = -1;
+        long bestDiscouraged = Long.MAX_VALUE;
         long bestScore = Long.MAX_VALUE;
         for (int i : candidates) {
             if (cluster.check(n, i) != null) {
                 continue;
             }
-            if (idx == null && !prefers) {
+            if (idx == null && !prefers && !soft) {
                 return i;
             }
             AgentState a = cluster.agent(i);
             long preference = prefers ? affinity.preference(a.labels, a.nodeName) : 0;
+            long discouraged = soft ? n.pod.discouragedBy(a.taints) : 0;
             long score = idx == null ? 0 : idx.score(i);
-            if (preference > bestPreference || (preference == bestPreference && score < bestScore)) {
+            if (preference != bestPreference
+                    ? preference > bestPreference
+                    : discouraged != bestDiscouraged ? discouraged < bestDiscouraged : score < bestScore) {
                 best = i;
                 bestPreference = preference;
+                bestDiscouraged = discouraged;
                 bestScore = score;
             }
         }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param roles the roles the pod may draw resources from, in order; empty = no usable role
  * @param portMapping fixed or wildcard
  * @param nodeAffinity the pod's node affinity ({@link NodeAffinity#NONE} when it has none)
+ * @param tolerations the pod's tolerations of node taints
  */
 public record PodRequest(
         String podKey,
@@ -28,7 +29,8 @@ public record PodRequest(
         Map<String, String> nodeSelector,
         List<String> roles,
         PortMappingMode portMapping,
-        NodeAffinity nodeAffinity) {
+        NodeAffinity nodeAffinity,
+        List<Toleration> tolerations) {
 
     /** Pod annotation: comma list of the roles a pod may use. */
     public static final String ROLES_ANNOTATION = PodAnnotations.ROLES;
@@ -44,6 +46,7 @@ public record PodRequest(
         roles = List.copyOf(roles);
         Objects.requireNonNull(portMapping, "portMapping");
         nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
+        tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
     }
 
     /**
@@ -67,12 +70,29 @@ public record PodRequest(
                 nodeSelector,
                 roles(ann.get(ROLES_ANNOTATION), config),
                 PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()),
-                NodeAffinity.NONE);
+                NodeAffinity.NONE,
+                List.of());
     }
 
     /** This request with another node affinity. */
     public PodRequest withNodeAffinity(NodeAffinity affinity) {
-        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, affinity);
+        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, affinity, tolerations);
+    }
+
+    /** This request with other tolerations. */
+    public PodRequest withTolerations(List<Toleration> tols) {
+        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, nodeAffinity, tols);
+    }
+
+    /** How many of these taints discourage the pod (PreferNoSchedule) without being tolerated. */
+    long discouragedBy(List<Taint> taints) {
+        long n = 0;
+        for (Taint t : taints) {
+            if (t.discourages() && !Toleration.anyTolerates(tolerations, t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The roles named by a roles annotation value, filtered as {@link #of} describes. */

@@ -19,6 +19,7 @@ public record Shortfall(String podKey, int offersConsidered, List<Count> reasons
         NODE_NAME,
         NODE_SELECTOR,
         NODE_AFFINITY,
+        TAINT,
         ROLE,
         CPU,
         MEM,

@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.queue;
 
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
@@ -39,6 +40,7 @@ public final class SchedulingRound {
     private final Kv<String, QueueEntry> queue;
     private final Kv<String, PodSnapshot> pods;
     private final Kv<String, Long> meta;
+    private final Kv<String, NodeSnapshot> nodes;
     private final TaskRegistry registry;
     private final OfferBook offers;
     private final Matcher matcher;
@@ -49,6 +51,7 @@ public final class SchedulingRound {
             Kv<String, QueueEntry> queue,
             Kv<String, PodSnapshot> pods,
             Kv<String, Long> meta,
+            Kv<String, NodeSnapshot> nodes,
             TaskRegistry registry,
             OfferBook offers,
             Matcher matcher,
@@ -57,6 +60,7 @@ public final class SchedulingRound {
         this.queue = queue;
         this.pods = pods;
         this.meta = meta;
+        this.nodes = nodes;
         this.registry = registry;
         this.offers = offers;
         this.matcher = matcher;
@@ -217,7 +221,7 @@ public final class SchedulingRound {
             live.add(lo.offer());
             offersById.put(lo.id(), lo);
         }
-        Matcher.Result result = matcher.match(due, live);
+        Matcher.Result result = matcher.match(due, live, nodes::get);
         Set<String> used = new LinkedHashSet<>();
         Set<String> placed = new HashSet<>();
         for (Matcher.Placed p : result.placed()) {

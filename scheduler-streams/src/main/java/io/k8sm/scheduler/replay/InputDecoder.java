@@ -4,6 +4,7 @@ import io.k8sm.avro.ClockTick;
 import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LauncherEvent;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.TaskStatus;
@@ -30,6 +31,7 @@ final class InputDecoder {
     private final Deserializer<FrameworkEvent> framework;
     private final Deserializer<LauncherEvent> launcher;
     private final Deserializer<ClockTick> clock;
+    private final Deserializer<NodeSnapshot> nodes;
     private final String orderTopic;
     private final Deserializer<InputOrder> order;
 
@@ -41,11 +43,12 @@ final class InputDecoder {
         this.framework = serdes.value(FrameworkEvent.class).deserializer();
         this.launcher = serdes.value(LauncherEvent.class).deserializer();
         this.clock = serdes.value(ClockTick.class).deserializer();
+        this.nodes = serdes.value(NodeSnapshot.class).deserializer();
         this.orderTopic = t.inputOrder();
         this.order = serdes.value(InputOrder.class).deserializer();
     }
 
-    /** The input topics in the topology's merge order: pods, offers, task-status, framework, launcher-events, clock. */
+    /** The input topics in the topology's merge order: pods, offers, task-status, framework, launcher-events, clock, nodes. */
     List<String> topics() {
         return topics;
     }
@@ -89,6 +92,7 @@ final class InputDecoder {
                 ClockTick v = clock.deserialize(topic, headers, value);
                 yield v == null ? null : new SchedulerInput.Tick(key, v);
             }
+            case 6 -> new SchedulerInput.NodeUpdate(key, nodes.deserialize(topic, headers, value));
             default -> throw new IllegalArgumentException("no input topic number " + index);
         };
     }

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the six input topics with a plain consumer (no group, nothing committed, {@code
+ * Reads the seven input topics with a plain consumer (no group, nothing committed, {@code
  * read_committed}) and hands their records to a sink in the order Kafka Streams processes them
  * when the data is already on the brokers: per shard (partition number), the partition whose head
  * record has the smallest timestamp first (Streams' {@code PartitionGroup} with the default {@code

@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.replay;
 
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerInput;
@@ -32,6 +33,7 @@ public final class ReplayShard {
     private final HeapKv<QueueEntry> queue = HeapKv.scanned();
     private final HeapKv<String> reconcilePending = HeapKv.indexed();
     private final HeapKv<Long> meta = HeapKv.scanned();
+    private final HeapKv<NodeSnapshot> nodes = HeapKv.indexed();
     private final SchedulerStateMachine machine;
     private final Map<String, Long> outputs = new TreeMap<>();
     private long applied;
@@ -40,7 +42,7 @@ public final class ReplayShard {
         this.shard = shard;
         this.machine = new SchedulerStateMachine(
                 settings,
-                new SchedulerState(tasks, podIndex, finishedRing, pods, offers, queue, reconcilePending, meta),
+                new SchedulerState(tasks, podIndex, finishedRing, pods, offers, queue, reconcilePending, meta, nodes),
                 matcher);
     }
 
@@ -114,6 +116,7 @@ public final class ReplayShard {
         m.put(SchedulerStores.QUEUE, queue);
         m.put(SchedulerStores.RECONCILE_PENDING, reconcilePending);
         m.put(SchedulerStores.META, meta);
+        m.put(SchedulerStores.NODES, nodes);
         return m;
     }
 }

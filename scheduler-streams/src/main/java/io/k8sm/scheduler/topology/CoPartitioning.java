@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check, at start, that the scheduler's six input topics are co-partitioned: partition i of
+ * The check, at start, that the scheduler's seven input topics are co-partitioned: partition i of
  * each belongs to scheduling shard i, so they must all have the same number of partitions. A
  * mismatch refuses to start with a {@link ConfigException} naming every topic's count ({@code k8sm
  * run scheduler} exits 2). Topics that do not exist yet, or a broker that does not answer, are left
@@ -27,7 +27,7 @@ final class CoPartitioning {
     private CoPartitioning() {}
 
     static List<String> inputs(SchedulerTopics t) {
-        return List.of(t.pods(), t.offers(), t.taskStatus(), t.framework(), t.launcherEvents(), t.clock());
+        return t.inputs();
     }
 
     /** Checks the partition counts on the brokers of {@code kafka} (client properties). */

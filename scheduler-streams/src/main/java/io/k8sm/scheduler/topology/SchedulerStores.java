@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.topology;
 
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.scheduler.SchedulerState;
@@ -29,9 +30,10 @@ public final class SchedulerStores {
     public static final String QUEUE = "scheduler-queue";
     public static final String RECONCILE_PENDING = "scheduler-reconcile-pending";
     public static final String META = "scheduler-meta";
+    public static final String NODES = "scheduler-nodes";
 
     public static final List<String> ALL =
-            List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE, RECONCILE_PENDING, META);
+            List.of(TASKS, POD_INDEX, FINISHED_RING, PODS, OFFERS, QUEUE, RECONCILE_PENDING, META, NODES);
 
     /**
      * The processor's own store ({@link InputOrderJournal}): where it is in its inputs. Not the
@@ -102,6 +104,7 @@ public final class SchedulerStores {
         return switch (store) {
             case TASKS -> StoreSerdes.avro(RegistryTask.class);
             case PODS -> StoreSerdes.avro(PodSnapshot.class);
+            case NODES -> StoreSerdes.avro(NodeSnapshot.class);
             case OFFERS -> StoreSerdes.liveOffer();
             case QUEUE -> StoreSerdes.queueEntry();
             case META -> Serdes.Long();
@@ -131,7 +134,8 @@ public final class SchedulerStores {
                 new CachedKv<>(kv(context, OFFERS)),
                 new CachedKv<>(kv(context, QUEUE)),
                 kv(context, RECONCILE_PENDING),
-                kv(context, META));
+                kv(context, META),
+                new CachedKv<>(kv(context, NODES)));
     }
 
     private static <V> StoreKv<String, V> kv(ProcessorContext<?, ?> context, String name) {

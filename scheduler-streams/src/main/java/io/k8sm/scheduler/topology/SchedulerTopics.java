@@ -15,6 +15,7 @@ public record SchedulerTopics(
         String framework,
         String launcherEvents,
         String clock,
+        String nodes,
         String launchRequests,
         String mesosCalls,
         String taskRegistry,
@@ -23,9 +24,9 @@ public record SchedulerTopics(
         String deadLetters,
         String inputOrder) {
 
-    /** The six input topics in the topology's merge order, which breaks timestamp ties. */
+    /** The seven input topics in the topology's merge order, which breaks timestamp ties. */
     public List<String> inputs() {
-        return List.of(pods, offers, taskStatus, framework, launcherEvents, clock);
+        return List.of(pods, offers, taskStatus, framework, launcherEvents, clock, nodes);
     }
 
     /** The names the catalogue gives, so per-topic overrides ({@code topics.pods.name=...}) apply. */
@@ -37,6 +38,7 @@ public record SchedulerTopics(
                 c.name(Topic.FRAMEWORK),
                 c.name(Topic.LAUNCHER_EVENTS),
                 c.name(Topic.CLOCK),
+                c.name(Topic.NODES),
                 c.name(Topic.LAUNCH_REQUESTS),
                 c.name(Topic.MESOS_CALLS),
                 c.name(Topic.TASK_REGISTRY),
@@ -54,6 +56,7 @@ public record SchedulerTopics(
                 p + "framework",
                 p + "launcher-events",
                 p + "clock",
+                p + "nodes",
                 p + "launch-requests",
                 p + "mesos-calls",
                 p + "task-registry",

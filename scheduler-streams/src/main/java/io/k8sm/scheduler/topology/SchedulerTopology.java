@@ -7,6 +7,7 @@ import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.MesosCall;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodAction;
 import io.k8sm.avro.PodSnapshot;
@@ -39,12 +40,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *   task-status ─┤ SchedulerInput        ├─ mesos-calls       (key call id)
  *   framework ─┤ ── merge ── process ────┼─ task-registry     (key task id, tombstone on removal)
  *   launcher-events ─┤   (one processor   ├─ scheduler-events  (key pod key)
- *   clock ─┘          owning the stores) ├─ pod-actions       (key pod key)
+ *   clock ─┤          owning the stores) ├─ pod-actions       (key pod key)
+ *   nodes ─┘                             │
  *                                         ├─ dead-letters      (key topic/partition/offset)
  *                                         └─ input-order       (key topic/partition/offset)
  * </pre>
  *
- * <p>The scheduler is one logical state machine per scheduling shard: all six input topics must
+ * <p>The scheduler is one logical state machine per scheduling shard: all seven input topics must
  * have the same number of partitions, and partition i of each belongs to shard i. The default, and
  * the only layout the producers support today, is one shard = one partition (offers are keyed by
  * the shard; pods, statuses and launcher events of a shard must land in the same partition number).
@@ -170,6 +172,12 @@ public final class SchedulerTopology {
                 .filter((k, v) -> v != null, Named.as("clock-non-null"))
                 .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.Tick(k, v), Named.as("clock-envelope"));
 
+        KStream<String, SchedulerInput> nodes = builder.stream(
+                        topics.nodes(),
+                        Consumed.with(Serdes.String(), serdes.value(NodeSnapshot.class))
+                                .withName("nodes-in"))
+                .mapValues((k, v) -> (SchedulerInput) new SchedulerInput.NodeUpdate(k, v), Named.as("nodes-envelope"));
+
         ProcessorSupplier<String, SchedulerInput, String, SchedulerOutput> supplier = () -> new SchedulerProcessor(
                 settings,
                 matcher,
@@ -183,6 +191,7 @@ public final class SchedulerTopology {
                 .merge(framework, Named.as("merge-framework"))
                 .merge(launcher, Named.as("merge-launcher"))
                 .merge(clock, Named.as("merge-clock"))
+                .merge(nodes, Named.as("merge-nodes"))
                 .process(supplier, Named.as(PROCESSOR), SchedulerStores.PROCESSOR_STORES.toArray(String[]::new));
 
         decisions
@@ -274,6 +283,8 @@ public final class SchedulerTopology {
                 return serdes.value(LauncherEvent.class).serializer().serialize(topics.launcherEvents(), l.event());
             } else if (input instanceof SchedulerInput.Tick t) {
                 return serdes.value(ClockTick.class).serializer().serialize(topics.clock(), t.tick());
+            } else if (input instanceof SchedulerInput.NodeUpdate n) {
+                return serdes.value(NodeSnapshot.class).serializer().serialize(topics.nodes(), n.node());
             }
             return null;
         };

@@ -213,11 +213,12 @@ class TaskTransitionsTest {
 
         World(RegistryTask t) {
             SchedulerSettings settings = SchedulerSettings.defaults();
-            Matcher none = (p, o) -> new Matcher.Result(List.of(), Map.of());
+            Matcher none = (p, o, n) -> new Matcher.Result(List.of(), Map.of());
             SchedulingRound round = new SchedulingRound(
                     new MapKv<>(),
                     pods,
                     meta,
+                    new MapKv<>(),
                     registry,
                     new OfferBook(new MapKv<>(), meta, out, settings),
                     none,

@@ -14,6 +14,7 @@ import io.k8sm.avro.LauncherEventType;
 import io.k8sm.avro.NodeAffinity;
 import io.k8sm.avro.NodeSelectorRequirement;
 import io.k8sm.avro.NodeSelectorTerm;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.OfferRescinded;
@@ -23,9 +24,11 @@ import io.k8sm.avro.Protocol;
 import io.k8sm.avro.Range;
 import io.k8sm.avro.Resource;
 import io.k8sm.avro.Subscribed;
+import io.k8sm.avro.Taint;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.TaskStatusSource;
+import io.k8sm.avro.Toleration;
 import io.k8sm.avro.ValueType;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -50,6 +53,10 @@ public final class Given {
 
     public static NodeSelectorRequirement label(String key, String operator, String... values) {
         return new NodeSelectorRequirement(key, operator, List.of(values));
+    }
+
+    public static NodeBuilder node(String name) {
+        return new NodeBuilder(name);
     }
 
     public static OfferBuilder offer(String id, String host) {
@@ -106,6 +113,7 @@ public final class Given {
         private final List<Container> containers = new ArrayList<>();
         private NodeAffinity affinity;
         private final List<String> gates = new ArrayList<>();
+        private final List<Toleration> tolerations = new ArrayList<>();
 
         PodBuilder(String key) {
             String[] p = key.split("/", 2);
@@ -159,6 +167,12 @@ public final class Given {
             return this;
         }
 
+        /** A toleration; {@code seconds} null tolerates for ever. */
+        public PodBuilder toleration(String key, String operator, String value, String effect, Long seconds) {
+            tolerations.add(new Toleration(key, operator, value, effect, seconds));
+            return this;
+        }
+
         public PodBuilder gates(String... names) {
             gates.addAll(List.of(names));
             return this;
@@ -197,6 +211,39 @@ public final class Given {
                     .setManifest("{}")
                     .setNodeAffinity(affinity)
                     .setSchedulingGates(gates)
+                    .setTolerations(tolerations)
+                    .build();
+        }
+    }
+
+    /** A Kubernetes node of the {@code nodes} topic: its cordon and taints. */
+    public static final class NodeBuilder {
+        private final String name;
+        private boolean unschedulable;
+        private final List<Taint> taints = new ArrayList<>();
+
+        NodeBuilder(String name) {
+            this.name = name;
+        }
+
+        public NodeBuilder cordoned() {
+            unschedulable = true;
+            return this;
+        }
+
+        public NodeBuilder taint(String key, String value, String effect) {
+            taints.add(new Taint(key, value, effect, null));
+            return this;
+        }
+
+        public NodeSnapshot build() {
+            return NodeSnapshot.newBuilder()
+                    .setName(name)
+                    .setAgentId("agent-" + name)
+                    .setLabels(Map.of())
+                    .setReady(true)
+                    .setUnschedulable(unschedulable)
+                    .setTaints(taints)
                     .build();
         }
     }

@@ -7,6 +7,7 @@ import io.k8sm.avro.InputOrder;
 import io.k8sm.avro.LaunchRequest;
 import io.k8sm.avro.LauncherEvent;
 import io.k8sm.avro.MesosCall;
+import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodAction;
 import io.k8sm.avro.PodSnapshot;
@@ -59,6 +60,7 @@ public final class SchedulerWorld implements AutoCloseable {
     private final TestInputTopic<String, FrameworkEvent> framework;
     private final TestInputTopic<String, LauncherEvent> launcher;
     private final TestInputTopic<String, ClockTick> clock;
+    private final TestInputTopic<String, NodeSnapshot> nodes;
     private final TestOutputTopic<String, LaunchRequest> launchOut;
     private final TestOutputTopic<String, MesosCall> callsOut;
     private final TestOutputTopic<String, RegistryTask> registryOut;
@@ -112,6 +114,8 @@ public final class SchedulerWorld implements AutoCloseable {
                 TOPICS.launcherEvents(), ks, SERDES.value(LauncherEvent.class).serializer());
         clock = driver.createInputTopic(
                 TOPICS.clock(), ks, SERDES.value(ClockTick.class).serializer());
+        nodes = driver.createInputTopic(
+                TOPICS.nodes(), ks, SERDES.value(NodeSnapshot.class).serializer());
         launchOut = driver.createOutputTopic(
                 TOPICS.launchRequests(), kd, SERDES.value(LaunchRequest.class).deserializer());
         callsOut = driver.createOutputTopic(
@@ -157,6 +161,11 @@ public final class SchedulerWorld implements AutoCloseable {
 
     public SchedulerWorld offer(OfferEvent offer) {
         offers.pipeInput("shard-0", offer, now);
+        return collect();
+    }
+
+    public SchedulerWorld node(NodeSnapshot node) {
+        nodes.pipeInput(node.getName(), node, now);
         return collect();
     }
 

@@ -1,15 +1,25 @@
 package io.k8sm.scheduler.topology;
 
 import static io.k8sm.scheduler.testing.Given.label;
+import static io.k8sm.scheduler.testing.Given.launcher;
+import static io.k8sm.scheduler.testing.Given.node;
 import static io.k8sm.scheduler.testing.Given.offer;
 import static io.k8sm.scheduler.testing.Given.pod;
+import static io.k8sm.scheduler.testing.Given.status;
 import static io.k8sm.scheduler.testing.Given.term;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.k8sm.avro.Kill;
+import io.k8sm.avro.LauncherEventType;
+import io.k8sm.avro.RegistryTask;
+import io.k8sm.avro.RegistryTaskState;
 import io.k8sm.avro.SchedulerEvent;
 import io.k8sm.avro.SchedulerEventType;
+import io.k8sm.avro.TaskState;
+import io.k8sm.scheduler.testing.Given.PodBuilder;
 import io.k8sm.scheduler.testing.SchedulerWorld;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -165,5 +175,124 @@ class KubernetesSchedulingSemanticsTest {
         world.pod(pod("ns/a").resourceVersion("4").build());
         assertEquals("host-a", hostOf("ns/a"));
         assertEquals(1, world.launches.size());
+    }
+
+    // ----- taints and tolerations (issue 15.3)
+
+    @Test
+    void aPodIsNotPlacedOnANodeWithANoScheduleTaintItDoesNotTolerate() {
+        world.node(node("host-a").taint("dedicated", "gpu", "NoSchedule").build());
+        world.offer(offer("oa", "host-a").build()).offer(offer("ob", "host-b").build());
+        world.pod(pod("ns/a").build());
+        assertEquals("host-b", hostOf("ns/a"));
+    }
+
+    @Test
+    void aPodThatFitsOnlyATaintedNodeGetsFailedSchedulingNamingTheTaint() {
+        world.node(node("host-a").taint("dedicated", "gpu", "NoSchedule").build());
+        world.offer(offer("oa", "host-a").build());
+        world.pod(pod("ns/a").build());
+        assertNull(world.taskOfPod("ns/a").getSpec());
+        String message =
+                world.events(SchedulerEventType.FAILED_SCHEDULING).get(0).getMessage();
+        assertTrue(message.contains("1 with untolerated taint dedicated=gpu:NoSchedule"), message);
+    }
+
+    @Test
+    void aPodThatToleratesTheTaintMayBePlacedThere() {
+        world.node(node("host-a").taint("dedicated", "gpu", "NoSchedule").build());
+        world.pod(pod("ns/a")
+                .toleration("dedicated", "Equal", "gpu", "NoSchedule", null)
+                .build());
+        world.pod(pod("ns/b")
+                .toleration("dedicated", "Equal", "cpu", "NoSchedule", null)
+                .build());
+        world.pod(pod("ns/c").toleration(null, "Exists", null, null, null).build());
+        world.offer(offer("oa", "host-a").build()).offer(offer("ob", "host-b").build());
+        assertEquals("host-a", hostOf("ns/a"));
+        assertEquals("host-b", hostOf("ns/b"), "another value is not tolerated");
+        assertEquals("host-a", hostOf("ns/c"), "Exists without a key tolerates every taint");
+    }
+
+    @Test
+    void aCordonedNodeTakesNoNewPodsUnlessTheyTolerateUnschedulable() {
+        world.node(node("host-a").cordoned().build());
+        world.offer(offer("oa", "host-a").build()).offer(offer("ob", "host-b").build());
+        world.pod(pod("ns/a").build());
+        world.pod(pod("ns/b")
+                .toleration("node.kubernetes.io/unschedulable", "Exists", null, "NoSchedule", null)
+                .build());
+        assertEquals("host-b", hostOf("ns/a"));
+        assertEquals("host-a", hostOf("ns/b"));
+    }
+
+    @Test
+    void aPreferNoScheduleTaintMakesItsAgentTheLastChoice() {
+        world.node(node("host-a").taint("spot", "", "PreferNoSchedule").build());
+        world.offer(offer("oa", "host-a").build())
+                .offer(offer("ob", "host-b").cpus(1).build());
+        world.pod(pod("ns/a").build()); // host-b fits: preferred over the tainted host-a
+        world.pod(pod("ns/b").container(2, 128).build()); // only host-a fits: placed there all the same
+        assertEquals("host-b", hostOf("ns/a"));
+        assertEquals("host-a", hostOf("ns/b"));
+    }
+
+    @Test
+    void aNodeWhoseTaintIsRemovedTakesPodsAgain() {
+        world.node(node("host-a").taint("dedicated", "gpu", "NoSchedule").build());
+        world.node(node("host-a").build());
+        world.offer(offer("oa", "host-a").build());
+        world.pod(pod("ns/a").build());
+        assertEquals("host-a", hostOf("ns/a"));
+    }
+
+    /** The pod runs on host-a: placed, launched, TASK_RUNNING. */
+    private RegistryTask runningOnHostA(PodBuilder pod) {
+        world.offer(offer("oa", "host-a").build()).pod(pod.build());
+        RegistryTask t = world.taskOfPod("ns/a");
+        world.launcher(launcher(t.getId(), "ns/a", LauncherEventType.LAUNCHED, null));
+        world.status(status(t.getId(), TaskState.TASK_RUNNING).build());
+        assertEquals(RegistryTaskState.RUNNING, world.taskOfPod("ns/a").getState());
+        world.clearOutputs();
+        return t;
+    }
+
+    private boolean evicted(RegistryTask t) {
+        boolean killed =
+                world.calls(Kill.class).stream().anyMatch(k -> k.getTaskId().equals(t.getId()));
+        boolean deleted = world.actions.stream().anyMatch(a -> a.getPodKey().equals("ns/a"));
+        boolean event = !world.events(SchedulerEventType.EVICTED).isEmpty();
+        assertEquals(killed, deleted, "the task is killed exactly when the pod is deleted");
+        assertEquals(killed, event, "an EVICTED event exactly when evicted");
+        return killed;
+    }
+
+    @Test
+    void aNoExecuteTaintEvictsARunningPodThatDoesNotTolerateIt() {
+        RegistryTask t = runningOnHostA(pod("ns/a"));
+        world.node(node("host-a").taint("maintenance", "", "NoExecute").build());
+        assertTrue(evicted(t));
+        assertTrue(world.events(SchedulerEventType.EVICTED).get(0).getMessage().contains("maintenance:NoExecute"));
+    }
+
+    @Test
+    void tolerationSecondsDelaysTheEvictionByThatLong() {
+        RegistryTask t = runningOnHostA(pod("ns/a").toleration("maintenance", "Exists", null, "NoExecute", 60L));
+        world.node(node("host-a").taint("maintenance", "", "NoExecute").build());
+        world.advance(59_000);
+        assertFalse(evicted(t));
+        world.advance(1_000);
+        assertTrue(evicted(t));
+    }
+
+    @Test
+    void aPodThatToleratesNoExecuteForEverStaysAndANoScheduleTaintEvictsNobody() {
+        RegistryTask t = runningOnHostA(pod("ns/a").toleration("maintenance", "Exists", null, "NoExecute", null));
+        world.node(node("host-a")
+                .taint("maintenance", "", "NoExecute")
+                .taint("dedicated", "gpu", "NoSchedule")
+                .build());
+        world.advance(3_600_000);
+        assertFalse(evicted(t));
     }
 }
