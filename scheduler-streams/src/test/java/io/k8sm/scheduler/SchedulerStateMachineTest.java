@@ -241,7 +241,7 @@ class SchedulerStateMachineTest {
 
     @Test
     void anInputThatCannotBeAppliedIsRejectedInsteadOfThrown() {
-        Matcher broken = (pods, offers, nodes) -> {
+        Matcher broken = (pods, offers, context) -> {
             throw new IllegalStateException("boom");
         };
         machine = new SchedulerStateMachine(SchedulerSettings.defaults(), state, broken);

@@ -1,18 +1,9 @@
 package io.k8sm.launcher.source;
 
-import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.NodeAffinity;
-import io.fabric8.kubernetes.api.model.NodeSelector;
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
-import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodSchedulingGate;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.k8sm.avro.Container;
 import io.k8sm.avro.PodPhase;
 import io.k8sm.avro.PodSnapshot;
@@ -89,76 +80,13 @@ public final class PodSnapshots {
                 .setDeletionTimestamp(
                         blank(meta.getDeletionTimestamp()) ? null : Instant.parse(meta.getDeletionTimestamp()))
                 .setManifest(LaunchPreparer.json().asJson(pod))
-                .setNodeAffinity(spec == null ? null : nodeAffinity(spec.getAffinity()))
-                .setSchedulingGates(schedulingGates(spec))
-                .setTolerations(spec == null ? new ArrayList<>() : tolerations(spec.getTolerations()))
+                .setNodeAffinity(spec == null ? null : PodConstraints.nodeAffinity(spec.getAffinity()))
+                .setPodAffinity(spec == null ? null : PodConstraints.podAffinity(spec.getAffinity()))
+                .setPodAntiAffinity(spec == null ? null : PodConstraints.podAntiAffinity(spec.getAffinity()))
+                .setSchedulingGates(PodConstraints.schedulingGates(spec))
+                .setTolerations(spec == null ? new ArrayList<>() : PodConstraints.tolerations(spec.getTolerations()))
+                .setPriority(spec == null ? null : spec.getPriority())
                 .build();
-    }
-
-    private static List<io.k8sm.avro.Toleration> tolerations(List<Toleration> ts) {
-        List<io.k8sm.avro.Toleration> out = new ArrayList<>();
-        for (Toleration t : orEmpty(ts)) {
-            out.add(new io.k8sm.avro.Toleration(
-                    t.getKey(),
-                    t.getOperator() == null || t.getOperator().isEmpty() ? "Equal" : t.getOperator(),
-                    t.getValue(),
-                    t.getEffect(),
-                    t.getTolerationSeconds()));
-        }
-        return out;
-    }
-
-    /** The pod's node affinity in the snapshot's terms; null when it has none. */
-    static io.k8sm.avro.NodeAffinity nodeAffinity(Affinity affinity) {
-        NodeAffinity a = affinity == null ? null : affinity.getNodeAffinity();
-        if (a == null) {
-            return null;
-        }
-        NodeSelector required = a.getRequiredDuringSchedulingIgnoredDuringExecution();
-        List<io.k8sm.avro.PreferredSchedulingTerm> preferred = new ArrayList<>();
-        for (PreferredSchedulingTerm p : orEmpty(a.getPreferredDuringSchedulingIgnoredDuringExecution())) {
-            preferred.add(new io.k8sm.avro.PreferredSchedulingTerm(
-                    p.getWeight() == null ? 0 : p.getWeight(), term(p.getPreference())));
-        }
-        return new io.k8sm.avro.NodeAffinity(
-                required == null
-                        ? null
-                        : orEmpty(required.getNodeSelectorTerms()).stream()
-                                .map(PodSnapshots::term)
-                                .toList(),
-                preferred);
-    }
-
-    private static io.k8sm.avro.NodeSelectorTerm term(NodeSelectorTerm t) {
-        return t == null
-                ? new io.k8sm.avro.NodeSelectorTerm(List.of(), List.of())
-                : new io.k8sm.avro.NodeSelectorTerm(
-                        requirements(t.getMatchExpressions()), requirements(t.getMatchFields()));
-    }
-
-    private static List<io.k8sm.avro.NodeSelectorRequirement> requirements(List<NodeSelectorRequirement> rs) {
-        List<io.k8sm.avro.NodeSelectorRequirement> out = new ArrayList<>();
-        for (NodeSelectorRequirement r : orEmpty(rs)) {
-            out.add(new io.k8sm.avro.NodeSelectorRequirement(
-                    r.getKey() == null ? "" : r.getKey(),
-                    r.getOperator() == null ? "" : r.getOperator(),
-                    new ArrayList<>(orEmpty(r.getValues()))));
-        }
-        return out;
-    }
-
-    private static List<String> schedulingGates(PodSpec spec) {
-        List<String> gates = new ArrayList<>();
-        if (spec != null) {
-            for (PodSchedulingGate g : orEmpty(spec.getSchedulingGates())) {
-                gates.add(g.getName() == null ? "" : g.getName());
-            }
-        }
-        return gates;
-    }
-
-    private static <T> List<T> orEmpty(List<T> l) {
-        return l == null ? List.of() : l;
     }
 
     static boolean isReady(Pod pod) {

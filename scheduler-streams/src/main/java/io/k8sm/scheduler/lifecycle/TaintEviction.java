@@ -4,7 +4,6 @@ import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.SchedulerEventType;
-import io.k8sm.contract.NodeNames;
 import io.k8sm.scheduler.matching.Constraints;
 import io.k8sm.scheduler.outputs.Decisions;
 import io.k8sm.scheduler.procurement.Taint;
@@ -104,7 +103,7 @@ public final class TaintEviction {
             if (host == null || !Tasks.launched(t) || Tasks.deleted(t)) {
                 continue;
             }
-            String nodeName = nodeName(host);
+            String nodeName = Constraints.nodeName(host);
             List<Taint> taints = tainted.get(nodeName);
             PodSnapshot pod = taints == null ? null : pods.get(t.getPodKey());
             if (pod == null) {
@@ -158,13 +157,5 @@ public final class TaintEviction {
 
     private static String seenKey(String nodeName, Taint t) {
         return SEEN + nodeName + "/" + t;
-    }
-
-    private static String nodeName(String host) {
-        try {
-            return NodeNames.toNodeName(host);
-        } catch (IllegalArgumentException e) {
-            return host;
-        }
     }
 }

@@ -3,7 +3,12 @@ package io.k8sm.scheduler.matching;
 import io.k8sm.avro.NodeSelectorRequirement;
 import io.k8sm.avro.NodeSelectorTerm;
 import io.k8sm.avro.NodeSnapshot;
+import io.k8sm.avro.PodAffinityTerm;
+import io.k8sm.avro.PodSnapshot;
+import io.k8sm.avro.WeightedPodAffinityTerm;
+import io.k8sm.contract.NodeNames;
 import io.k8sm.scheduler.procurement.NodeAffinity;
+import io.k8sm.scheduler.procurement.PodTerms;
 import io.k8sm.scheduler.procurement.Taint;
 import io.k8sm.scheduler.procurement.Toleration;
 import java.util.ArrayList;
@@ -47,6 +52,50 @@ public final class Constraints {
                 .map(t -> new Toleration(
                         t.getKey(), t.getOperator(), t.getValue(), t.getEffect(), t.getTolerationSeconds()))
                 .toList();
+    }
+
+    /** Whether the pod has inter-pod affinity or anti-affinity. */
+    public static boolean hasPodTerms(PodSnapshot pod) {
+        return pod.getPodAffinity() != null || pod.getPodAntiAffinity() != null;
+    }
+
+    /** The pod as other pods' terms see it (namespace, labels) and its own inter-pod terms. */
+    public static PodTerms podTerms(PodSnapshot pod) {
+        io.k8sm.avro.PodAffinity a = pod.getPodAffinity();
+        io.k8sm.avro.PodAffinity anti = pod.getPodAntiAffinity();
+        return new PodTerms(
+                pod.getNamespace(),
+                pod.getLabels(),
+                a == null ? List.of() : terms(a.getRequired()),
+                anti == null ? List.of() : terms(anti.getRequired()),
+                a == null ? List.of() : weighted(a.getPreferred()),
+                anti == null ? List.of() : weighted(anti.getPreferred()));
+    }
+
+    private static List<PodTerms.Term> terms(List<PodAffinityTerm> ts) {
+        return ts.stream().map(Constraints::term).toList();
+    }
+
+    private static List<PodTerms.Weighted> weighted(List<WeightedPodAffinityTerm> ws) {
+        return ws.stream()
+                .map(w -> new PodTerms.Weighted(w.getWeight(), term(w.getTerm())))
+                .toList();
+    }
+
+    private static PodTerms.Term term(PodAffinityTerm t) {
+        return new PodTerms.Term(
+                new PodTerms.Selector(t.getMatchLabels(), requirements(t.getMatchExpressions()), t.getHasSelector()),
+                t.getNamespaces(),
+                t.getTopologyKey());
+    }
+
+    /** The Kubernetes node name of a Mesos hostname; the hostname itself when it cannot be encoded. */
+    public static String nodeName(String hostname) {
+        try {
+            return NodeNames.toNodeName(hostname);
+        } catch (IllegalArgumentException e) {
+            return hostname;
+        }
     }
 
     /** The node's taints, its cordon ({@code spec.unschedulable}) as {@link Taint#UNSCHEDULABLE}. */

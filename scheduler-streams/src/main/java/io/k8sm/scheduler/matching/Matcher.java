@@ -7,6 +7,7 @@ import io.k8sm.avro.TaskSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Matching queued pods to live offers. The state machine knows no fit logic: it hands the pods (in
@@ -17,11 +18,23 @@ import java.util.function.Function;
  */
 public interface Matcher {
 
+    Result match(List<PodSnapshot> pods, List<Offer> offers, Context context);
+
     /**
+     * What a matcher may look up beyond the pods and offers.
+     *
      * @param nodes the latest Kubernetes node snapshot of a node name, or null (an agent without a
      *     node snapshot has no taints)
+     * @param running the pods placed before this round that still hold their agent, with the
+     *     agent's hostname (asked for only when a pod's inter-pod terms need them)
      */
-    Result match(List<PodSnapshot> pods, List<Offer> offers, Function<String, NodeSnapshot> nodes);
+    record Context(Function<String, NodeSnapshot> nodes, Supplier<List<Running>> running) {
+        /** No nodes and no running pods. */
+        public static final Context NONE = new Context(name -> null, List::of);
+    }
+
+    /** A pod placed before this round, on the agent of that hostname. */
+    record Running(PodSnapshot pod, String hostname) {}
 
     /**
      * A pod placed on one agent's offers with the spec it was given (AssignedSlave = the agent's

@@ -18,6 +18,7 @@ import io.k8sm.scheduler.procurement.Placement;
 import io.k8sm.scheduler.procurement.PlacementEngine;
 import io.k8sm.scheduler.procurement.PlacementResult;
 import io.k8sm.scheduler.procurement.PodRequest;
+import io.k8sm.scheduler.procurement.PodTerms;
 import io.k8sm.scheduler.procurement.PortMapping;
 import io.k8sm.scheduler.procurement.PortRange;
 import io.k8sm.scheduler.procurement.ProcurementConfig;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The state machine's {@link Matcher} over the procurement package: converts the Avro pod snapshots
@@ -53,16 +53,22 @@ public final class ProcurementMatcher implements Matcher {
     }
 
     @Override
-    public Result match(List<PodSnapshot> pods, List<Offer> offers, Function<String, NodeSnapshot> nodes) {
+    public Result match(List<PodSnapshot> pods, List<Offer> offers, Context context) {
         List<AgentOffer> agentOffers = new ArrayList<>(offers.size());
         for (Offer o : offers) {
             agentOffers.add(agentOffer(o));
         }
         Cluster cluster = Cluster.of(agentOffers, config);
         for (String nodeName : cluster.nodeNames()) {
-            NodeSnapshot node = nodes.apply(nodeName);
+            NodeSnapshot node = context.nodes().apply(nodeName);
             if (node != null && (node.getUnschedulable() || !node.getTaints().isEmpty())) {
                 cluster.taint(nodeName, Constraints.taints(node));
+            }
+        }
+        if (pods.stream().anyMatch(Constraints::hasPodTerms)) {
+            for (Running r : context.running().get()) {
+                cluster.addPlaced(
+                        new PodTerms.Placed(Constraints.podTerms(r.pod()), nodeLabels(r.hostname(), cluster, context)));
             }
         }
         List<Placed> placed = new ArrayList<>();
@@ -102,7 +108,21 @@ public final class ProcurementMatcher implements Matcher {
         }
         return PodRequest.of(podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config)
                 .withNodeAffinity(Constraints.nodeAffinity(pod.getNodeAffinity()))
-                .withTolerations(Constraints.tolerations(pod.getTolerations()));
+                .withTolerations(Constraints.tolerations(pod.getTolerations()))
+                .withPodTerms(Constraints.podTerms(pod));
+    }
+
+    /** The node labels of a host: its agent's in this cycle, else its Kubernetes node's, else the hostname label. */
+    private static Map<String, String> nodeLabels(String hostname, Cluster cluster, Context context) {
+        if (hostname == null) {
+            return Map.of();
+        }
+        Map<String, String> offered = cluster.labelsOfHost(hostname);
+        if (offered != null) {
+            return offered;
+        }
+        NodeSnapshot node = context.nodes().apply(Constraints.nodeName(hostname));
+        return node != null ? node.getLabels() : Map.of(AgentOffer.HOSTNAME_LABEL, hostname);
     }
 
     /** Procurement's view of an Avro offer: scalars and port ranges per role, attributes as text, the fault domain. */

@@ -29,6 +29,8 @@ public final class Cluster {
     private final Map<String, RoleSetIndex> indexes = new HashMap<>();
     private Map<String, int[]> labelPostings;
     private boolean softTaints;
+    private final List<PodTerms.Placed> placed = new ArrayList<>();
+    private boolean antiTerms;
     long refCpu = 1;
     long refMem = 1;
 
@@ -168,6 +170,16 @@ public final class Cluster {
         return softTaints;
     }
 
+    /** The node labels of the first agent of that hostname in this cycle; null when none offers. */
+    public Map<String, String> labelsOfHost(String hostname) {
+        for (int i : agentsOnNode(AgentState.nodeNameOf(hostname))) {
+            if (agents.get(i).hostname.equals(hostname)) {
+                return agents.get(i).labels;
+            }
+        }
+        return null;
+    }
+
     /** Every agent, in stable order. */
     int[] allAgents() {
         int[] all = new int[agents.size()];
@@ -182,7 +194,20 @@ public final class Cluster {
     }
 
     PodNeeds needs(PodRequest pod) {
-        return new PodNeeds(pod, roleIds);
+        PodNeeds n = new PodNeeds(pod, roleIds);
+        if (pod.podTerms().any() || antiTerms) {
+            n.terms = PodTermsFit.of(pod.podTerms(), placed);
+        }
+        return n;
+    }
+
+    /**
+     * A pod already running (or placed) somewhere, with its node's labels: the inter-pod terms of
+     * the pods placed after it see it.
+     */
+    public void addPlaced(PodTerms.Placed p) {
+        placed.add(p);
+        antiTerms |= !p.pod().requiredAntiAffinity().isEmpty();
     }
 
     RoleSetIndex index(PodNeeds n) {
@@ -252,6 +277,7 @@ public final class Cluster {
             ports.sort(Comparator.comparingInt(PortMapping::containerIndex).thenComparingInt(PortMapping::portIndex));
         }
         a.used = true;
+        addPlaced(new PodTerms.Placed(n.pod.podTerms(), a.labels));
         for (RoleSetIndex idx : indexes.values()) {
             idx.refresh(agentIndex);
         }

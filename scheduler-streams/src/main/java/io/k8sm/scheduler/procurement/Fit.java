@@ -9,7 +9,7 @@ final class Fit {
 
     /**
      * Checks every rule in a fixed order (node name, node selector, required node affinity, taints,
-     * role, cpu, mem, executor, ports).
+     * inter-pod (anti-)affinity, role, cpu, mem, executor, ports).
      *
      * @return null when the pod fits, else the first rule it breaks
      */
@@ -34,6 +34,12 @@ final class Fit {
         for (Taint t : a.taints) {
             if (t.forbids() && !Toleration.anyTolerates(n.pod.tolerations(), t)) {
                 return new Miss(Shortfall.Reason.TAINT, t.toString(), "with untolerated taint " + t);
+            }
+        }
+        if (n.terms != null) {
+            Miss m = n.terms.check(a.labels);
+            if (m != null) {
+                return m;
             }
         }
         if (!a.hasAnyRole(n.roleIds)) {

@@ -55,7 +55,7 @@ public final class PlacementEngine {
             return -1;
         }
         int[] few = fewCandidates(n, cluster);
-        if (n.pod.nodeAffinity().prefers() || cluster.hasSoftTaints()) {
+        if (n.pod.nodeAffinity().prefers() || cluster.hasSoftTaints() || (n.terms != null && n.terms.prefers())) {
             return chooseAmong(few == null ? cluster.allAgents() : few, n, cluster);
         }
         if (few != null) {
@@ -102,17 +102,17 @@ public final class PlacementEngine {
 
     /**
      * The choice among candidate agents (given in stable order): among those that fit, the ones with
-     * the highest node-affinity preference, among those the ones with the fewest PreferNoSchedule
+     * the highest preference (node affinity and inter-pod affinity weights), among those the ones with the fewest PreferNoSchedule
      * taints the pod does not tolerate, and among those the policy's choice (first-fit: the first;
      * bin-pack: the best score).
      */
     private int chooseAmong(int[] candidates, PodNeeds n, Cluster cluster) {
         NodeAffinity affinity = n.pod.nodeAffinity();
-        boolean prefers = affinity.prefers();
+        boolean prefers = affinity.prefers() || (n.terms != null && n.terms.prefers());
         boolean soft = cluster.hasSoftTaints();
         RoleSetIndex idx = policy == PlacementPolicy.BIN_PACK ? cluster.index(n) : null;
         int best = -1;
-        long bestPreference = -1;
+        long bestPreference = Long.MIN_VALUE;
         long bestDiscouraged = Long.MAX_VALUE;
         long bestScore = Long.MAX_VALUE;
         for (int i : candidates) {
@@ -123,7 +123,9 @@ public final class PlacementEngine {
                 return i;
             }
             AgentState a = cluster.agent(i);
-            long preference = prefers ? affinity.preference(a.labels, a.nodeName) : 0;
+            long preference = !prefers
+                    ? 0
+                    : affinity.preference(a.labels, a.nodeName) + (n.terms == null ? 0 : n.terms.preference(a.labels));
             long discouraged = soft ? n.pod.discouragedBy(a.taints) : 0;
             long score = idx == null ? 0 : idx.score(i);
             if (preference != bestPreference

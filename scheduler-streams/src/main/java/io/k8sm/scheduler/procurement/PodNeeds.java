@@ -33,6 +33,9 @@ final class PodNeeds {
     final String[] selectorKeys;
     final String[] selectorValues;
 
+    /** The pod's inter-pod terms against the pods placed so far; null when none apply. */
+    PodTermsFit terms;
+
     /** A pod-level error that no offer can cure (a host port asked twice), or null. */
     final Fit.Miss podError;
 

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param portMapping fixed or wildcard
  * @param nodeAffinity the pod's node affinity ({@link NodeAffinity#NONE} when it has none)
  * @param tolerations the pod's tolerations of node taints
+ * @param podTerms the pod's namespace, labels and inter-pod (anti-)affinity
  */
 public record PodRequest(
         String podKey,
@@ -30,7 +31,8 @@ public record PodRequest(
         List<String> roles,
         PortMappingMode portMapping,
         NodeAffinity nodeAffinity,
-        List<Toleration> tolerations) {
+        List<Toleration> tolerations,
+        PodTerms podTerms) {
 
     /** Pod annotation: comma list of the roles a pod may use. */
     public static final String ROLES_ANNOTATION = PodAnnotations.ROLES;
@@ -47,6 +49,9 @@ public record PodRequest(
         Objects.requireNonNull(portMapping, "portMapping");
         nodeAffinity = nodeAffinity == null ? NodeAffinity.NONE : nodeAffinity;
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        podTerms = podTerms == null
+                ? PodTerms.of(podKey.substring(0, Math.max(0, podKey.indexOf('/'))), Map.of())
+                : podTerms;
     }
 
     /**
@@ -71,17 +76,26 @@ public record PodRequest(
                 roles(ann.get(ROLES_ANNOTATION), config),
                 PortMappingMode.parse(ann.get(PORT_MAPPING_ANNOTATION)).orElse(config.defaultPortMapping()),
                 NodeAffinity.NONE,
-                List.of());
+                List.of(),
+                null);
     }
 
     /** This request with another node affinity. */
     public PodRequest withNodeAffinity(NodeAffinity affinity) {
-        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, affinity, tolerations);
+        return new PodRequest(
+                podKey, containers, nodeName, nodeSelector, roles, portMapping, affinity, tolerations, podTerms);
     }
 
     /** This request with other tolerations. */
     public PodRequest withTolerations(List<Toleration> tols) {
-        return new PodRequest(podKey, containers, nodeName, nodeSelector, roles, portMapping, nodeAffinity, tols);
+        return new PodRequest(
+                podKey, containers, nodeName, nodeSelector, roles, portMapping, nodeAffinity, tols, podTerms);
+    }
+
+    /** This request with other labels and inter-pod terms. */
+    public PodRequest withPodTerms(PodTerms terms) {
+        return new PodRequest(
+                podKey, containers, nodeName, nodeSelector, roles, portMapping, nodeAffinity, tolerations, terms);
     }
 
     /** How many of these taints discourage the pod (PreferNoSchedule) without being tolerated. */

@@ -20,6 +20,8 @@ public record Shortfall(String podKey, int offersConsidered, List<Count> reasons
         NODE_SELECTOR,
         NODE_AFFINITY,
         TAINT,
+        POD_AFFINITY,
+        POD_ANTI_AFFINITY,
         ROLE,
         CPU,
         MEM,

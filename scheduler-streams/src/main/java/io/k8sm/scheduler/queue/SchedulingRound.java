@@ -164,6 +164,23 @@ public final class SchedulingRound {
         }
     }
 
+    /** The pods of the registry's placed, not finished tasks, with their hosts. */
+    private List<Matcher.Running> running() {
+        List<Matcher.Running> running = new ArrayList<>();
+        for (RegistryTask t : registry.all()) {
+            PodSnapshot pod =
+                    t.getSpec() == null || t.getState() == RegistryTaskState.FINISHED ? null : pods.get(t.getPodKey());
+            if (pod != null) {
+                running.add(new Matcher.Running(pod, Tasks.host(t)));
+            }
+        }
+        return running;
+    }
+
+    private static int priority(PodSnapshot pod) {
+        return pod.getPriority() == null ? 0 : pod.getPriority();
+    }
+
     /** The backoff after {@code failures} failed attempts; backoff max once the pod is parked. */
     private long nextDelay(String podKey, int failures) {
         return settings.backoff().parked(failures)
@@ -182,7 +199,8 @@ public final class SchedulingRound {
 
     /**
      * One scheduling round: the due pods (and, when an offer just arrived, the pods that found no fit
-     * before) in FIFO order against the live offers in arrival order.
+     * before), highest {@code spec.priority} first and FIFO within a priority, against the live
+     * offers in arrival order.
      */
     public void schedule(long now, boolean newOffer) {
         List<QueueEntry> entries = new ArrayList<>();
@@ -215,13 +233,14 @@ public final class SchedulingRound {
         if (due.isEmpty()) {
             return;
         }
+        due.sort(Comparator.comparingInt(SchedulingRound::priority).reversed()); // stable: FIFO within a priority
         Map<String, LiveOffer> offersById = new HashMap<>();
         List<Offer> live = new ArrayList<>();
         for (LiveOffer lo : offers.live()) {
             live.add(lo.offer());
             offersById.put(lo.id(), lo);
         }
-        Matcher.Result result = matcher.match(due, live, nodes::get);
+        Matcher.Result result = matcher.match(due, live, new Matcher.Context(nodes::get, this::running));
         Set<String> used = new LinkedHashSet<>();
         Set<String> placed = new HashSet<>();
         for (Matcher.Placed p : result.placed()) {

@@ -92,7 +92,7 @@ public record WhatIf(Side recorded, Side batchRecorded, Side batchOther, int mov
             ProcurementConfig config,
             Map<String, Offer> byAgent,
             Map<String, String> agentOf) {
-        Matcher.Result result = new ProcurementMatcher(config).match(pods, agents, node -> null);
+        Matcher.Result result = new ProcurementMatcher(config).match(pods, agents, Matcher.Context.NONE);
         Map<String, double[]> use = new LinkedHashMap<>();
         for (Matcher.Placed p : result.placed()) {
             agentOf.put(p.podKey(), p.spec().getAgentId());

@@ -18,6 +18,8 @@ import io.k8sm.avro.NodeSnapshot;
 import io.k8sm.avro.Offer;
 import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.OfferRescinded;
+import io.k8sm.avro.PodAffinity;
+import io.k8sm.avro.PodAffinityTerm;
 import io.k8sm.avro.PodSnapshot;
 import io.k8sm.avro.PreferredSchedulingTerm;
 import io.k8sm.avro.Protocol;
@@ -30,6 +32,7 @@ import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.TaskStatusSource;
 import io.k8sm.avro.Toleration;
 import io.k8sm.avro.ValueType;
+import io.k8sm.avro.WeightedPodAffinityTerm;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,6 +117,11 @@ public final class Given {
         private NodeAffinity affinity;
         private final List<String> gates = new ArrayList<>();
         private final List<Toleration> tolerations = new ArrayList<>();
+        private Integer priority;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final List<PodAffinityTerm> podAffinity = new ArrayList<>();
+        private final List<PodAffinityTerm> antiAffinity = new ArrayList<>();
+        private final List<WeightedPodAffinityTerm> preferredAnti = new ArrayList<>();
 
         PodBuilder(String key) {
             String[] p = key.split("/", 2);
@@ -173,6 +181,37 @@ public final class Given {
             return this;
         }
 
+        public PodBuilder podLabel(String k, String v) {
+            labels.put(k, v);
+            return this;
+        }
+
+        /** Required pod affinity to the pods labelled {@code k=v}, in the domains of {@code topologyKey}. */
+        public PodBuilder affinityTo(String k, String v, String topologyKey) {
+            podAffinity.add(podTerm(k, v, topologyKey));
+            return this;
+        }
+
+        /** Required pod anti-affinity to the pods labelled {@code k=v}, in the domains of {@code topologyKey}. */
+        public PodBuilder antiAffinityTo(String k, String v, String topologyKey) {
+            antiAffinity.add(podTerm(k, v, topologyKey));
+            return this;
+        }
+
+        public PodBuilder preferredAntiAffinityTo(int weight, String k, String v, String topologyKey) {
+            preferredAnti.add(new WeightedPodAffinityTerm(weight, podTerm(k, v, topologyKey)));
+            return this;
+        }
+
+        private static PodAffinityTerm podTerm(String k, String v, String topologyKey) {
+            return new PodAffinityTerm(Map.of(k, v), List.of(), true, List.of(), topologyKey);
+        }
+
+        public PodBuilder priority(int p) {
+            priority = p;
+            return this;
+        }
+
         public PodBuilder gates(String... names) {
             gates.addAll(List.of(names));
             return this;
@@ -198,7 +237,7 @@ public final class Given {
                     .setName(name)
                     .setResourceVersion(rv)
                     .setSchedulerName(null)
-                    .setLabels(Map.of())
+                    .setLabels(labels)
                     .setAnnotations(annotations)
                     .setNodeName(nodeName)
                     .setNodeSelector(selector)
@@ -212,6 +251,12 @@ public final class Given {
                     .setNodeAffinity(affinity)
                     .setSchedulingGates(gates)
                     .setTolerations(tolerations)
+                    .setPriority(priority)
+                    .setPodAffinity(podAffinity.isEmpty() ? null : new PodAffinity(podAffinity, List.of()))
+                    .setPodAntiAffinity(
+                            antiAffinity.isEmpty() && preferredAnti.isEmpty()
+                                    ? null
+                                    : new PodAffinity(antiAffinity, preferredAnti))
                     .build();
         }
     }
@@ -221,9 +266,16 @@ public final class Given {
         private final String name;
         private boolean unschedulable;
         private final List<Taint> taints = new ArrayList<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
 
         NodeBuilder(String name) {
             this.name = name;
+        }
+
+        /** A node label, as the launcher writes them (attribute-, hostname, region and zone labels). */
+        public NodeBuilder label(String k, String v) {
+            labels.put(k, v);
+            return this;
         }
 
         public NodeBuilder cordoned() {
@@ -240,7 +292,7 @@ public final class Given {
             return NodeSnapshot.newBuilder()
                     .setName(name)
                     .setAgentId("agent-" + name)
-                    .setLabels(Map.of())
+                    .setLabels(labels)
                     .setReady(true)
                     .setUnschedulable(unschedulable)
                     .setTaints(taints)

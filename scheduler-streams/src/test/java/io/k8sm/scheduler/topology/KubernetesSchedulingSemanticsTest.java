@@ -295,4 +295,100 @@ class KubernetesSchedulingSemanticsTest {
         world.advance(3_600_000);
         assertFalse(evicted(t));
     }
+
+    // ----- priority (issue 15.5)
+
+    @Test
+    void higherPriorityPodsArePlacedFirstAndFifoWithinAPriority() {
+        // all four wait (no offers), then one offer with room for two
+        world.pod(pod("ns/low").container(1, 128).build());
+        world.pod(pod("ns/default").container(1, 128).build());
+        world.pod(pod("ns/high-1").priority(1000).container(1, 128).build());
+        world.pod(pod("ns/high-2").priority(1000).container(1, 128).build());
+        world.offer(offer("oa", "host-a").cpus(2.5).build());
+        assertEquals(
+                List.of("ns/high-1", "ns/high-2"),
+                world.launches.stream().map(l -> l.getTask().getPodKey()).toList());
+    }
+
+    // ----- inter-pod affinity and anti-affinity (issue 15.2)
+
+    private PodBuilder replica(String key) {
+        return pod(key).podLabel("app", "web").antiAffinityTo("app", "web", RACK);
+    }
+
+    /**
+     * Agent {@code host} on {@code rack}: its node (as the launcher registers it, with the attribute
+     * label: where placed pods' domains come from) and an offer.
+     */
+    private void agentOnRack(String host, String rack) {
+        world.node(node(host).label(RACK, rack).build());
+        world.offer(offer("o-" + host, host).attribute("rack", rack).cpus(8).build());
+    }
+
+    @Test
+    void requiredAntiAffinityKeepsReplicasOnDistinctRacks() {
+        world.pod(replica("ns/web-1").build()).pod(replica("ns/web-2").build());
+        agentOnRack("host-a", "r1"); // web-1 here; web-2 not: same rack
+        agentOnRack("host-b", "r1"); // web-2 not here either
+        agentOnRack("host-c", "r2");
+        assertEquals("host-a", hostOf("ns/web-1"));
+        assertEquals("host-c", hostOf("ns/web-2"));
+
+        world.pod(replica("ns/web-3").build());
+        agentOnRack("host-d", "r2");
+        agentOnRack("host-e", "r3");
+        assertEquals("host-e", hostOf("ns/web-3"));
+    }
+
+    @Test
+    void aReplicaWithNoRackLeftGetsFailedSchedulingNamingTheAntiAffinity() {
+        agentOnRack("host-a", "r1");
+        world.pod(replica("ns/web-1").build());
+        agentOnRack("host-b", "r1");
+        world.pod(replica("ns/web-2").build());
+        assertEquals("host-a", hostOf("ns/web-1"));
+        assertNull(world.taskOfPod("ns/web-2").getSpec());
+        List<SchedulerEvent> failed = world.events(SchedulerEventType.FAILED_SCHEDULING);
+        String message = failed.get(failed.size() - 1).getMessage();
+        assertTrue(message.contains("1 with a pod the pod's anti-affinity excludes in its " + RACK), message);
+    }
+
+    @Test
+    void requiredPodAffinityPlacesThePodInTheZoneOfThePodItFollows() {
+        String zone = "topology.kubernetes.io/zone";
+        world.node(node("host-b").label(zone, "eu-b").build());
+        world.offer(offer("oa", "host-a").domain("eu", "eu-a").build())
+                .offer(offer("ob", "host-b").domain("eu", "eu-b").build());
+        world.pod(pod("ns/cache")
+                .podLabel("app", "cache")
+                .requiredAffinity(term(label(zone, "In", "eu-b")))
+                .build());
+        assertEquals("host-b", hostOf("ns/cache"));
+        world.offer(offer("oa2", "host-a2").domain("eu", "eu-a").build())
+                .offer(offer("ob2", "host-b2").domain("eu", "eu-b").build());
+        world.pod(pod("ns/web").affinityTo("app", "cache", zone).build());
+        assertEquals("host-b2", hostOf("ns/web"));
+    }
+
+    @Test
+    void theFirstPodOfAGroupWhoseAffinitySelectsItselfMayGoAnywhere() {
+        world.offer(offer("oa", "host-a").attribute("rack", "r1").build());
+        world.pod(
+                pod("ns/a").podLabel("app", "db").affinityTo("app", "db", RACK).build());
+        world.pod(pod("ns/b")
+                .affinityTo("app", "db", "k8s.mesosphere.io/attribute-none")
+                .build());
+        assertEquals("host-a", hostOf("ns/a"));
+        assertNull(world.taskOfPod("ns/b").getSpec(), "no pod it follows, and it does not select itself");
+    }
+
+    @Test
+    void antiAffinityOnlySelectsPodsInTheTermsNamespaces() {
+        world.offer(offer("oa", "host-a").attribute("rack", "r1").cpus(8).build());
+        world.pod(pod("other/web-1").podLabel("app", "web").build());
+        world.offer(offer("ob", "host-b").attribute("rack", "r1").build());
+        world.pod(replica("ns/web-2").build());
+        assertEquals("host-b", hostOf("ns/web-2"), "the pod of namespace other is not selected");
+    }
 }
