@@ -54,7 +54,7 @@ final class PodConstraints {
                 required == null
                         ? null
                         : orEmpty(required.getNodeSelectorTerms()).stream()
-                                .map(PodSnapshots::term)
+                                .map(PodConstraints::term)
                                 .toList(),
                 preferred);
     }
