@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithKafkaWorld
 class TransactionalLoopFaultTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private KafkaWorld world;
     private String in;
@@ -77,21 +76,28 @@ class TransactionalLoopFaultTest {
     }
 
     private void runLoop(TransactionalLoop.BatchHandler handler) throws Exception {
+        runLoop(handler, new Properties(), 5, 0);
+    }
+
+    /** Sends {@code records} records (before the loop starts), runs the loop, checks each is copied once. */
+    private void runLoop(TransactionalLoop.BatchHandler handler, Properties extra, int records, int drainPolls)
+            throws Exception {
+        try (KafkaProducer<String, byte[]> p =
+                new KafkaProducer<>(world.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                p.send(new ProducerRecord<>(in, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            p.flush();
+        }
         Properties kafka = new Properties();
+        kafka.putAll(extra);
         kafka.put("bootstrap.servers", world.bootstrapServers());
         String id = UUID.randomUUID().toString();
         loop = new TransactionalLoop(
-                "test", kafka, "g-" + id, "tx-" + id, List.of(in), handler, Duration.ofMillis(100), 0);
+                "test", kafka, "g-" + id, "tx-" + id, List.of(in), handler, Duration.ofMillis(100), drainPolls);
         loop.start();
-        try (KafkaProducer<String, byte[]> p =
-                new KafkaProducer<>(world.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < 5; i++) {
-                p.send(new ProducerRecord<>(in, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8)))
-                        .get(30, TimeUnit.SECONDS);
-            }
-        }
-        Map<String, Integer> copies = awaitCopies(5);
-        for (int i = 0; i < 5; i++) {
+        Map<String, Integer> copies = awaitCopies(records);
+        for (int i = 0; i < records; i++) {
             assertEquals(1, copies.getOrDefault("k" + i, 0), "record k" + i + " copied once: " + copies);
         }
         assertTrue(loop.isRunning(), "the loop survives the fault");
@@ -127,6 +133,32 @@ class TransactionalLoopFaultTest {
     void aKafkaErrorBeforeTheTransactionBeginsIsRetriedAndNothingIsLostOrRepeated() throws Exception {
         // what a registry that is down on the first encode raises (a SerdeException is a KafkaException)
         runLoop(failingOnce(() -> new SerializationException("registry unreachable on first encode")));
+    }
+
+    /**
+     * The long chaos run's wedge: the launch loop drained 1,631 launch requests into one batch whose
+     * handling (one Kubernetes lookup each, on a loaded API) outlasted {@code max.poll.interval.ms};
+     * the group dropped the member, the commit failed, and the same batch was retried for ever. A
+     * batch that failed after more than half the poll interval is retried smaller, until it commits.
+     */
+    @Test
+    void aBatchTooSlowToCommitWithinThePollIntervalIsRetriedSmallerUntilEveryRecordIsCopiedOnce() throws Exception {
+        Properties tight = new Properties();
+        tight.put("max.poll.interval.ms", "3000");
+        AtomicInteger largest = new AtomicInteger();
+        TransactionalLoop.BatchHandler slow = batch -> {
+            largest.accumulateAndGet(batch.size(), Math::max);
+            try {
+                Thread.sleep(30L * batch.size()); // 200 records: 6 s, twice the poll interval
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+            batch.forEach(r -> out.add(new ProducerRecord<>(outTopic, r.key(), r.value())));
+            return out;
+        };
+        runLoop(slow, tight, 200, 4);
+        assertEquals(200, largest.get(), "the first batch took every record");
     }
 
     @Test
