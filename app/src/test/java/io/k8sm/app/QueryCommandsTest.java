@@ -285,7 +285,7 @@ class QueryCommandsTest {
                 .setAnnotations(Map.of())
                 .setNodeName(null)
                 .setNodeSelector(Map.of())
-                .setContainers(List.of(new Container("c0", "busybox", cpus, 128L * 1024 * 1024, List.of())))
+                .setContainers(List.of(new Container("c0", "busybox", cpus, 128L * 1024 * 1024, List.of(), null, null)))
                 .setPhase(null)
                 .setHostIP(null)
                 .setPodIP(null)

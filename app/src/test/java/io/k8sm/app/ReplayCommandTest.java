@@ -417,7 +417,7 @@ class ReplayCommandTest {
                 .setAnnotations(Map.of())
                 .setNodeName(null)
                 .setNodeSelector(Map.of())
-                .setContainers(List.of(new Container("c0", "busybox", 1.0, 512L * 1024 * 1024, ports)))
+                .setContainers(List.of(new Container("c0", "busybox", 1.0, 512L * 1024 * 1024, ports, null, null)))
                 .setPhase(null)
                 .setHostIP(null)
                 .setPodIP(null)

@@ -45,6 +45,33 @@ class LaunchPreparerTest {
     }
 
     @Test
+    void containerLimitsAboveTheRequestsBecomeTheTasksMesosLimits() throws Exception {
+        Pod bursty = new io.fabric8.kubernetes.api.model.PodBuilder(pod("web-1", "uid-1"))
+                .editSpec()
+                .editFirstContainer()
+                .withNewResources()
+                .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi"))
+                .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build();
+        // the spec gives the task cpus 0.25 and mem 64 (its requests)
+        assertEquals(
+                Map.of("cpus", 1.0, "mem", 256.0),
+                prepare(request("pod.1", bursty)).launch().getLimits());
+    }
+
+    @Test
+    void aPodWithoutLimitsGetsNoMesosLimits() throws Exception {
+        assertTrue(prepare(request("pod.1", pod("web-1", "uid-1")))
+                .launch()
+                .getLimits()
+                .isEmpty());
+    }
+
+    @Test
     void portAnnotationsNameProtocolAndContainerPortOrPortName() throws Exception {
         Map<String, String> a =
                 prepare(request("pod.1", pod("web-1", "uid-1"))).pod().getAnnotations();

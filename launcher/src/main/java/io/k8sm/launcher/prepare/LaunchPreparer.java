@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * {@code prepareTaskForLaunch}: the one place where the {@code k8s.mesosphere.io/bindingHost}
@@ -192,9 +193,46 @@ public final class LaunchPreparer {
                 .setContainerImage(null)
                 .setData(ByteBuffer.wrap(annotatedJson.getBytes(StandardCharsets.UTF_8)))
                 .setLabels(labels)
+                .setLimits(limits(snapshot, spec))
                 .build();
         return new PreparedLaunch(
                 taskId, spec.getAgentId(), offerIds, spec.getAssignedSlave(), annotated, added, annotatedJson, launch);
+    }
+
+    /**
+     * Mesos 1.10 resource limits from the pod's container limits: {@code cpus} (cores) and {@code mem}
+     * (MB) when every container sets that limit and their sum is above what the task was given (its
+     * requests); otherwise none, and the task is held to what it was given.
+     */
+    static Map<String, Double> limits(PodSnapshot pod, TaskSpec spec) {
+        Map<String, Double> limits = new TreeMap<>();
+        double cpuLimit = 0;
+        double memLimitMb = 0;
+        boolean allCpu = !pod.getContainers().isEmpty();
+        boolean allMem = allCpu;
+        for (io.k8sm.avro.Container c : pod.getContainers()) {
+            allCpu &= c.getCpuLimit() != null;
+            allMem &= c.getMemLimitBytes() != null;
+            cpuLimit += c.getCpuLimit() == null ? 0 : c.getCpuLimit();
+            memLimitMb += c.getMemLimitBytes() == null ? 0 : c.getMemLimitBytes() / (1024.0 * 1024.0);
+        }
+        if (allCpu && cpuLimit > given(spec, "cpus")) {
+            limits.put("cpus", cpuLimit);
+        }
+        if (allMem && memLimitMb > given(spec, "mem")) {
+            limits.put("mem", memLimitMb);
+        }
+        return limits;
+    }
+
+    private static double given(TaskSpec spec, String resource) {
+        double sum = 0;
+        for (Resource r : spec.getResources()) {
+            if (resource.equals(r.getName()) && r.getScalar() != null) {
+                sum += r.getScalar();
+            }
+        }
+        return sum;
     }
 
     private static Pod parseManifest(PodSnapshot snapshot, String podKey) throws LaunchRejectedException {

@@ -34,6 +34,10 @@ public final class PodSnapshots {
                         c.getResources() == null || c.getResources().getLimits() == null
                                 ? Map.of()
                                 : c.getResources().getLimits();
+                Map<String, Quantity> requests =
+                        c.getResources() == null || c.getResources().getRequests() == null
+                                ? Map.of()
+                                : c.getResources().getRequests();
                 List<io.k8sm.avro.ContainerPort> ports = new ArrayList<>();
                 if (c.getPorts() != null) {
                     for (ContainerPort p : c.getPorts()) {
@@ -48,16 +52,10 @@ public final class PodSnapshots {
                 containers.add(Container.newBuilder()
                         .setName(c.getName())
                         .setImage(c.getImage())
-                        .setCpuLimit(
-                                limits.containsKey("cpu")
-                                        ? Quantity.getAmountInBytes(limits.get("cpu"))
-                                                .doubleValue()
-                                        : null)
-                        .setMemLimitBytes(
-                                limits.containsKey("memory")
-                                        ? Quantity.getAmountInBytes(limits.get("memory"))
-                                                .longValue()
-                                        : null)
+                        .setCpuLimit(cores(limits.get("cpu")))
+                        .setMemLimitBytes(bytes(limits.get("memory")))
+                        .setCpuRequest(cores(requests.get("cpu")))
+                        .setMemRequestBytes(bytes(requests.get("memory")))
                         .setPorts(ports)
                         .build());
             }
@@ -87,6 +85,14 @@ public final class PodSnapshots {
                 .setTolerations(spec == null ? new ArrayList<>() : PodConstraints.tolerations(spec.getTolerations()))
                 .setPriority(spec == null ? null : spec.getPriority())
                 .build();
+    }
+
+    private static Double cores(Quantity q) {
+        return q == null ? null : Quantity.getAmountInBytes(q).doubleValue();
+    }
+
+    private static Long bytes(Quantity q) {
+        return q == null ? null : Quantity.getAmountInBytes(q).longValue();
     }
 
     static boolean isReady(Pod pod) {

@@ -192,6 +192,9 @@ public final class CallTranslator {
         for (Resource r : t.getResources()) {
             b.addResources(resource(r, offerIds));
         }
+        t.getLimits()
+                .forEach((name, limit) -> b.putLimits(
+                        name, Protos.Value.Scalar.newBuilder().setValue(limit).build()));
         if (withExecutor && t.getExecutor() != null) {
             b.setExecutor(executor(t.getExecutor(), offerIds));
         } else if (withExecutor) {

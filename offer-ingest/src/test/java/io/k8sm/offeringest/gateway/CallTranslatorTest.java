@@ -111,6 +111,23 @@ class CallTranslatorTest {
     }
 
     @Test
+    void aTasksLimitsBecomeTheMesosTaskInfoLimits() {
+        roles.offer("offer-1", "agent-1", "host-1", "k8s");
+        TaskLaunch limited = TaskLaunch.newBuilder(task(custom()))
+                .setLimits(Map.of("cpus", 2.0, "mem", 512.0))
+                .build();
+        Protos.TaskInfo t = translator
+                .toProtobuf(call(new Accept(List.of("offer-1"), List.of(new Launch(List.of(limited))), null)))
+                .getAccept()
+                .getOperations(0)
+                .getLaunch()
+                .getTaskInfos(0);
+        assertEquals(2.0, t.getLimitsOrThrow("cpus").getValue());
+        assertEquals(512.0, t.getLimitsOrThrow("mem").getValue());
+        assertEquals(0.5, t.getResources(0).getScalar().getValue(), "resources stay the requests");
+    }
+
+    @Test
     void launchGroupRunsUnderTheDefaultExecutorAndItsTasksCarryNoExecutor() {
         Call c = translator.toProtobuf(call(
                 new Accept(List.of("offer-2"), List.of(new LaunchGroup(custom(), List.of(task(custom())))), null)));

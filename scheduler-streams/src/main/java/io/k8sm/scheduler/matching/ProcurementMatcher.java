@@ -103,8 +103,11 @@ public final class ProcurementMatcher implements Matcher {
                         p.getHostPort(),
                         p.getProtocol().name()));
             }
-            Double mem = c.getMemLimitBytes() == null ? null : c.getMemLimitBytes() / MB;
-            containers.add(ContainerRequest.withLimits(c.getName(), c.getCpuLimit(), mem, ports, config));
+            // Kubernetes: a container that sets no request requests its limit
+            Double cpu = c.getCpuRequest() != null ? c.getCpuRequest() : c.getCpuLimit();
+            Long memBytes = c.getMemRequestBytes() != null ? c.getMemRequestBytes() : c.getMemLimitBytes();
+            Double mem = memBytes == null ? null : memBytes / MB;
+            containers.add(ContainerRequest.withLimits(c.getName(), cpu, mem, ports, config));
         }
         return PodRequest.of(podKey, containers, pod.getNodeName(), pod.getNodeSelector(), pod.getAnnotations(), config)
                 .withNodeAffinity(Constraints.nodeAffinity(pod.getNodeAffinity()))

@@ -3,12 +3,13 @@ package io.k8sm.scheduler.procurement;
 import java.util.List;
 
 /**
- * One container of a pod, its limits already resolved (absent limits replaced by the configured
+ * One container of a pod and what it is placed by: its requests, as Kubernetes defines them (a
+ * container that sets no request requests its limit; one that sets neither gets the configured
  * defaults).
  *
  * @param name container name
- * @param cpus cpu limit
- * @param memMb memory limit in MB
+ * @param cpus cpu placed by (request, else limit, else default)
+ * @param memMb memory placed by, in MB
  * @param ports the container's ports, in manifest order
  */
 public record ContainerRequest(String name, double cpus, double memMb, List<ContainerPort> ports) {
@@ -20,7 +21,10 @@ public record ContainerRequest(String name, double cpus, double memMb, List<Cont
         }
     }
 
-    /** A container whose absent limits ({@code null}) become the configured defaults. */
+    /**
+     * A container placed by these amounts (its requests, else its limits); absent ones ({@code null})
+     * become the configured defaults.
+     */
     public static ContainerRequest withLimits(
             String name, Double cpuLimit, Double memLimitMb, List<ContainerPort> ports, ProcurementConfig config) {
         return new ContainerRequest(

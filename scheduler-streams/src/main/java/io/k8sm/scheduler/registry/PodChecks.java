@@ -13,19 +13,28 @@ public final class PodChecks {
 
     private PodChecks() {}
 
+    private static String nonsenseCpu(String container, String what, Double cpu) {
+        return cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)
+                ? "container " + container + " has a nonsense cpu " + what + " " + cpu
+                : null;
+    }
+
+    private static String negativeMem(String container, String what, Long mem) {
+        return mem != null && mem < 0 ? "container " + container + " has a negative memory " + what + " " + mem : null;
+    }
+
     /** Null when the pod's resources and ports make sense, else why not. */
     public static String nonsense(PodSnapshot pod) {
         if (pod.getUid() == null || pod.getUid().isBlank()) {
             return "pod has no uid";
         }
         for (Container c : pod.getContainers()) {
-            Double cpu = c.getCpuLimit();
-            if (cpu != null && (cpu.isNaN() || cpu.isInfinite() || cpu < 0)) {
-                return "container " + c.getName() + " has a nonsense cpu limit " + cpu;
-            }
-            Long mem = c.getMemLimitBytes();
-            if (mem != null && mem < 0) {
-                return "container " + c.getName() + " has a negative memory limit " + mem;
+            String bad = nonsenseCpu(c.getName(), "limit", c.getCpuLimit());
+            bad = bad != null ? bad : nonsenseCpu(c.getName(), "request", c.getCpuRequest());
+            bad = bad != null ? bad : negativeMem(c.getName(), "limit", c.getMemLimitBytes());
+            bad = bad != null ? bad : negativeMem(c.getName(), "request", c.getMemRequestBytes());
+            if (bad != null) {
+                return bad;
             }
             for (ContainerPort p : c.getPorts()) {
                 if (p.getContainerPort() < 1 || p.getContainerPort() > 65535) {

@@ -438,8 +438,8 @@ public final class EndToEndBenchmark {
         List<io.k8sm.avro.ContainerPort> ports = rnd.nextInt(5) == 0
                 ? List.of(new io.k8sm.avro.ContainerPort("http", 8080, 0, io.k8sm.avro.Protocol.TCP))
                 : List.of();
-        Container c =
-                new Container("c0", "busybox", 0.1 * (1 + rnd.nextInt(10)), (64L + 64L * rnd.nextInt(8)) << 20, ports);
+        Container c = new Container(
+                "c0", "busybox", 0.1 * (1 + rnd.nextInt(10)), (64L + 64L * rnd.nextInt(8)) << 20, ports, null, null);
         return PodSnapshot.newBuilder()
                 .setUid("uid-bench-" + i)
                 .setNamespace("bench")

@@ -215,7 +215,7 @@ public final class ReplayBenchmark {
                 .setAnnotations(Map.of())
                 .setNodeName(null)
                 .setNodeSelector(Map.of())
-                .setContainers(List.of(new Container("c0", "busybox", 0.5, 256L * 1024 * 1024, List.of())))
+                .setContainers(List.of(new Container("c0", "busybox", 0.5, 256L * 1024 * 1024, List.of(), null, null)))
                 .setPhase(null)
                 .setHostIP(null)
                 .setPodIP(null)

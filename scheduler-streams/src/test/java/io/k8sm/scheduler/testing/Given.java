@@ -217,19 +217,34 @@ public final class Given {
             return this;
         }
 
+        /** A container with requests below its limits (what it is placed by, what it may burst to). */
+        public PodBuilder containerWithRequests(
+                double cpuRequest, double cpuLimit, long memRequestMb, long memLimitMb) {
+            containers.add(new Container(
+                    "c" + containers.size(),
+                    "busybox",
+                    cpuLimit,
+                    memLimitMb * 1024 * 1024,
+                    List.of(),
+                    cpuRequest,
+                    memRequestMb * 1024 * 1024));
+            return this;
+        }
+
         public PodBuilder container(double cpu, long memMb, int... hostPorts) {
             List<ContainerPort> ports = new ArrayList<>();
             int i = 0;
             for (int hp : hostPorts) {
                 ports.add(new ContainerPort("p" + i, 8080 + i++, hp, Protocol.TCP));
             }
-            containers.add(new Container("c" + containers.size(), "busybox", cpu, memMb * 1024 * 1024, ports));
+            containers.add(
+                    new Container("c" + containers.size(), "busybox", cpu, memMb * 1024 * 1024, ports, null, null));
             return this;
         }
 
         public PodSnapshot build() {
             List<Container> cs = containers.isEmpty()
-                    ? List.of(new Container("c0", "busybox", 0.5, 128L * 1024 * 1024, List.of()))
+                    ? List.of(new Container("c0", "busybox", 0.5, 128L * 1024 * 1024, List.of(), null, null))
                     : containers;
             return PodSnapshot.newBuilder()
                     .setUid(uid)

@@ -391,4 +391,25 @@ class KubernetesSchedulingSemanticsTest {
         world.pod(replica("ns/web-2").build());
         assertEquals("host-b", hostOf("ns/web-2"), "the pod of namespace other is not selected");
     }
+
+    // ----- requests and limits (issue 15.6)
+
+    @Test
+    void aPodIsPlacedByItsRequestsNotItsLimits() {
+        world.offer(offer("oa", "host-a").cpus(2).mem(1024).build());
+        world.pod(pod("ns/bursty").containerWithRequests(1, 3, 256, 2048).build());
+        assertEquals("host-a", hostOf("ns/bursty"));
+        double cpus = world.taskOfPod("ns/bursty").getSpec().getResources().stream()
+                .filter(r -> r.getName().equals("cpus"))
+                .mapToDouble(r -> r.getScalar())
+                .sum();
+        assertEquals(1.0, cpus, "the task is given its request");
+    }
+
+    @Test
+    void aContainerWithoutRequestsRequestsItsLimits() {
+        world.offer(offer("oa", "host-a").cpus(2).build());
+        world.pod(pod("ns/a").container(3, 128).build());
+        assertNull(world.taskOfPod("ns/a").getSpec(), "3 cpus requested (its limit) on 2");
+    }
 }
