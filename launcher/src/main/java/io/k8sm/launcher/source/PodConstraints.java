@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodSchedulingGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,8 +121,28 @@ final class PodConstraints {
                 orEmpty(required).stream().map(PodConstraints::podTerm).toList(), weighted);
     }
 
-    private static io.k8sm.avro.PodAffinityTerm podTerm(PodAffinityTerm t) {
-        LabelSelector sel = t == null ? null : t.getLabelSelector();
+    static List<io.k8sm.avro.TopologySpreadConstraint> spread(PodSpec spec) {
+        List<io.k8sm.avro.TopologySpreadConstraint> out = new ArrayList<>();
+        for (TopologySpreadConstraint c :
+                spec == null ? List.<TopologySpreadConstraint>of() : orEmpty(spec.getTopologySpreadConstraints())) {
+            LabelSelector sel = c.getLabelSelector();
+            out.add(new io.k8sm.avro.TopologySpreadConstraint(
+                    c.getMaxSkew() == null ? 1 : c.getMaxSkew(),
+                    c.getTopologyKey() == null ? "" : c.getTopologyKey(),
+                    c.getWhenUnsatisfiable() == null ? "DoNotSchedule" : c.getWhenUnsatisfiable(),
+                    matchLabels(sel),
+                    expressions(sel),
+                    sel != null,
+                    c.getMinDomains()));
+        }
+        return out;
+    }
+
+    private static java.util.Map<String, String> matchLabels(LabelSelector sel) {
+        return sel == null || sel.getMatchLabels() == null ? new HashMap<>() : new HashMap<>(sel.getMatchLabels());
+    }
+
+    private static List<io.k8sm.avro.NodeSelectorRequirement> expressions(LabelSelector sel) {
         List<io.k8sm.avro.NodeSelectorRequirement> expressions = new ArrayList<>();
         if (sel != null) {
             for (LabelSelectorRequirement r : orEmpty(sel.getMatchExpressions())) {
@@ -131,9 +152,14 @@ final class PodConstraints {
                         new ArrayList<>(orEmpty(r.getValues()))));
             }
         }
+        return expressions;
+    }
+
+    private static io.k8sm.avro.PodAffinityTerm podTerm(PodAffinityTerm t) {
+        LabelSelector sel = t == null ? null : t.getLabelSelector();
         return new io.k8sm.avro.PodAffinityTerm(
-                sel == null || sel.getMatchLabels() == null ? new HashMap<>() : new HashMap<>(sel.getMatchLabels()),
-                expressions,
+                matchLabels(sel),
+                expressions(sel),
                 sel != null,
                 t == null ? new ArrayList<>() : new ArrayList<>(orEmpty(t.getNamespaces())),
                 t == null || t.getTopologyKey() == null ? "" : t.getTopologyKey());

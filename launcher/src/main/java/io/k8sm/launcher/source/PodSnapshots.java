@@ -82,6 +82,7 @@ public final class PodSnapshots {
                 .setPodAffinity(spec == null ? null : PodConstraints.podAffinity(spec.getAffinity()))
                 .setPodAntiAffinity(spec == null ? null : PodConstraints.podAntiAffinity(spec.getAffinity()))
                 .setSchedulingGates(PodConstraints.schedulingGates(spec))
+                .setTopologySpreadConstraints(PodConstraints.spread(spec))
                 .setTolerations(spec == null ? new ArrayList<>() : PodConstraints.tolerations(spec.getTolerations()))
                 .setPriority(spec == null ? null : spec.getPriority())
                 .build();

@@ -114,4 +114,41 @@ class PodSnapshotsTest {
                         new io.k8sm.avro.Toleration("maintenance", "Exists", null, "NoExecute", 60L)),
                 PodSnapshots.from(p).getTolerations());
     }
+
+    @Test
+    void interPodAffinityAndSpreadConstraintsAreCarried() {
+        Pod p = pod().editMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .editSpec()
+                .withNewAffinity()
+                .withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withNewLabelSelector()
+                .addToMatchLabels("app", "web")
+                .endLabelSelector()
+                .withTopologyKey("kubernetes.io/hostname")
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+                .endAffinity()
+                .addNewTopologySpreadConstraint()
+                .withMaxSkew(2)
+                .withTopologyKey("topology.kubernetes.io/zone")
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector()
+                .addToMatchLabels("app", "web")
+                .endLabelSelector()
+                .endTopologySpreadConstraint()
+                .endSpec()
+                .build();
+        PodSnapshot s = PodSnapshots.from(p);
+        var anti = s.getPodAntiAffinity().getRequired().get(0);
+        assertEquals(java.util.Map.of("app", "web"), anti.getMatchLabels());
+        assertEquals("kubernetes.io/hostname", anti.getTopologyKey());
+        assertNull(s.getPodAffinity());
+        var spread = s.getTopologySpreadConstraints().get(0);
+        assertEquals(2, spread.getMaxSkew());
+        assertEquals("ScheduleAnyway", spread.getWhenUnsatisfiable());
+        assertEquals(java.util.Map.of("app", "web"), spread.getMatchLabels());
+    }
 }

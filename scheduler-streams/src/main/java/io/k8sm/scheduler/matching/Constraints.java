@@ -54,9 +54,11 @@ public final class Constraints {
                 .toList();
     }
 
-    /** Whether the pod has inter-pod affinity or anti-affinity. */
+    /** Whether the pod has inter-pod affinity, anti-affinity or topology spread constraints. */
     public static boolean hasPodTerms(PodSnapshot pod) {
-        return pod.getPodAffinity() != null || pod.getPodAntiAffinity() != null;
+        return pod.getPodAffinity() != null
+                || pod.getPodAntiAffinity() != null
+                || !pod.getTopologySpreadConstraints().isEmpty();
     }
 
     /** The pod as other pods' terms see it (namespace, labels) and its own inter-pod terms. */
@@ -69,7 +71,16 @@ public final class Constraints {
                 a == null ? List.of() : terms(a.getRequired()),
                 anti == null ? List.of() : terms(anti.getRequired()),
                 a == null ? List.of() : weighted(a.getPreferred()),
-                anti == null ? List.of() : weighted(anti.getPreferred()));
+                anti == null ? List.of() : weighted(anti.getPreferred()),
+                pod.getTopologySpreadConstraints().stream()
+                        .map(c -> new PodTerms.Spread(
+                                c.getMaxSkew(),
+                                c.getTopologyKey(),
+                                !"ScheduleAnyway".equals(c.getWhenUnsatisfiable()),
+                                new PodTerms.Selector(
+                                        c.getMatchLabels(), requirements(c.getMatchExpressions()), c.getHasSelector()),
+                                c.getMinDomains()))
+                        .toList());
     }
 
     private static List<PodTerms.Term> terms(List<PodAffinityTerm> ts) {

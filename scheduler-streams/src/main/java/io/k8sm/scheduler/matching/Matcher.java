@@ -27,10 +27,15 @@ public interface Matcher {
      *     node snapshot has no taints)
      * @param running the pods placed before this round that still hold their agent, with the
      *     agent's hostname (asked for only when a pod's inter-pod terms need them)
+     * @param allNodes every Kubernetes node known (asked for only when a pod spreads: the domains it
+     *     spreads over)
      */
-    record Context(Function<String, NodeSnapshot> nodes, Supplier<List<Running>> running) {
+    record Context(
+            Function<String, NodeSnapshot> nodes,
+            Supplier<List<Running>> running,
+            Supplier<List<NodeSnapshot>> allNodes) {
         /** No nodes and no running pods. */
-        public static final Context NONE = new Context(name -> null, List::of);
+        public static final Context NONE = new Context(name -> null, List::of, List::of);
     }
 
     /** A pod placed before this round, on the agent of that hostname. */

@@ -65,6 +65,11 @@ public final class ProcurementMatcher implements Matcher {
                 cluster.taint(nodeName, Constraints.taints(node));
             }
         }
+        if (pods.stream().anyMatch(p -> !p.getTopologySpreadConstraints().isEmpty())) {
+            cluster.knowNodes(context.allNodes().get().stream()
+                    .map(NodeSnapshot::getLabels)
+                    .toList());
+        }
         if (pods.stream().anyMatch(Constraints::hasPodTerms)) {
             for (Running r : context.running().get()) {
                 cluster.addPlaced(

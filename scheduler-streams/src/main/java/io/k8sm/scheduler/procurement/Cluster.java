@@ -31,6 +31,7 @@ public final class Cluster {
     private boolean softTaints;
     private final List<PodTerms.Placed> placed = new ArrayList<>();
     private boolean antiTerms;
+    private List<Map<String, String>> knownNodes = List.of();
     long refCpu = 1;
     long refMem = 1;
 
@@ -196,9 +197,19 @@ public final class Cluster {
     PodNeeds needs(PodRequest pod) {
         PodNeeds n = new PodNeeds(pod, roleIds);
         if (pod.podTerms().any() || antiTerms) {
-            n.terms = PodTermsFit.of(pod.podTerms(), placed);
+            List<Map<String, String>> domains = new ArrayList<>(knownNodes);
+            agents.forEach(a -> domains.add(a.labels));
+            n.terms = PodTermsFit.of(pod.podTerms(), placed, domains);
         }
         return n;
+    }
+
+    /**
+     * The labels of every Kubernetes node known, beyond the agents of this cycle: the topology domains
+     * a spreading pod counts (a domain without any pod counts 0).
+     */
+    public void knowNodes(List<Map<String, String>> nodeLabels) {
+        knownNodes = List.copyOf(nodeLabels);
     }
 
     /**

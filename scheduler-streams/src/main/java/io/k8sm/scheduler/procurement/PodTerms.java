@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param requiredAntiAffinity terms that must each hold: the node's domain has no pod the term selects
  * @param preferredAffinity weighted terms: a node whose domain has a selected pod gains the weight
  * @param preferredAntiAffinity weighted terms: a node whose domain has a selected pod loses the weight
+ * @param spread topology spread constraints ({@code spec.topologySpreadConstraints})
  */
 public record PodTerms(
         String namespace,
@@ -24,7 +25,8 @@ public record PodTerms(
         List<Term> requiredAffinity,
         List<Term> requiredAntiAffinity,
         List<Weighted> preferredAffinity,
-        List<Weighted> preferredAntiAffinity) {
+        List<Weighted> preferredAntiAffinity,
+        List<Spread> spread) {
 
     /**
      * A label selector: every {@code matchLabels} pair and every expression must hold; a term without
@@ -74,6 +76,20 @@ public record PodTerms(
         }
     }
 
+    /**
+     * A topology spread constraint: among the domains (values of {@code topologyKey}), the pods of
+     * the pod's namespace that {@code selector} selects may differ by at most {@code maxSkew}.
+     *
+     * @param hard DoNotSchedule (a fit rule); false: ScheduleAnyway (a preference)
+     * @param minDomains with fewer domains than this the fewest counts as 0; null when unset
+     */
+    public record Spread(int maxSkew, String topologyKey, boolean hard, Selector selector, Integer minDomains) {
+        public Spread {
+            Objects.requireNonNull(topologyKey, "topologyKey");
+            Objects.requireNonNull(selector, "selector");
+        }
+    }
+
     /** A weighted term. */
     public record Weighted(int weight, Term term) {
         public Weighted {
@@ -88,24 +104,28 @@ public record PodTerms(
         requiredAntiAffinity = List.copyOf(requiredAntiAffinity);
         preferredAffinity = List.copyOf(preferredAffinity);
         preferredAntiAffinity = List.copyOf(preferredAntiAffinity);
+        spread = List.copyOf(spread);
     }
 
     /** A pod of that namespace and labels without inter-pod terms. */
     public static PodTerms of(String namespace, Map<String, String> labels) {
-        return new PodTerms(namespace, labels, List.of(), List.of(), List.of(), List.of());
+        return new PodTerms(namespace, labels, List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
-    /** Whether the pod has any inter-pod term. */
+    /** Whether the pod has any inter-pod term or spread constraint. */
     public boolean any() {
         return !requiredAffinity.isEmpty()
                 || !requiredAntiAffinity.isEmpty()
                 || !preferredAffinity.isEmpty()
-                || !preferredAntiAffinity.isEmpty();
+                || !preferredAntiAffinity.isEmpty()
+                || !spread.isEmpty();
     }
 
     /** Whether the pod prefers some domains over others. */
     boolean prefers() {
-        return !preferredAffinity.isEmpty() || !preferredAntiAffinity.isEmpty();
+        return !preferredAffinity.isEmpty()
+                || !preferredAntiAffinity.isEmpty()
+                || spread.stream().anyMatch(s -> !s.hard());
     }
 
     /**

@@ -31,12 +31,30 @@ final class PodTermsFit {
     private final List<Domains> preferred = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
 
+    /** Per spread constraint: the selected pods per domain, and the fewest in any domain. */
+    private record SpreadCounts(PodTerms.Spread spread, Map<String, Integer> counts, int fewest) {
+        /** The skew the domain of a node would have with the pod placed there; -1 for a node without the key. */
+        int skewWith(Map<String, String> nodeLabels) {
+            String v = nodeLabels.get(spread.topologyKey());
+            return v == null ? -1 : counts.getOrDefault(v, 0) + 1 - fewest;
+        }
+    }
+
+    private final List<SpreadCounts> spreads = new ArrayList<>();
+
     private PodTermsFit(PodTerms pod) {
         this.pod = pod;
     }
 
-    static PodTermsFit of(PodTerms pod, List<PodTerms.Placed> placed) {
+    /**
+     * @param agentLabels the node labels of the agents of this cycle: with the placed pods' nodes,
+     *     the domains a spread constraint counts
+     */
+    static PodTermsFit of(PodTerms pod, List<PodTerms.Placed> placed, List<Map<String, String>> agentLabels) {
         PodTermsFit f = new PodTermsFit(pod);
+        for (PodTerms.Spread s : pod.spread()) {
+            f.spreads.add(counts(pod, s, placed, agentLabels));
+        }
         for (PodTerms.Term t : pod.requiredAffinity()) {
             f.affinity.add(domains(pod, t, placed));
             f.selfMatch.add(t.selects(pod.namespace(), pod.namespace(), pod.labels()));
@@ -61,6 +79,31 @@ final class PodTermsFit {
             }
         }
         return f;
+    }
+
+    private static SpreadCounts counts(
+            PodTerms pod, PodTerms.Spread s, List<PodTerms.Placed> placed, List<Map<String, String>> agentLabels) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Map<String, String> labels : agentLabels) {
+            String v = labels.get(s.topologyKey());
+            if (v != null) {
+                counts.putIfAbsent(v, 0);
+            }
+        }
+        for (PodTerms.Placed p : placed) {
+            String v = p.nodeLabels().get(s.topologyKey());
+            if (v == null) {
+                continue;
+            }
+            boolean selected = p.pod().namespace().equals(pod.namespace())
+                    && s.selector().matches(p.pod().labels());
+            counts.merge(v, selected ? 1 : 0, Integer::sum);
+        }
+        int fewest = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (s.minDomains() != null && counts.size() < s.minDomains()) {
+            fewest = 0;
+        }
+        return new SpreadCounts(s, counts, fewest);
     }
 
     private static Domains domains(PodTerms pod, PodTerms.Term t, List<PodTerms.Placed> placed) {
@@ -99,6 +142,25 @@ final class PodTermsFit {
                                 + d.term().topologyKey());
             }
         }
+        for (SpreadCounts s : spreads) {
+            if (!s.spread().hard()) {
+                continue;
+            }
+            int skew = s.skewWith(nodeLabels);
+            if (skew < 0) {
+                return new Fit.Miss(
+                        Shortfall.Reason.TOPOLOGY_SPREAD,
+                        s.spread().topologyKey(),
+                        "without the label " + s.spread().topologyKey() + " the pod spreads over");
+            }
+            if (skew > s.spread().maxSkew()) {
+                return new Fit.Miss(
+                        Shortfall.Reason.TOPOLOGY_SPREAD,
+                        s.spread().topologyKey(),
+                        "whose " + s.spread().topologyKey() + " would exceed the pod's maxSkew "
+                                + s.spread().maxSkew());
+            }
+        }
         for (String[] kv : forbiddenByOthers) {
             if (kv[1].equals(nodeLabels.get(kv[0]))) {
                 return new Fit.Miss(
@@ -114,9 +176,18 @@ final class PodTermsFit {
         return pod.prefers();
     }
 
-    /** The preferred weights of the terms whose domain, on this node, has a selected pod (anti: negative). */
+    /**
+     * The preferred weights of the terms whose domain, on this node, has a selected pod (anti:
+     * negative), less the skew each ScheduleAnyway spread constraint would have there.
+     */
     long preference(Map<String, String> nodeLabels) {
         long score = 0;
+        for (SpreadCounts s : spreads) {
+            if (!s.spread().hard()) {
+                int skew = s.skewWith(nodeLabels);
+                score -= skew < 0 ? 1000 : skew;
+            }
+        }
         for (int i = 0; i < preferred.size(); i++) {
             if (preferred.get(i).has(nodeLabels)) {
                 score += weights.get(i);

@@ -22,6 +22,7 @@ public record Shortfall(String podKey, int offersConsidered, List<Count> reasons
         TAINT,
         POD_AFFINITY,
         POD_ANTI_AFFINITY,
+        TOPOLOGY_SPREAD,
         ROLE,
         CPU,
         MEM,

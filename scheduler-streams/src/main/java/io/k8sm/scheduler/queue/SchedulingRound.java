@@ -240,7 +240,13 @@ public final class SchedulingRound {
             live.add(lo.offer());
             offersById.put(lo.id(), lo);
         }
-        Matcher.Result result = matcher.match(due, live, new Matcher.Context(nodes::get, this::running));
+        Matcher.Result result = matcher.match(
+                due,
+                live,
+                new Matcher.Context(
+                        nodes::get,
+                        this::running,
+                        () -> nodes.all().stream().map(Map.Entry::getValue).toList()));
         Set<String> used = new LinkedHashSet<>();
         Set<String> placed = new HashSet<>();
         for (Matcher.Placed p : result.placed()) {

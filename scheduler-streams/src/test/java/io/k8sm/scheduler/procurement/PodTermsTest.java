@@ -27,7 +27,8 @@ class PodTermsTest {
                         List.of(),
                         List.of(),
                         List.of(),
-                        List.of(new PodTerms.Weighted(weight, sameApp))));
+                        List.of(new PodTerms.Weighted(weight, sameApp)),
+                        List.of()));
     }
 
     private static Cluster twoRacks() {

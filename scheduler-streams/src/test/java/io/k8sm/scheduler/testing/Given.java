@@ -31,6 +31,7 @@ import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.TaskStatusSource;
 import io.k8sm.avro.Toleration;
+import io.k8sm.avro.TopologySpreadConstraint;
 import io.k8sm.avro.ValueType;
 import io.k8sm.avro.WeightedPodAffinityTerm;
 import java.nio.ByteBuffer;
@@ -122,6 +123,7 @@ public final class Given {
         private final List<PodAffinityTerm> podAffinity = new ArrayList<>();
         private final List<PodAffinityTerm> antiAffinity = new ArrayList<>();
         private final List<WeightedPodAffinityTerm> preferredAnti = new ArrayList<>();
+        private final List<TopologySpreadConstraint> spreads = new ArrayList<>();
 
         PodBuilder(String key) {
             String[] p = key.split("/", 2);
@@ -207,6 +209,13 @@ public final class Given {
             return new PodAffinityTerm(Map.of(k, v), List.of(), true, List.of(), topologyKey);
         }
 
+        /** A topology spread constraint over the pods labelled {@code k=v}. */
+        public PodBuilder spread(int maxSkew, String topologyKey, String whenUnsatisfiable, String k, String v) {
+            spreads.add(new TopologySpreadConstraint(
+                    maxSkew, topologyKey, whenUnsatisfiable, Map.of(k, v), List.of(), true, null));
+            return this;
+        }
+
         public PodBuilder priority(int p) {
             priority = p;
             return this;
@@ -267,6 +276,7 @@ public final class Given {
                     .setSchedulingGates(gates)
                     .setTolerations(tolerations)
                     .setPriority(priority)
+                    .setTopologySpreadConstraints(spreads)
                     .setPodAffinity(podAffinity.isEmpty() ? null : new PodAffinity(podAffinity, List.of()))
                     .setPodAntiAffinity(
                             antiAffinity.isEmpty() && preferredAnti.isEmpty()

@@ -392,6 +392,28 @@ class KubernetesSchedulingSemanticsTest {
         assertEquals("host-b", hostOf("ns/web-2"), "the pod of namespace other is not selected");
     }
 
+    // ----- topology spread (issue 15.4)
+
+    @Test
+    void aSpreadConstraintCountsThePodsPlacedInEarlierRoundsPerDomain() {
+        for (String p : List.of("ns/s-1", "ns/s-2")) {
+            world.pod(pod(p).podLabel("app", "s")
+                    .spread(1, RACK, "DoNotSchedule", "app", "s")
+                    .build());
+        }
+        world.node(node("host-b").label(RACK, "r2").build()); // rack r2 is known before it offers
+        agentOnRack("host-a", "r1"); // s-1 and s-2 both fit here, but s-2 would make r1 2 against r2's 0
+        agentOnRack("host-b", "r2");
+        assertEquals("host-a", hostOf("ns/s-1"));
+        assertEquals("host-b", hostOf("ns/s-2"));
+        world.pod(pod("ns/s-3")
+                .podLabel("app", "s")
+                .spread(1, RACK, "DoNotSchedule", "app", "s")
+                .build());
+        agentOnRack("host-c", "r1");
+        assertEquals("host-c", hostOf("ns/s-3"), "r1 1, r2 1: either rack keeps the skew at 1");
+    }
+
     // ----- requests and limits (issue 15.6)
 
     @Test
