@@ -40,6 +40,15 @@ public final class PodAnnotations {
     /** Set by users: {@code fixed} or {@code wildcard} host port mapping. */
     public static final String PORT_MAPPING = PREFIX + "portMapping";
 
+    /**
+     * Set by users: the gang the pod belongs to. The pods of a gang are placed all or nothing, in one
+     * round, and back off as one.
+     */
+    public static final String GANG = PREFIX + "gang";
+
+    /** Set by users on a gang's pods: how many of them must be placed together (default: 1, no gang). */
+    public static final String GANG_MIN_COUNT = PREFIX + "gang-min-count";
+
     /** Kubernetes' default protocol of a container port. */
     public static final String DEFAULT_PROTOCOL = "TCP";
 

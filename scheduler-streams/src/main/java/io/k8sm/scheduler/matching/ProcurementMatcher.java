@@ -54,6 +54,16 @@ public final class ProcurementMatcher implements Matcher {
 
     @Override
     public Result match(List<PodSnapshot> pods, List<Offer> offers, Context context) {
+        List<Running> running = new ArrayList<>();
+        boolean needRunning = pods.stream().anyMatch(p -> Constraints.hasPodTerms(p) || Gangs.of(p) != null);
+        if (needRunning) {
+            running.addAll(context.running().get());
+        }
+        return Gangs.place(pods, running, some -> placeOnce(some, offers, context, running));
+    }
+
+    /** One pass: the pods in order on one ledger of the offers. */
+    private Result placeOnce(List<PodSnapshot> pods, List<Offer> offers, Context context, List<Running> running) {
         List<AgentOffer> agentOffers = new ArrayList<>(offers.size());
         for (Offer o : offers) {
             agentOffers.add(agentOffer(o));
@@ -71,7 +81,7 @@ public final class ProcurementMatcher implements Matcher {
                     .toList());
         }
         if (pods.stream().anyMatch(Constraints::hasPodTerms)) {
-            for (Running r : context.running().get()) {
+            for (Running r : running) {
                 cluster.addPlaced(
                         new PodTerms.Placed(Constraints.podTerms(r.pod()), nodeLabels(r.hostname(), cluster, context)));
             }

@@ -7,6 +7,7 @@ import io.k8sm.avro.RegistryTask;
 import io.k8sm.avro.RegistryTaskState;
 import io.k8sm.avro.SchedulerEventType;
 import io.k8sm.avro.TaskSpec;
+import io.k8sm.contract.PodAnnotations;
 import io.k8sm.scheduler.matching.Matcher;
 import io.k8sm.scheduler.offers.LiveOffer;
 import io.k8sm.scheduler.offers.OfferBook;
@@ -272,7 +273,9 @@ public final class SchedulingRound {
                     result.shortfalls().getOrDefault(podKey, live.isEmpty() ? "no offers available" : "no offer fits");
             int failures = q.failures() + 1;
             boolean parked = settings.backoff().parked(failures);
-            long next = now + nextDelay(podKey, failures);
+            // the pods of a gang back off as one (the same jittered delay), so that they are due together again
+            String gang = pod.getAnnotations().get(PodAnnotations.GANG);
+            long next = now + nextDelay(gang == null ? podKey : pod.getNamespace() + "/gang/" + gang, failures);
             // a parked pod is not woken by new offers (noFit false): only its retries at backoff max try it again
             queue.put(podKey, new QueueEntry(podKey, q.seq(), q.enqueuedAt(), next, failures, !parked, shortfall));
             RegistryTask t = registry.byPod(podKey);

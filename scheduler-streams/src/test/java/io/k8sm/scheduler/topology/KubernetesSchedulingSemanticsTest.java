@@ -434,4 +434,44 @@ class KubernetesSchedulingSemanticsTest {
         world.pod(pod("ns/a").container(3, 128).build());
         assertNull(world.taskOfPod("ns/a").getSpec(), "3 cpus requested (its limit) on 2");
     }
+
+    // ----- gangs (issue 15.7)
+
+    private PodBuilder member(String key, String gang, int min, double cpus) {
+        return pod(key).annotation("k8s.mesosphere.io/gang", gang)
+                .annotation("k8s.mesosphere.io/gang-min-count", Integer.toString(min))
+                .container(cpus, 128);
+    }
+
+    @Test
+    void aGangIsPlacedAllOrNothing() {
+        world.offer(offer("oa", "host-a").cpus(4).build()); // room for one member only
+        world.pod(member("ns/t-1", "train", 3, 2).build())
+                .pod(member("ns/t-2", "train", 3, 2).build())
+                .pod(member("ns/t-3", "train", 3, 2).build());
+        assertTrue(world.launches.isEmpty(), "no member launched alone");
+        List<SchedulerEvent> failed = world.events(SchedulerEventType.FAILED_SCHEDULING);
+        String last = failed.get(failed.size() - 1).getMessage();
+        assertTrue(last.contains("gang ns/train: 1 of its minimum 3 members fit together"), last);
+
+        world.offer(offer("ob", "host-b").cpus(8).build()); // now the three fit: placed in one round
+        assertEquals(3, world.launches.size());
+        assertEquals(
+                List.of("ns/t-1", "ns/t-2", "ns/t-3"),
+                world.launches.stream()
+                        .map(l -> l.getTask().getPodKey())
+                        .sorted()
+                        .toList());
+    }
+
+    @Test
+    void whatABrokenGangWouldHaveHeldGoesToThePodsBehindIt() {
+        world.pod(member("ns/g-1", "pair", 2, 3).build())
+                .pod(member("ns/g-2", "pair", 2, 3).build());
+        world.pod(pod("ns/solo").container(3, 128).build());
+        world.offer(offer("oa", "host-a").cpus(4).build());
+        assertEquals(
+                List.of("ns/solo"),
+                world.launches.stream().map(l -> l.getTask().getPodKey()).toList());
+    }
 }
