@@ -117,6 +117,15 @@ public final class LauncherService implements K8smService {
             KafkaSink sink = new KafkaSink(snapshots, codec);
             open.push(sink);
 
+            String podsTopic = topics.name(Topic.PODS);
+            PodSource pods = new PodSource(
+                    client,
+                    sink,
+                    podsTopic,
+                    config.schedulerName(),
+                    config.resync(),
+                    () -> PodSource.liveKeys(kafka, podsTopic, clock));
+            open.push(pods);
             LaunchLedger ledger = new LaunchLedger();
             CatchUpReader launchHistory = new CatchUpReader(
                     kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)), r -> LaunchHandler.fold(ledger, out, r), clock);
@@ -132,7 +141,7 @@ public final class LauncherService implements K8smService {
                             new LaunchHandler(
                                     out,
                                     new BatchPodLookup(
-                                            PodLookup.of(client),
+                                            PodLookup.informerFirst(pods::cached, PodLookup.of(client)),
                                             config.bridgeConcurrency(),
                                             System::nanoTime,
                                             LOOKUP_MAX_AGE.toNanos()),
@@ -194,15 +203,6 @@ public final class LauncherService implements K8smService {
                     config.transactionTimeout());
             open.push(eventsLoop);
 
-            String podsTopic = topics.name(Topic.PODS);
-            PodSource pods = new PodSource(
-                    client,
-                    sink,
-                    podsTopic,
-                    config.schedulerName(),
-                    config.resync(),
-                    () -> PodSource.liveKeys(kafka, podsTopic, clock));
-            open.push(pods);
             index.fallBackTo(pods::byTaskId);
 
             pods.start();

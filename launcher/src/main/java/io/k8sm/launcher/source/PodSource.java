@@ -96,6 +96,11 @@ public final class PodSource implements AutoCloseable {
         return (ours && unbound) || PodAnnotations.anyOurs(pod.getMetadata().getAnnotations());
     }
 
+    /** The pod as the informer last saw it; null before the start or when it has none. */
+    public Pod cached(String namespace, String name) {
+        return informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
+    }
+
     public void start() {
         informer = client.pods().inAnyNamespace().runnableInformer(resync.toMillis());
         informer.addIndexers(Map.of(BY_TASK_ID, pod -> {
