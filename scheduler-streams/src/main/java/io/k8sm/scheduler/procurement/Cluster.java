@@ -29,9 +29,9 @@ public final class Cluster {
     private final Map<String, RoleSetIndex> indexes = new HashMap<>();
     private Map<String, int[]> labelPostings;
     private boolean softTaints;
-    private final List<PodTerms.Placed> placed = new ArrayList<>();
-    private boolean antiTerms;
+    private final PlacedPods placed = new PlacedPods();
     private List<Map<String, String>> knownNodes = List.of();
+    private final Map<String, java.util.Set<String>> domainsByKey = new HashMap<>();
     long refCpu = 1;
     long refMem = 1;
 
@@ -74,6 +74,7 @@ public final class Cluster {
             }
         }
         labelPostings = null;
+        domainsByKey.clear();
     }
 
     private int roleId(String role) {
@@ -196,10 +197,8 @@ public final class Cluster {
 
     PodNeeds needs(PodRequest pod) {
         PodNeeds n = new PodNeeds(pod, roleIds);
-        if (pod.podTerms().any() || antiTerms) {
-            List<Map<String, String>> domains = new ArrayList<>(knownNodes);
-            agents.forEach(a -> domains.add(a.labels));
-            n.terms = PodTermsFit.of(pod.podTerms(), placed, domains);
+        if (pod.podTerms().any() || placed.hasAntiTerms()) {
+            n.terms = PodTermsFit.of(pod.podTerms(), placed, this::domains);
         }
         return n;
     }
@@ -210,6 +209,25 @@ public final class Cluster {
      */
     public void knowNodes(List<Map<String, String>> nodeLabels) {
         knownNodes = List.copyOf(nodeLabels);
+        domainsByKey.clear();
+    }
+
+    /** The values a topology key has on the known nodes and this cycle's agents (computed once per key). */
+    private java.util.Set<String> domains(String topologyKey) {
+        return domainsByKey.computeIfAbsent(topologyKey, k -> {
+            java.util.Set<String> values = new java.util.HashSet<>();
+            for (Map<String, String> labels : knownNodes) {
+                if (labels.get(k) != null) {
+                    values.add(labels.get(k));
+                }
+            }
+            for (AgentState a : agents) {
+                if (a.labels.get(k) != null) {
+                    values.add(a.labels.get(k));
+                }
+            }
+            return values;
+        });
     }
 
     /**
@@ -218,7 +236,6 @@ public final class Cluster {
      */
     public void addPlaced(PodTerms.Placed p) {
         placed.add(p);
-        antiTerms |= !p.pod().requiredAntiAffinity().isEmpty();
     }
 
     RoleSetIndex index(PodNeeds n) {

@@ -1,10 +1,11 @@
 package io.k8sm.scheduler.procurement;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The inter-pod terms of one pod against the pods already placed, resolved once per placement into
@@ -25,8 +26,8 @@ final class PodTermsFit {
     private final List<Boolean> selfMatch = new ArrayList<>();
     private final List<Domains> anti = new ArrayList<>();
 
-    /** Required anti-affinity terms of placed pods that select this pod, with the domain they hold. */
-    private final List<String[]> forbiddenByOthers = new ArrayList<>();
+    /** Required anti-affinity terms of placed pods that select this pod: topology key → the domains they hold. */
+    private final Map<String, Set<String>> forbiddenByOthers = new HashMap<>();
 
     private final List<Domains> preferred = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
@@ -47,75 +48,37 @@ final class PodTermsFit {
     }
 
     /**
-     * @param agentLabels the node labels of the agents of this cycle: with the placed pods' nodes,
-     *     the domains a spread constraint counts
+     * @param domains the values a topology key has on the known nodes and this cycle's agents: with
+     *     the placed pods' nodes, the domains a spread constraint counts
      */
-    static PodTermsFit of(PodTerms pod, List<PodTerms.Placed> placed, List<Map<String, String>> agentLabels) {
+    static PodTermsFit of(PodTerms pod, PlacedPods placed, Function<String, Set<String>> domains) {
         PodTermsFit f = new PodTermsFit(pod);
         for (PodTerms.Spread s : pod.spread()) {
-            f.spreads.add(counts(pod, s, placed, agentLabels));
+            Map<String, Integer> counts = placed.counts(s, pod.namespace(), domains.apply(s.topologyKey()));
+            int fewest =
+                    counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+            if (s.minDomains() != null && counts.size() < s.minDomains()) {
+                fewest = 0;
+            }
+            f.spreads.add(new SpreadCounts(s, counts, fewest));
         }
         for (PodTerms.Term t : pod.requiredAffinity()) {
-            f.affinity.add(domains(pod, t, placed));
+            f.affinity.add(new Domains(t, placed.domainsSelectedBy(t, pod.namespace())));
             f.selfMatch.add(t.selects(pod.namespace(), pod.namespace(), pod.labels()));
         }
         for (PodTerms.Term t : pod.requiredAntiAffinity()) {
-            f.anti.add(domains(pod, t, placed));
+            f.anti.add(new Domains(t, placed.domainsSelectedBy(t, pod.namespace())));
         }
         for (PodTerms.Weighted w : pod.preferredAffinity()) {
-            f.preferred.add(domains(pod, w.term(), placed));
+            f.preferred.add(new Domains(w.term(), placed.domainsSelectedBy(w.term(), pod.namespace())));
             f.weights.add(w.weight());
         }
         for (PodTerms.Weighted w : pod.preferredAntiAffinity()) {
-            f.preferred.add(domains(pod, w.term(), placed));
+            f.preferred.add(new Domains(w.term(), placed.domainsSelectedBy(w.term(), pod.namespace())));
             f.weights.add(-w.weight());
         }
-        for (PodTerms.Placed p : placed) {
-            for (PodTerms.Term t : p.pod().requiredAntiAffinity()) {
-                String v = p.nodeLabels().get(t.topologyKey());
-                if (v != null && t.selects(p.pod().namespace(), pod.namespace(), pod.labels())) {
-                    f.forbiddenByOthers.add(new String[] {t.topologyKey(), v});
-                }
-            }
-        }
+        f.forbiddenByOthers.putAll(placed.forbiddenFor(pod));
         return f;
-    }
-
-    private static SpreadCounts counts(
-            PodTerms pod, PodTerms.Spread s, List<PodTerms.Placed> placed, List<Map<String, String>> agentLabels) {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
-        for (Map<String, String> labels : agentLabels) {
-            String v = labels.get(s.topologyKey());
-            if (v != null) {
-                counts.putIfAbsent(v, 0);
-            }
-        }
-        for (PodTerms.Placed p : placed) {
-            String v = p.nodeLabels().get(s.topologyKey());
-            if (v == null) {
-                continue;
-            }
-            boolean selected = p.pod().namespace().equals(pod.namespace())
-                    && s.selector().matches(p.pod().labels());
-            counts.merge(v, selected ? 1 : 0, Integer::sum);
-        }
-        int fewest = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-        if (s.minDomains() != null && counts.size() < s.minDomains()) {
-            fewest = 0;
-        }
-        return new SpreadCounts(s, counts, fewest);
-    }
-
-    private static Domains domains(PodTerms pod, PodTerms.Term t, List<PodTerms.Placed> placed) {
-        Set<String> values = new HashSet<>();
-        for (PodTerms.Placed p : placed) {
-            String v = p.nodeLabels().get(t.topologyKey());
-            if (v != null
-                    && t.selects(pod.namespace(), p.pod().namespace(), p.pod().labels())) {
-                values.add(v);
-            }
-        }
-        return new Domains(t, values);
     }
 
     /** Why an agent with these node labels breaks a required term, or null. */
@@ -161,12 +124,13 @@ final class PodTermsFit {
                                 + s.spread().maxSkew());
             }
         }
-        for (String[] kv : forbiddenByOthers) {
-            if (kv[1].equals(nodeLabels.get(kv[0]))) {
+        for (Map.Entry<String, Set<String>> e : forbiddenByOthers.entrySet()) {
+            String v = nodeLabels.get(e.getKey());
+            if (v != null && e.getValue().contains(v)) {
                 return new Fit.Miss(
                         Shortfall.Reason.POD_ANTI_AFFINITY,
-                        kv[0],
-                        "with a pod whose anti-affinity excludes this pod from its " + kv[0]);
+                        e.getKey(),
+                        "with a pod whose anti-affinity excludes this pod from its " + e.getKey());
             }
         }
         return null;
