@@ -72,10 +72,6 @@ public final class TransactionalLoop implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** A batch that takes longer than this from handling to commit is logged at INFO. */
     static final Duration SLOW_BATCH = Duration.ofSeconds(2);
-    /** The most records one batch (one transaction) takes, however many polls drained. */
-    static final int MAX_BATCH = 500;
-    /** The consumer's default {@code max.poll.interval.ms}. */
-    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -89,14 +85,7 @@ public final class TransactionalLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long backoffMs;
-    private final long maxPollIntervalMs;
-    /**
-     * The records the next batch may take: {@link #MAX_BATCH}, halved after a batch that failed when
-     * it took longer than half the consumer's {@code max.poll.interval.ms} (its group membership, and
-     * so its commit, was lost: the same batch again would fail again), doubled back after a batch
-     * that committed quickly.
-     */
-    private int batchCap = MAX_BATCH;
+    private final BatchCap batchCap;
 
     /**
      * @param drainPolls after a poll that returned records, how many immediate polls add what else is
@@ -142,9 +131,11 @@ public final class TransactionalLoop implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_BATCH));
-        maxPollIntervalMs = Long.parseLong(String.valueOf(
-                c.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS)));
+        c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(BatchCap.MAX));
+        batchCap = new BatchCap(
+                Long.parseLong(String.valueOf(c.getOrDefault(
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, BatchCap.DEFAULT_MAX_POLL_INTERVAL_MS))),
+                SLOW_BATCH.toNanos());
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         Properties p = new Properties();
         p.putAll(kafka);
@@ -189,14 +180,14 @@ public final class TransactionalLoop implements AutoCloseable {
                 }
                 List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
                 polled.forEach(batch::add);
-                for (int i = 0; i < drainPolls && batch.size() < batchCap; i++) {
+                for (int i = 0; i < drainPolls && batch.size() < batchCap.get(); i++) {
                     ConsumerRecords<String, byte[]> more = consumer.poll(Duration.ZERO);
                     if (more.isEmpty()) {
                         break;
                     }
                     more.forEach(batch::add);
                 }
-                process(capped(batch));
+                process(batchCap.take(batch, this::rewind));
             }
         } catch (WakeupException e) {
             if (running) {
@@ -210,22 +201,6 @@ public final class TransactionalLoop implements AutoCloseable {
             failure = e;
             log.error("{}: stopped by an error it cannot recover from; the service is unhealthy", name, e);
         }
-    }
-
-    /**
-     * The first {@link #batchCap} records of a batch; the partitions of the rest are rewound to their
-     * first record left out, so the next poll takes them again.
-     */
-    private List<ConsumerRecord<String, byte[]>> capped(List<ConsumerRecord<String, byte[]>> batch) {
-        if (batch.size() <= batchCap) {
-            return batch;
-        }
-        Map<TopicPartition, Long> leftOut = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch.subList(batchCap, batch.size())) {
-            leftOut.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
-        }
-        rewind(leftOut);
-        return new ArrayList<>(batch.subList(0, batchCap));
     }
 
     /**
@@ -267,11 +242,8 @@ public final class TransactionalLoop implements AutoCloseable {
             open = false;
             handler.committed();
             backoffMs = firstBackoff();
-            long took = System.nanoTime() - start;
             logDuration(batch.size(), out.size(), start, handledAt, System.nanoTime());
-            if (batchCap < MAX_BATCH && took < SLOW_BATCH.toNanos()) {
-                batchCap = Math.min(MAX_BATCH, batchCap * 2);
-            }
+            batchCap.committed(System.nanoTime() - start);
         } catch (TransactionalLoop.RetryLater e) {
             log.warn("{}: {}; the batch of {} records is retried", name, e.getMessage(), batch.size());
             retry(first);
@@ -287,17 +259,7 @@ public final class TransactionalLoop implements AutoCloseable {
                     e.toString(),
                     open ? ", transaction aborted" : ", before its transaction",
                     backoffMs);
-            long tookMs = (System.nanoTime() - start) / 1_000_000;
-            if (tookMs > maxPollIntervalMs / 2 && batchCap > 1) {
-                batchCap = Math.max(1, Math.min(batchCap, batch.size()) / 2);
-                log.warn(
-                        "{}: that batch took {} ms, over half of max.poll.interval.ms ({} ms), so its commit can"
-                                + " fail for good; the next batches take at most {} records",
-                        name,
-                        tookMs,
-                        maxPollIntervalMs,
-                        batchCap);
-            }
+            batchCap.failed(name, (System.nanoTime() - start) / 1_000_000, batch.size());
             if (open) {
                 abort();
             } else if (handled) {
