@@ -30,8 +30,7 @@ public final class Cluster {
     private Map<String, int[]> labelPostings;
     private boolean softTaints;
     private final PlacedPods placed = new PlacedPods();
-    private List<Map<String, String>> knownNodes = List.of();
-    private final Map<String, java.util.Set<String>> domainsByKey = new HashMap<>();
+    private final TopologyDomains domains = new TopologyDomains();
     long refCpu = 1;
     long refMem = 1;
 
@@ -74,7 +73,7 @@ public final class Cluster {
             }
         }
         labelPostings = null;
-        domainsByKey.clear();
+        domains.forget();
     }
 
     private int roleId(String role) {
@@ -198,7 +197,7 @@ public final class Cluster {
     PodNeeds needs(PodRequest pod) {
         PodNeeds n = new PodNeeds(pod, roleIds);
         if (pod.podTerms().any() || placed.hasAntiTerms()) {
-            n.terms = PodTermsFit.of(pod.podTerms(), placed, this::domains);
+            n.terms = PodTermsFit.of(pod.podTerms(), placed, key -> domains.of(key, agents));
         }
         return n;
     }
@@ -208,26 +207,7 @@ public final class Cluster {
      * a spreading pod counts (a domain without any pod counts 0).
      */
     public void knowNodes(List<Map<String, String>> nodeLabels) {
-        knownNodes = List.copyOf(nodeLabels);
-        domainsByKey.clear();
-    }
-
-    /** The values a topology key has on the known nodes and this cycle's agents (computed once per key). */
-    private java.util.Set<String> domains(String topologyKey) {
-        return domainsByKey.computeIfAbsent(topologyKey, k -> {
-            java.util.Set<String> values = new java.util.HashSet<>();
-            for (Map<String, String> labels : knownNodes) {
-                if (labels.get(k) != null) {
-                    values.add(labels.get(k));
-                }
-            }
-            for (AgentState a : agents) {
-                if (a.labels.get(k) != null) {
-                    values.add(a.labels.get(k));
-                }
-            }
-            return values;
-        });
+        domains.know(nodeLabels);
     }
 
     /**
