@@ -18,14 +18,16 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  *     kafka.*})
  * @param schedulerName pods whose {@code spec.schedulerName} is this are ours
  * @param groupId consumer group prefix; the launch loop uses {@code <groupId>-launch}, the
- *     Kubernetes bridge (status, bindings, actions, nodes) {@code <groupId>-bridge}
+ *     Kubernetes bridge (status, bindings, actions) {@code <groupId>-bridge}, the node loop {@code
+ *     <groupId>-nodes}, the events loop {@code <groupId>-events}
  * @param instanceId the suffix of its transactional ids: unique per running launcher, and the same
  *     again when it restarts (by default the {@code HOSTNAME}, in Kubernetes the pod's name, or the
  *     host's name), so a restarted launcher fences what its dead predecessor left open
  * @param executorCommand the command of the custom executor named by a task's {@code executorId}
  * @param bindAttempts how many times a Binding is tried on API errors before BIND_FAILED
  * @param bindBackoff the first wait between two binding attempts (doubling)
- * @param bridgeConcurrency how many pods the Kubernetes bridge works on at once (bindings, status)
+ * @param bridgeConcurrency how many pods the Kubernetes bridge works on at once (bindings, status),
+ *     and agents the node loop
  * @param resync how often the pod and node informers re-deliver their whole cache (0 = never)
  * @param pollTimeout how long one Kafka poll waits
  * @param acceptRefuseSeconds the ACCEPT's refuse filter: how long Mesos keeps an agent's unused
@@ -92,7 +94,8 @@ public record LauncherConfig(
                         "k8sm-launcher",
                         new ConfigDef.NonEmptyString(),
                         Importance.MEDIUM,
-                        "Consumer group prefix: <id>-launch for launch requests, <id>-bridge for status, actions and offers.")
+                        "Consumer group prefix: <id>-launch for launch requests, <id>-bridge for status and actions,"
+                                + " <id>-nodes for offers and agent losses, <id>-events for scheduler events.")
                 .define(
                         INSTANCE_ID,
                         Type.STRING,
@@ -128,7 +131,8 @@ public record LauncherConfig(
                         ConfigDef.Range.between(1, 64),
                         Importance.LOW,
                         "How many pods the Kubernetes bridge works on at once (Binding, annotations, status): each"
-                                + " pod's records in order, different pods in parallel. 1 = one call at a time.")
+                                + " pod's records in order, different pods in parallel; as many agents at once in the node loop."
+                                + " 1 = one call at a time.")
                 .define(
                         RESYNC_SECONDS,
                         Type.INT,
@@ -158,7 +162,7 @@ public record LauncherConfig(
                         15_000L,
                         ConfigDef.Range.between(1_000L, 900_000L),
                         Importance.LOW,
-                        "transaction.timeout.ms of the launch and bridge loops: how long a transaction left open by a"
+                        "transaction.timeout.ms of the launcher's loops: how long a transaction left open by a"
                                 + " launcher that died and does not come back blocks read_committed readers of"
                                 + " mesos-calls and launcher-events. A restart with the same instance id ends it at once.");
     }
@@ -218,6 +222,15 @@ public record LauncherConfig(
     /** The bridge loop's transactional id. */
     public String bridgeTransactionalId() {
         return bridgeGroup() + "-" + instanceId;
+    }
+
+    /** The node loop's group and transactional id ({@code offers}, {@code framework} → Nodes). */
+    public String nodesGroup() {
+        return groupId + "-nodes";
+    }
+
+    public String nodesTransactionalId() {
+        return nodesGroup() + "-" + instanceId;
     }
 
     public String launchGroup() {

@@ -14,6 +14,7 @@ import io.k8sm.launcher.launch.BatchPodLookup;
 import io.k8sm.launcher.launch.LaunchHandler;
 import io.k8sm.launcher.launch.LaunchLedger;
 import io.k8sm.launcher.launch.PodLookup;
+import io.k8sm.launcher.nodes.NodeFeedHandler;
 import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.source.KafkaSink;
 import io.k8sm.launcher.source.NodeSource;
@@ -44,8 +45,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the pod and node sources (informers → {@code pods}, {@code nodes});
  *   <li>the launch loop ({@code launch-requests} → ACCEPT on {@code mesos-calls} + LAUNCHED or
  *       LAUNCH_REJECTED on {@code launcher-events}, exactly once);
- *   <li>the Kubernetes bridge ({@code task-status}, {@code pod-actions}, {@code offers}, {@code
- *       framework} → Bindings, pod status, deletions, Nodes; BOUND / BIND_FAILED + Kill);
+ *   <li>the Kubernetes bridge ({@code task-status}, {@code pod-actions} → Bindings, pod status,
+ *       deletions; BOUND / BIND_FAILED + Kill);
+ *   <li>the node loop ({@code offers}, {@code framework} → Nodes), apart from the bridge so that a
+ *       slow or failing Node API holds back no binding or pod status;
  *   <li>the events loop ({@code scheduler-events} → FailedScheduling Events and {@code
  *       PodScheduled=False} for pods that cannot be placed).
  * </ul>
@@ -69,6 +72,7 @@ public final class LauncherService implements K8smService {
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
     private TransactionalLoop launchLoop;
     private TransactionalLoop bridgeLoop;
+    private TransactionalLoop nodeLoop;
     private TransactionalLoop eventsLoop;
     private boolean started;
     private final ServiceMetrics metrics = new ServiceMetrics("launcher");
@@ -170,11 +174,7 @@ public final class LauncherService implements K8smService {
                     kafka,
                     config.bridgeGroup(),
                     config.bridgeTransactionalId(),
-                    List.of(
-                            topics.name(Topic.TASK_STATUS),
-                            topics.name(Topic.POD_ACTIONS),
-                            topics.name(Topic.OFFERS),
-                            topics.name(Topic.FRAMEWORK)),
+                    List.of(topics.name(Topic.TASK_STATUS), topics.name(Topic.POD_ACTIONS)),
                     counted.counting(
                             "bridge",
                             new FeedbackHandler(
@@ -182,14 +182,26 @@ public final class LauncherService implements K8smService {
                                     index,
                                     bridgeHistory,
                                     new Binder(client, config.bindAttempts(), config.bindBackoff()),
-                                    new PodStatusWriter(client, clock),
+                                    new PodStatusWriter(client, clock, nodes::cached),
                                     new PodActionExecutor(client),
-                                    new NodeRegistrar(client, clock, nodes::cached),
                                     config.bridgeConcurrency())),
                     config.pollTimeout(),
                     0,
                     config.transactionTimeout());
             open.push(bridgeLoop);
+
+            nodeLoop = new TransactionalLoop(
+                    "nodes",
+                    kafka,
+                    config.nodesGroup(),
+                    config.nodesTransactionalId(),
+                    List.of(topics.name(Topic.OFFERS), topics.name(Topic.FRAMEWORK)),
+                    new NodeFeedHandler(
+                            out, new NodeRegistrar(client, clock, nodes::cached), config.bridgeConcurrency()),
+                    config.pollTimeout(),
+                    0,
+                    config.transactionTimeout());
+            open.push(nodeLoop);
 
             eventsLoop = new TransactionalLoop(
                     "events",
@@ -209,6 +221,7 @@ public final class LauncherService implements K8smService {
             nodes.start();
             launchLoop.start();
             bridgeLoop.start();
+            nodeLoop.start();
             eventsLoop.start();
             ready = true; // the sources' start() returns once their informers have synced
             log.info(
@@ -224,19 +237,23 @@ public final class LauncherService implements K8smService {
     }
 
     /**
-     * True while the three loops run. A loop retries every transient failure (Kubernetes, registry,
+     * True while the four loops run. A loop retries every transient failure (Kubernetes, registry,
      * broker, a handler that throws) and stops only on close or on an error it cannot recover from
      * (fenced by another instance with the same {@code launcher.instance.id}, not authorized); {@code
      * k8sm run launcher} then exits with 1.
      */
     @Override
     public boolean isHealthy() {
-        return launchLoop != null
-                && bridgeLoop != null
-                && eventsLoop != null
-                && launchLoop.isRunning()
-                && bridgeLoop.isRunning()
-                && eventsLoop.isRunning();
+        List<TransactionalLoop> loops = loops();
+        return !loops.isEmpty() && loops.stream().allMatch(TransactionalLoop::isRunning);
+    }
+
+    /** Every loop, once all are built (empty before). */
+    private List<TransactionalLoop> loops() {
+        if (launchLoop == null || bridgeLoop == null || nodeLoop == null || eventsLoop == null) {
+            return List.of();
+        }
+        return List.of(launchLoop, bridgeLoop, nodeLoop, eventsLoop);
     }
 
     /** Healthy, and started: the pod and node informers synced, every loop running. */
@@ -247,18 +264,16 @@ public final class LauncherService implements K8smService {
 
     @Override
     public String status() {
-        if (launchLoop == null || bridgeLoop == null || eventsLoop == null) {
+        List<TransactionalLoop> loops = loops();
+        if (loops.isEmpty()) {
             return "starting (informers syncing)";
         }
-        return "launch loop " + loopState(launchLoop) + ", bridge loop " + loopState(bridgeLoop) + ", events loop "
-                + loopState(eventsLoop);
+        return String.join(", ", loops.stream().map(LauncherService::loopState).toList());
     }
 
     private static String loopState(TransactionalLoop loop) {
-        if (loop.isRunning()) {
-            return "running";
-        }
-        return loop.failure() == null ? "stopped" : "failed: " + loop.failure();
+        String state = loop.isRunning() ? "running" : loop.failure() == null ? "stopped" : "failed: " + loop.failure();
+        return loop.name() + " loop " + state;
     }
 
     @Override

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.k8sm.avro.Accept;
@@ -347,5 +349,62 @@ class LauncherFaultTest {
         awaitEvent("pod.1", LauncherEventType.LAUNCHED);
         var calls = await(Topic.MESOS_CALLS, MesosCall.class, l -> launchesOf(l, "pod.1") == 1);
         assertEquals(1, launchesOf(calls, "pod.1"));
+    }
+
+    @Test
+    void aNodeApiOutageHoldsBackNeitherTheBindingNorThePodStatusOfARunningTask() throws Exception {
+        // every node call fails as an API server that cannot write nodes answers: 503, for good
+        String unavailable = "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\"}";
+        server.expect()
+                .get()
+                .withPath("/api/v1/nodes/host-1")
+                .andReturn(503, unavailable)
+                .always();
+        server.expect()
+                .post()
+                .withPath("/api/v1/nodes")
+                .andReturn(503, unavailable)
+                .always();
+        Pod p = create(pod("web-1", "uid-1"));
+        bindingSetsNodeName("web-1");
+        KubernetesClient noRetries = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(client.getConfiguration())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+        open.add(noRetries);
+        LauncherService launcher = new LauncherService(noRetries, LauncherConfig.fromMap(settings));
+        open.add(launcher);
+        launcher.start();
+        send(
+                Topic.OFFERS,
+                "0",
+                new OfferEvent(Offer.newBuilder()
+                        .setId("o-1")
+                        .setFrameworkId("fw")
+                        .setAgentId("agent-1")
+                        .setHostname("host-1")
+                        .setAttributes(List.of())
+                        .build()));
+        send(Topic.LAUNCH_REQUESTS, "pod.1", request("pod.1", p, Fixtures.spec("agent-1", "host-1", List.of("o-1"))));
+        awaitEvent("pod.1", LauncherEventType.LAUNCHED);
+        send(
+                Topic.TASK_STATUS,
+                "pod.1",
+                TaskStatus.newBuilder()
+                        .setTaskId("pod.1")
+                        .setState(TaskState.TASK_RUNNING)
+                        .setAgentId("agent-1")
+                        .build());
+
+        // the API's own record: the pod is bound and Running though its node could not be written
+        eventually(
+                "pod bound to host-1",
+                () -> "host-1".equals(get("web-1").getSpec().getNodeName()));
+        eventually(
+                "pod Running",
+                () -> get("web-1").getStatus() != null
+                        && "Running".equals(get("web-1").getStatus().getPhase()));
+        assertTrue(launcher.isHealthy(), "the node outage is retried, it does not end a loop");
     }
 }

@@ -1,10 +1,6 @@
 package io.k8sm.launcher.feedback;
 
-import io.k8sm.avro.AgentLost;
-import io.k8sm.avro.FrameworkEvent;
 import io.k8sm.avro.LauncherEventType;
-import io.k8sm.avro.Offer;
-import io.k8sm.avro.OfferEvent;
 import io.k8sm.avro.PodAction;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
@@ -15,7 +11,6 @@ import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
 import io.k8sm.launcher.kubeapi.PerPod;
-import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
 import io.k8sm.topics.Topic;
@@ -32,13 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes bridge's work on one batch of {@code task-status}, {@code pod-actions}, {@code
- * offers} and {@code framework} records: bindings (the first STARTING or RUNNING of a task we
- * launched → Binding → BOUND, or BIND_FAILED + Kill), pod status, pod deletions and nodes. Its
- * outputs (launcher events, kills, dead letters) go out in the loop's transaction with the offsets.
+ * The Kubernetes bridge's work on one batch of {@code task-status} and {@code pod-actions} records:
+ * bindings (the first STARTING or RUNNING of a task we launched → Binding → BOUND, or BIND_FAILED +
+ * Kill), pod status and pod deletions. Its outputs (launcher events, kills, dead letters) go out in
+ * the loop's transaction with the offsets. (Nodes are the node loop's, {@code NodeFeedHandler}.)
  *
- * <p>Nodes (offers, agent losses) are handled first, in order. Then each pod's records (its tasks'
- * statuses, its actions) are handled in order, and different pods in parallel, at most {@code
+ * <p>Each pod's records (its tasks' statuses, its actions) are handled in order, and different pods in parallel, at most {@code
  * concurrency} at once: every call is a blocking Kubernetes API round trip, several per pod. The
  * outputs are gathered per pod, in the order of each pod's first record, so a batch writes the same
  * records whatever the threads did; a transient API error on any pod retries the whole batch, once
@@ -53,7 +47,6 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
     private final Binder binder;
     private final PodStatusWriter statusWriter;
     private final PodActionExecutor actions;
-    private final NodeRegistrar nodes;
     private final PerPod pods;
     private final Set<String> decidedInBatch = ConcurrentHashMap.newKeySet();
     private final Set<String> endedInBatch = ConcurrentHashMap.newKeySet();
@@ -65,7 +58,6 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
             Binder binder,
             PodStatusWriter statusWriter,
             PodActionExecutor actions,
-            NodeRegistrar nodes,
             int concurrency) {
         this.pods = new PerPod(out, concurrency);
         this.out = out;
@@ -74,7 +66,6 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         this.binder = binder;
         this.statusWriter = statusWriter;
         this.actions = actions;
-        this.nodes = nodes;
     }
 
     @Override
@@ -83,54 +74,21 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         decidedInBatch.clear();
         endedInBatch.clear();
         history.catchUp();
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        Map<String, List<ConsumerRecord<String, byte[]>>> byAgent = new LinkedHashMap<>();
         Map<String, List<ConsumerRecord<String, byte[]>>> byPod = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> raw : batch) {
-            Optional<Topic> topic = out.topics().byName(raw.topic());
-            if (topic.isPresent() && (topic.get() == Topic.TASK_STATUS || topic.get() == Topic.POD_ACTIONS)) {
-                byPod.computeIfAbsent(podOf(topic.get(), raw), k -> new ArrayList<>())
-                        .add(raw);
-            } else {
-                byAgent.computeIfAbsent(agentOf(raw), k -> new ArrayList<>()).add(raw);
-            }
+            byPod.computeIfAbsent(podOf(raw), k -> new ArrayList<>()).add(raw);
         }
-        // nodes first (each agent's records in order, the agents in parallel), then the pods; a
-        // permanent API error (a 4xx such as 403 or 422) is that record's answer, the rest flows on
-        records.addAll(pods.run(new ArrayList<>(byAgent.values()), this::handleOne));
-        records.addAll(pods.run(new ArrayList<>(byPod.values()), this::handleOne));
-        return records;
-    }
-
-    /** The agent an offer or an agent loss is about (its group); any other record is its own group. */
-    private String agentOf(ConsumerRecord<String, byte[]> raw) {
-        String own = raw.topic() + "@" + raw.partition() + "@" + raw.offset();
-        try {
-            switch (out.topics().byName(raw.topic()).orElse(Topic.TASK_STATUS)) {
-                case OFFERS -> {
-                    OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
-                    return e != null && e.getEvent() instanceof Offer offer ? "agent " + offer.getAgentId() : own;
-                }
-                case FRAMEWORK -> {
-                    FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
-                    return e != null && e.getEvent() instanceof AgentLost lost ? "agent " + lost.getAgentId() : own;
-                }
-                default -> {
-                    return own;
-                }
-            }
-        } catch (RuntimeException e) {
-            return own; // unreadable: its own pass dead-letters it
-        }
+        // a permanent API error (a 4xx such as 403 or 422) is that record's answer, the rest flows on
+        return pods.run(new ArrayList<>(byPod.values()), this::handleOne);
     }
 
     /** The pod a record is about (its group): the launched task's pod, an action's key, else itself. */
-    private String podOf(Topic topic, ConsumerRecord<String, byte[]> raw) {
+    private String podOf(ConsumerRecord<String, byte[]> raw) {
         String key = raw.key();
         if (key == null) {
             return raw.topic() + "@" + raw.offset();
         }
-        if (topic == Topic.POD_ACTIONS) {
+        if (out.topics().byName(raw.topic()).orElse(Topic.TASK_STATUS) == Topic.POD_ACTIONS) {
             return key;
         }
         return index.launchedPodKey(key).orElse("task " + key);
@@ -144,18 +102,6 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                 PodAction a = out.codec().decode(PodAction.class, raw.topic(), raw.value());
                 if (a != null) {
                     actions.apply(a);
-                }
-            }
-            case OFFERS -> {
-                OfferEvent e = out.codec().decode(OfferEvent.class, raw.topic(), raw.value());
-                if (e != null && e.getEvent() instanceof Offer offer) {
-                    nodes.onOffer(offer);
-                }
-            }
-            case FRAMEWORK -> {
-                FrameworkEvent e = out.codec().decode(FrameworkEvent.class, raw.topic(), raw.value());
-                if (e != null && e.getEvent() instanceof AgentLost lost) {
-                    nodes.onAgentLost(lost.getAgentId(), lost.getHostname());
                 }
             }
             default -> log.warn("record from unexpected topic {} ignored", raw.topic());

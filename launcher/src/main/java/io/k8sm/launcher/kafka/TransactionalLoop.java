@@ -161,6 +161,11 @@ public final class TransactionalLoop implements AutoCloseable {
         thread.start();
     }
 
+    /** The loop's name ({@code launch}, {@code bridge}, ...), as its thread and log lines say. */
+    public String name() {
+        return name;
+    }
+
     /** The error that ended the loop, if any. */
     public Throwable failure() {
         return failure;

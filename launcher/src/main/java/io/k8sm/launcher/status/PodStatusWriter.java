@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,18 @@ public final class PodStatusWriter {
 
     private final KubernetesClient client;
     private final Clock clock;
+    private final Function<String, Node> nodeCache;
 
     /** {@code clock} stamps the conditions' lastTransitionTime. */
     public PodStatusWriter(KubernetesClient client, Clock clock) {
+        this(client, clock, name -> null);
+    }
+
+    /** @param nodeCache the node informer's cache by node name (null: not there), read before the API */
+    public PodStatusWriter(KubernetesClient client, Clock clock, Function<String, Node> nodeCache) {
         this.client = client;
         this.clock = clock;
+        this.nodeCache = nodeCache;
     }
 
     /** Pure: what the pod's status should become for a task status. */
@@ -116,16 +124,16 @@ public final class PodStatusWriter {
                         task.taskId());
                 return; // Failed is final in Kubernetes; a pod that never ran on the agent is still to place
             }
+            String hostIP = hostIP(task);
             PodStatus current = pod.getStatus();
             if (current != null
-                    && current.getHostIP() != null
+                    && (hostIP == null || hostIP.equals(current.getHostIP()))
                     && d.phase().equals(current.getPhase())
                     && Objects.equals(d.reason(), current.getReason())
                     && Objects.equals(d.message(), current.getMessage())
                     && readyIs(current, d.ready())) {
                 return; // already so (a reconciliation repeats every task's state): no write
             }
-            String hostIP = hostIP(task.nodeName());
             String now = clock.instant().toString();
             client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
                 PodStatus st = p.getStatus() == null ? new PodStatus() : p.getStatus();
@@ -180,8 +188,25 @@ public final class PodStatusWriter {
                         .anyMatch(c -> "Ready".equals(c.getType()) && (ready ? "True" : "False").equals(c.getStatus()));
     }
 
-    private String hostIP(String nodeName) {
-        Node node = client.nodes().withName(nodeName).get();
+    /**
+     * The InternalIP of the task's node, as the node informer has it, else as the API does; null when
+     * the node has none or cannot be read now: the phase is not held back for it (a later status or
+     * reconciliation adds it).
+     */
+    private String hostIP(LaunchedTask task) {
+        Node node = nodeCache.apply(task.nodeName());
+        if (node == null) {
+            try {
+                node = client.nodes().withName(task.nodeName()).get();
+            } catch (KubernetesClientException e) {
+                log.info(
+                        "pod {}: node {} not readable now (HTTP {}); status written without hostIP",
+                        task.podKey(),
+                        task.nodeName(),
+                        e.getCode());
+                return null;
+            }
+        }
         if (node == null || node.getStatus() == null || node.getStatus().getAddresses() == null) {
             return null;
         }
