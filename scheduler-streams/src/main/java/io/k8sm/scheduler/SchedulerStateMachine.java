@@ -11,6 +11,7 @@ import io.k8sm.avro.Subscribed;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.scheduler.lifecycle.DeletionGuard;
 import io.k8sm.scheduler.lifecycle.PodIntake;
+import io.k8sm.scheduler.lifecycle.Preemption;
 import io.k8sm.scheduler.lifecycle.TaintEviction;
 import io.k8sm.scheduler.lifecycle.TaskLifecycle;
 import io.k8sm.scheduler.lifecycle.TaskTransitions;
@@ -54,6 +55,7 @@ public final class SchedulerStateMachine {
     private final Reconciler reconciler;
     private final RejectedCalls rejected;
     private final TaintEviction eviction;
+    private final Preemption preemption;
 
     public SchedulerStateMachine(SchedulerSettings settings, SchedulerState state, Matcher matcher) {
         this.state = state;
@@ -70,6 +72,8 @@ public final class SchedulerStateMachine {
         this.lifecycle = new TaskLifecycle(state.pods(), registry, round, guard, reconciler, out);
         this.intake = new PodIntake(state.pods(), registry, round, lifecycle, out, settings);
         this.eviction = new TaintEviction(state.nodes(), state.pods(), state.meta(), registry, lifecycle, out);
+        this.preemption =
+                new Preemption(state.pods(), state.queue(), state.nodes(), registry, offers, matcher, lifecycle, out);
     }
 
     /**
@@ -110,7 +114,7 @@ public final class SchedulerStateMachine {
         } else if (input instanceof SchedulerInput.Tick) {
             eviction.onTick(now);
         }
-        round.schedule(now, newOffer);
+        preemption.preempt(round.schedule(now, newOffer), now);
         reconciler.reconcile(now);
         rejected.retry(now);
     }

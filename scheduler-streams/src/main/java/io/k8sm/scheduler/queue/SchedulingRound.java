@@ -201,18 +201,24 @@ public final class SchedulingRound {
     /**
      * One scheduling round: the due pods (and, when an offer just arrived, the pods that found no fit
      * before), highest {@code spec.priority} first and FIFO within a priority, against the live
-     * offers in arrival order.
+     * offers in arrival order (an agent held for a preemptor only for it).
+     *
+     * @return the due pods that found no place, in the round's order (candidates for preemption)
      */
-    public void schedule(long now, boolean newOffer) {
+    public List<PodSnapshot> schedule(long now, boolean newOffer) {
         List<QueueEntry> entries = new ArrayList<>();
+        Map<String, String> held = new HashMap<>(); // host → the pod a preemption freed it for
         for (Map.Entry<String, QueueEntry> e : queue.all()) {
             QueueEntry q = e.getValue();
+            if (q.nominatedAt(now) != null) {
+                held.putIfAbsent(q.nominatedAt(now), q.podKey());
+            }
             if (q.dueAt(now) || (newOffer && q.noFit())) {
                 entries.add(q);
             }
         }
         if (entries.isEmpty()) {
-            return;
+            return List.of();
         }
         entries.sort(Comparator.comparingLong(QueueEntry::seq));
         List<PodSnapshot> due = new ArrayList<>();
@@ -232,7 +238,7 @@ public final class SchedulingRound {
             byPod.put(q.podKey(), q);
         }
         if (due.isEmpty()) {
-            return;
+            return List.of();
         }
         due.sort(Comparator.comparingInt(SchedulingRound::priority).reversed()); // stable: FIFO within a priority
         Map<String, LiveOffer> offersById = new HashMap<>();
@@ -241,13 +247,7 @@ public final class SchedulingRound {
             live.add(lo.offer());
             offersById.put(lo.id(), lo);
         }
-        Matcher.Result result = matcher.match(
-                due,
-                live,
-                new Matcher.Context(
-                        nodes::get,
-                        this::running,
-                        () -> nodes.all().stream().map(Map.Entry::getValue).toList()));
+        Matcher.Result result = matchHolding(due, live, held);
         Set<String> used = new LinkedHashSet<>();
         Set<String> placed = new HashSet<>();
         for (Matcher.Placed p : result.placed()) {
@@ -263,12 +263,14 @@ public final class SchedulingRound {
         for (String offerId : used) {
             offers.used(offersById.get(offerId), now);
         }
+        List<PodSnapshot> unplaced = new ArrayList<>();
         for (PodSnapshot pod : due) {
             String podKey = Tasks.podKey(pod);
             QueueEntry q = byPod.get(podKey);
             if (placed.contains(podKey) || !q.dueAt(now)) {
                 continue; // placed, or woken by an offer that does not fit it either: keep its backoff
             }
+            unplaced.add(pod);
             String shortfall =
                     result.shortfalls().getOrDefault(podKey, live.isEmpty() ? "no offers available" : "no offer fits");
             int failures = q.failures() + 1;
@@ -277,7 +279,18 @@ public final class SchedulingRound {
             String gang = pod.getAnnotations().get(PodAnnotations.GANG);
             long next = now + nextDelay(gang == null ? podKey : pod.getNamespace() + "/gang/" + gang, failures);
             // a parked pod is not woken by new offers (noFit false): only its retries at backoff max try it again
-            queue.put(podKey, new QueueEntry(podKey, q.seq(), q.enqueuedAt(), next, failures, !parked, shortfall));
+            queue.put(
+                    podKey,
+                    new QueueEntry(
+                            podKey,
+                            q.seq(),
+                            q.enqueuedAt(),
+                            next,
+                            failures,
+                            !parked,
+                            shortfall,
+                            q.nominatedHost(),
+                            q.nominatedUntil()));
             RegistryTask t = registry.byPod(podKey);
             if (parked && failures > settings.backoff().maxAttempts()) {
                 log.debug("pod {} task {}: parked, attempt {} failed ({})", podKey, t.getId(), failures, shortfall);
@@ -298,6 +311,41 @@ public final class SchedulingRound {
                     null,
                     now);
         }
+        return unplaced;
+    }
+
+    /**
+     * The matcher's answer, with the agents a preemption freed held for their pods: those pods are
+     * matched first, on every live offer; every other pod then on the offers left, less those of a
+     * held agent.
+     */
+    private Matcher.Result matchHolding(List<PodSnapshot> due, List<Offer> live, Map<String, String> held) {
+        Matcher.Context context = new Matcher.Context(
+                nodes::get,
+                this::running,
+                () -> nodes.all().stream().map(Map.Entry::getValue).toList());
+        if (held.isEmpty()) {
+            return matcher.match(due, live, context);
+        }
+        Set<String> nominees = new HashSet<>(held.values());
+        List<PodSnapshot> first =
+                due.stream().filter(p -> nominees.contains(Tasks.podKey(p))).toList();
+        List<PodSnapshot> rest =
+                due.stream().filter(p -> !nominees.contains(Tasks.podKey(p))).toList();
+        Matcher.Result r1 =
+                first.isEmpty() ? new Matcher.Result(List.of(), Map.of()) : matcher.match(first, live, context);
+        Set<String> taken = new HashSet<>();
+        r1.placed().forEach(p -> taken.addAll(p.offerIds()));
+        List<Offer> left = live.stream()
+                .filter(o -> !taken.contains(o.getId()) && !held.containsKey(o.getHostname()))
+                .toList();
+        Matcher.Result r2 =
+                rest.isEmpty() ? new Matcher.Result(List.of(), Map.of()) : matcher.match(rest, left, context);
+        List<Matcher.Placed> placed = new ArrayList<>(r1.placed());
+        placed.addAll(r2.placed());
+        Map<String, String> shortfalls = new HashMap<>(r1.shortfalls());
+        shortfalls.putAll(r2.shortfalls());
+        return new Matcher.Result(placed, shortfalls);
     }
 
     /**

@@ -101,6 +101,8 @@ public final class StoreSerdes {
                             out.writeInt(v.failures());
                             out.writeBoolean(v.noFit());
                             out.writeUTF(v.lastShortfall() == null ? "" : v.lastShortfall());
+                            out.writeUTF(v.nominatedHost());
+                            out.writeLong(v.nominatedUntil());
                         }),
                 (topic, bytes) -> bytes == null
                         ? null
@@ -113,7 +115,10 @@ public final class StoreSerdes {
                                         in.readLong(),
                                         in.readInt(),
                                         in.readBoolean(),
-                                        in.readUTF())));
+                                        in.readUTF(),
+                                        // an entry written before nominations existed ends here
+                                        in.available() > 0 ? in.readUTF() : "",
+                                        in.available() > 0 ? in.readLong() : 0L)));
     }
 
     private interface Writer {

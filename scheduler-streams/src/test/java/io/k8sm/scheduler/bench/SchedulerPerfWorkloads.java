@@ -22,7 +22,8 @@ import java.util.function.IntFunction;
 
 /**
  * The workloads of kube-scheduler's {@code scheduler_perf} (SchedulingBasic, node affinity, pod
- * anti-affinity, topology spreading) on the placement core, single-threaded: placements/s, agents
+ * anti-affinity, topology spreading) on the placement core, single-threaded, and PreemptionBasic
+ * through the state machine ({@link PreemptionWorkload}): placements/s, agents
  * used and pods left unplaced, beside kube-scheduler's published CI thresholds where the issue
  * gives one. Command: {@code ./mvnw -q -pl scheduler-streams -am -Pbench-semantics verify
  * -DskipTests [-Dbench.args="AGENTS PODS"]} (default 5000 10000).
@@ -55,6 +56,10 @@ public final class SchedulerPerfWorkloads {
             run(w, agents, batch, true); // warm-up
             run(w, agents, batch, false);
         }
+        // scheduler_perf's PreemptionBasic uses 500 nodes; here through the state machine
+        int preemptionAgents = Math.min(agents, 500);
+        PreemptionWorkload.run(preemptionAgents, true);
+        PreemptionWorkload.run(preemptionAgents, false);
     }
 
     private static void run(Workload w, int agents, List<PodRequest> batch, boolean warmUp) {

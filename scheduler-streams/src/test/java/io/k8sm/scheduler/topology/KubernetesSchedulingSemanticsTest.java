@@ -474,4 +474,119 @@ class KubernetesSchedulingSemanticsTest {
                 List.of("ns/solo"),
                 world.launches.stream().map(l -> l.getTask().getPodKey()).toList());
     }
+
+    // ----- preemption (issue 15.5)
+
+    /** The pod runs on the host: an offer of exactly its size (and the executor's), placed, launched, RUNNING. */
+    private RegistryTask runningOn(String host, PodBuilder pod, String podKey, double cpus) {
+        world.offer(offer("o-" + podKey, host).cpus(cpus + 0.25).mem(256).build());
+        world.pod(pod.container(cpus, 128).build());
+        RegistryTask t = world.taskOfPod(podKey);
+        assertEquals(host, hostOf(podKey), podKey + " placed on " + host);
+        world.launcher(launcher(t.getId(), podKey, LauncherEventType.LAUNCHED, null));
+        world.status(status(t.getId(), TaskState.TASK_RUNNING).build());
+        return t;
+    }
+
+    private List<String> preempted() {
+        return world.events(SchedulerEventType.PREEMPTED).stream()
+                .map(SchedulerEvent::getPodKey)
+                .sorted()
+                .toList();
+    }
+
+    /** Each victim's task killed and pod deleted, and nobody else's. */
+    private void assertKilledAndDeleted(List<RegistryTask> victims) {
+        assertEquals(
+                victims.stream().map(RegistryTask::getId).sorted().toList(),
+                world.calls(Kill.class).stream().map(Kill::getTaskId).sorted().toList());
+        assertEquals(
+                victims.stream().map(RegistryTask::getPodKey).sorted().toList(),
+                world.actions.stream().map(a -> a.getPodKey()).sorted().toList());
+    }
+
+    @Test
+    void preemptionEvictsTheFewestLowestPriorityPods() {
+        runningOn("host-a", pod("ns/small-1").priority(10), "ns/small-1", 1);
+        runningOn("host-a", pod("ns/small-2").priority(10), "ns/small-2", 1);
+        RegistryTask big = runningOn("host-b", pod("ns/big").priority(10), "ns/big", 2);
+        runningOn("host-c", pod("ns/important").priority(500), "ns/important", 2);
+        world.clearOutputs();
+
+        world.pod(pod("ns/urgent").priority(1000).container(2, 128).build());
+
+        assertTrue(world.launches.isEmpty(), "nothing fits until the victims are gone");
+        assertEquals(List.of("ns/big"), preempted(), "one victim on host-b beats two on host-a");
+        assertKilledAndDeleted(List.of(big));
+        SchedulerEvent nominated = world.events(SchedulerEventType.NOMINATED).get(0);
+        assertEquals("ns/urgent", nominated.getPodKey());
+        assertEquals("host-b", nominated.getHost());
+        assertTrue(
+                world.events(SchedulerEventType.PREEMPTED).get(0).getMessage().contains("preempted by ns/urgent"));
+    }
+
+    @Test
+    void amongAgentsWithAsManyVictimsTheLowestPriorityOnesArePreempted() {
+        runningOn("host-a", pod("ns/mid").priority(50), "ns/mid", 2);
+        RegistryTask low = runningOn("host-b", pod("ns/low").priority(5), "ns/low", 2);
+        world.clearOutputs();
+
+        world.pod(pod("ns/urgent").priority(1000).container(2, 128).build());
+
+        assertEquals(List.of("ns/low"), preempted());
+        assertKilledAndDeleted(List.of(low));
+    }
+
+    @Test
+    void onlyPodsOfStrictlyLowerPriorityArePreempted() {
+        runningOn("host-a", pod("ns/peer-a").priority(1000), "ns/peer-a", 2);
+        runningOn("host-b", pod("ns/peer-b").priority(1000), "ns/peer-b", 2);
+        world.clearOutputs();
+
+        world.pod(pod("ns/urgent").priority(1000).container(2, 128).build());
+
+        assertEquals(List.of(), preempted());
+        assertTrue(world.calls(Kill.class).isEmpty());
+        assertEquals(
+                1, world.events(SchedulerEventType.FAILED_SCHEDULING).size(), "it waits, as any pod that fits nowhere");
+    }
+
+    @Test
+    void theNominatedAgentIsHeldForThePreemptorAndItIsPlacedThereWhenTheRoomIsOffered() {
+        runningOn("host-b", pod("ns/big").priority(10), "ns/big", 2);
+        world.clearOutputs();
+        world.pod(pod("ns/urgent").priority(1000).container(2, 128).build());
+        assertEquals(List.of("ns/big"), preempted());
+        world.pod(pod("ns/late").container(1, 128).build()); // fits half of what comes back
+
+        world.offer(offer("freed-1", "host-b").cpus(1).mem(128).build());
+        assertTrue(world.launches.isEmpty(), "host-b is held for ns/urgent: ns/late does not take half of it");
+        // the rest, with room for the executor again (the agent's last task of ours is gone)
+        world.offer(offer("freed-2", "host-b").cpus(1.25).mem(128).build());
+
+        assertEquals(
+                List.of("ns/urgent"),
+                world.launches.stream().map(l -> l.getTask().getPodKey()).toList());
+        assertEquals("host-b", hostOf("ns/urgent"));
+    }
+
+    @Test
+    void preemptionHonoursTheNodeSelectorOfThePreemptor() {
+        world.node(node("host-a").label(DISK, "ssd").build());
+        world.node(node("host-b").label(DISK, "hdd").build());
+        runningOn("host-a", pod("ns/a-1").priority(1), "ns/a-1", 1);
+        RegistryTask a2 = runningOn("host-a", pod("ns/a-2").priority(1), "ns/a-2", 1);
+        RegistryTask a1 = world.taskOfPod("ns/a-1");
+        runningOn("host-b", pod("ns/b-1").priority(1), "ns/b-1", 2);
+        world.clearOutputs();
+
+        world.pod(pod("ns/urgent")
+                .priority(1000)
+                .selector(DISK, "ssd")
+                .container(2, 128)
+                .build());
+
+        assertEquals(List.of("ns/a-1", "ns/a-2"), preempted(), "only host-a has the label; two victims there");
+        assertKilledAndDeleted(List.of(a1, a2));
+    }
 }
