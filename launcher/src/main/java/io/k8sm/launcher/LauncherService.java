@@ -161,6 +161,7 @@ public final class LauncherService implements K8smService {
             NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
             open.push(nodes);
 
+            NodeRegistrar registrar = new NodeRegistrar(client, clock, nodes::cached);
             LaunchIndex index =
                     new LaunchIndex(codec, topics.name(Topic.MESOS_CALLS), topics.name(Topic.LAUNCHER_EVENTS));
             CatchUpReader bridgeHistory = new CatchUpReader(
@@ -184,6 +185,7 @@ public final class LauncherService implements K8smService {
                                     new Binder(client, config.bindAttempts(), config.bindBackoff()),
                                     new PodStatusWriter(client, clock, nodes::cached),
                                     new PodActionExecutor(client),
+                                    registrar,
                                     config.bridgeConcurrency())),
                     config.pollTimeout(),
                     0,
@@ -196,8 +198,7 @@ public final class LauncherService implements K8smService {
                     config.nodesGroup(),
                     config.nodesTransactionalId(),
                     List.of(topics.name(Topic.OFFERS), topics.name(Topic.FRAMEWORK)),
-                    new NodeFeedHandler(
-                            out, new NodeRegistrar(client, clock, nodes::cached), config.bridgeConcurrency()),
+                    new NodeFeedHandler(out, registrar, config.bridgeConcurrency()),
                     config.pollTimeout(),
                     0,
                     config.transactionTimeout());

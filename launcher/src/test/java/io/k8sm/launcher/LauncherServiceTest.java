@@ -432,6 +432,71 @@ class LauncherServiceTest {
                 () -> !ready(client.nodes().withName("host-1").get()));
     }
 
+    private static boolean taintedUnreachable(Node n) {
+        return n != null
+                && n.getSpec() != null
+                && n.getSpec().getTaints() != null
+                && n.getSpec().getTaints().stream()
+                        .anyMatch(t -> "node.kubernetes.io/unreachable".equals(t.getKey())
+                                && "NoExecute".equals(t.getEffect()));
+    }
+
+    private String phase(String pod) {
+        Pod now = get(pod);
+        return now == null || now.getStatus() == null ? null : now.getStatus().getPhase();
+    }
+
+    private OfferEvent offerOfHost1(String id) {
+        return new OfferEvent(Offer.newBuilder()
+                .setId(id)
+                .setFrameworkId("fw")
+                .setAgentId("agent-1")
+                .setHostname("host-1")
+                .setAttributes(List.of())
+                .build());
+    }
+
+    @Test
+    void anUnreachableTaskTaintsItsNodeAndMakesThePodUnknownUntilTheAgentOffersAgain() throws Exception {
+        Pod p = create(pod("web-1", "uid-1"));
+        bindingSetsNodeName("web-1", 201);
+        start();
+        send(Topic.OFFERS, "0", offerOfHost1("offer-1"));
+        eventually(
+                "node host-1 ready",
+                () -> ready(client.nodes().withName("host-1").get()));
+        launch("pod.1", p);
+        send(Topic.TASK_STATUS, "pod.1", status("pod.1", TaskState.TASK_RUNNING));
+        eventually("pod running", () -> "Running".equals(phase("web-1")));
+
+        send(Topic.TASK_STATUS, "pod.1", status("pod.1", TaskState.TASK_UNREACHABLE));
+
+        // the API's own record: the node tainted as Kubernetes taints a node that stopped reporting
+        eventually(
+                "node host-1 tainted unreachable",
+                () -> taintedUnreachable(client.nodes().withName("host-1").get()));
+        eventually("pod Unknown", () -> "Unknown".equals(phase("web-1")));
+        assertTrue(!ready(client.nodes().withName("host-1").get()), "an unreachable node is not Ready");
+        await(
+                Topic.NODES,
+                io.k8sm.avro.NodeSnapshot.class,
+                l -> l.stream()
+                        .anyMatch(r -> r.value() != null
+                                && r.value().getTaints().stream()
+                                        .anyMatch(t -> "node.kubernetes.io/unreachable".equals(t.getKey()))));
+
+        // the agent is back: its offer clears the taint, and its task's RUNNING the pod's state
+        send(Topic.OFFERS, "0", offerOfHost1("offer-2"));
+        send(Topic.TASK_STATUS, "pod.1", status("pod.1", TaskState.TASK_RUNNING));
+        eventually(
+                "taint removed",
+                () -> !taintedUnreachable(client.nodes().withName("host-1").get()));
+        eventually(
+                "node ready again",
+                () -> ready(client.nodes().withName("host-1").get()));
+        eventually("pod running again", () -> "Running".equals(phase("web-1")));
+    }
+
     private static boolean ready(Node n) {
         return n != null
                 && n.getStatus() != null

@@ -15,6 +15,14 @@ public final class NodeLabels {
     /** The well-known Kubernetes zone label: the zone of the agent's Mesos fault domain. */
     public static final String ZONE = "topology.kubernetes.io/zone";
 
+    /**
+     * The taint of a node whose agent Mesos reports unreachable (a task of it TASK_UNREACHABLE), as
+     * Kubernetes' node lifecycle controller names it; effect NoExecute: a pod that does not tolerate
+     * it is evicted, one that does for {@code tolerationSeconds} (300 s by the DefaultTolerationSeconds
+     * admission plugin) that long after.
+     */
+    public static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
+
     /** Prefix of the labels made from the agent's text and scalar Mesos attributes. */
     public static final String ATTRIBUTE_PREFIX = PodAnnotations.PREFIX + "attribute-";
 

@@ -11,6 +11,7 @@ import io.k8sm.launcher.kafka.CatchUpReader;
 import io.k8sm.launcher.kafka.Outputs;
 import io.k8sm.launcher.kafka.TransactionalLoop;
 import io.k8sm.launcher.kubeapi.PerPod;
+import io.k8sm.launcher.nodes.NodeRegistrar;
 import io.k8sm.launcher.status.PodActionExecutor;
 import io.k8sm.launcher.status.PodStatusWriter;
 import io.k8sm.topics.Topic;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The Kubernetes bridge's work on one batch of {@code task-status} and {@code pod-actions} records:
  * bindings (the first STARTING or RUNNING of a task we launched → Binding → BOUND, or BIND_FAILED +
  * Kill), pod status and pod deletions. Its outputs (launcher events, kills, dead letters) go out in
- * the loop's transaction with the offsets. (Nodes are the node loop's, {@code NodeFeedHandler}.)
+ * the loop's transaction with the offsets. (Nodes are the node loop's, {@code NodeFeedHandler}; a
+ * TASK_UNREACHABLE taints its task's node here.)
  *
  * <p>Each pod's records (its tasks' statuses, its actions) are handled in order, and different pods in parallel, at most {@code
  * concurrency} at once: every call is a blocking Kubernetes API round trip, several per pod. The
@@ -47,6 +49,7 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
     private final Binder binder;
     private final PodStatusWriter statusWriter;
     private final PodActionExecutor actions;
+    private final NodeRegistrar nodes;
     private final PerPod pods;
     private final Set<String> decidedInBatch = ConcurrentHashMap.newKeySet();
     private final Set<String> endedInBatch = ConcurrentHashMap.newKeySet();
@@ -58,6 +61,7 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
             Binder binder,
             PodStatusWriter statusWriter,
             PodActionExecutor actions,
+            NodeRegistrar nodes,
             int concurrency) {
         this.pods = new PerPod(out, concurrency);
         this.out = out;
@@ -66,6 +70,7 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
         this.binder = binder;
         this.statusWriter = statusWriter;
         this.actions = actions;
+        this.nodes = nodes;
     }
 
     @Override
@@ -135,6 +140,9 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                 // a transient API error: the batch is read again; the starting task lives on
                 throw new TransactionalLoop.RetryLater(r.reason(), null);
             }
+        }
+        if (s.getState() == TaskState.TASK_UNREACHABLE) {
+            nodes.markUnreachable(task.nodeName(), task.agentId());
         }
         statusWriter.apply(task, s);
         if (isTerminal(s.getState())) {

@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.k8sm.avro.Attribute;
 import io.k8sm.avro.Offer;
@@ -150,6 +153,9 @@ public final class NodeRegistrar {
                         .removeIf(
                                 k -> NodeLabels.isFromAgent(k) && !want.labels().containsKey(k));
                 labels.putAll(want.labels());
+                if (n.getSpec() != null && n.getSpec().getTaints() != null) {
+                    n.getSpec().getTaints().removeIf(t -> NodeLabels.UNREACHABLE_TAINT.equals(t.getKey()));
+                }
                 return new NodeBuilder(n)
                         .editMetadata()
                         .withLabels(labels)
@@ -160,7 +166,7 @@ public final class NodeRegistrar {
             });
             log.info("node {} updated for agent {}", host, want.agentId());
         }
-        setReady(host, hostname, true, "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
+        setReady(host, hostname, "True", "MesosAgentOffers", "the Mesos agent sends offers", want.ip());
         applied.put(host, want);
     }
 
@@ -194,6 +200,7 @@ public final class NodeRegistrar {
                                 .anyMatch(a -> "InternalIP".equals(a.getType())
                                         && want.ip().equals(a.getAddress()));
         return labelsCurrent
+                && !unreachable(node)
                 && want.agentId().equals(annotations.get(NodeLabels.AGENT_ID))
                 && hostname.equals(annotations.get(NodeLabels.MESOS_HOSTNAME))
                 && ready
@@ -216,12 +223,56 @@ public final class NodeRegistrar {
             log.info("agent {} lost; it has no node", agentId);
             return;
         }
-        setReady(host, null, false, "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
+        setReady(host, null, "False", "MesosAgentLost", "Mesos reported agent " + agentId + " lost", null);
         applied.remove(host);
         log.info("node {} NotReady: agent {} lost", host, agentId);
     }
 
-    private void setReady(String host, String hostname, boolean ready, String reason, String message, String ip) {
+    /**
+     * Mesos reports a task of the node's agent TASK_UNREACHABLE: the node gets the {@link
+     * NodeLabels#UNREACHABLE_TAINT} NoExecute taint (the scheduler evicts the pods that do not
+     * tolerate it, the others after their {@code tolerationSeconds}) and Ready Unknown, until the
+     * agent's next offer removes the taint. A node that has it already is not written again.
+     */
+    public void markUnreachable(String host, String agentId) {
+        Node node = cache.apply(host);
+        if (node == null || !unreachable(node)) {
+            node = client.nodes().withName(host).get();
+        }
+        if (node == null || unreachable(node)) {
+            return;
+        }
+        String now = clock.instant().toString();
+        client.nodes().withName(host).edit(n -> {
+            NodeSpec spec = n.getSpec() == null ? new NodeSpec() : n.getSpec();
+            List<Taint> taints = spec.getTaints() == null ? new ArrayList<>() : new ArrayList<>(spec.getTaints());
+            taints.add(new TaintBuilder()
+                    .withKey(NodeLabels.UNREACHABLE_TAINT)
+                    .withEffect("NoExecute")
+                    .withTimeAdded(now)
+                    .build());
+            spec.setTaints(taints);
+            n.setSpec(spec);
+            return n;
+        });
+        setReady(
+                host,
+                null,
+                "Unknown",
+                "MesosAgentUnreachable",
+                "Mesos reports agent " + agentId + " unreachable",
+                null);
+        applied.remove(host);
+        log.info("node {} tainted {}:NoExecute: agent {} unreachable", host, NodeLabels.UNREACHABLE_TAINT, agentId);
+    }
+
+    private static boolean unreachable(Node node) {
+        return node.getSpec() != null
+                && node.getSpec().getTaints() != null
+                && node.getSpec().getTaints().stream().anyMatch(t -> NodeLabels.UNREACHABLE_TAINT.equals(t.getKey()));
+    }
+
+    private void setReady(String host, String hostname, String ready, String reason, String message, String ip) {
         String now = clock.instant().toString();
         client.nodes().withName(host).editStatus(n -> {
             NodeStatus st = n.getStatus() == null ? new NodeStatus() : n.getStatus();
@@ -233,7 +284,7 @@ public final class NodeRegistrar {
             }
             conditions.add(new NodeConditionBuilder()
                     .withType("Ready")
-                    .withStatus(ready ? "True" : "False")
+                    .withStatus(ready)
                     .withReason(reason)
                     .withMessage(message)
                     .withLastHeartbeatTime(now)

@@ -64,6 +64,8 @@ public final class PodStatusWriter {
         TaskState state = s.getState();
         return switch (state) {
             case TASK_RUNNING -> new Desired("Running", s.getHealthy() == null || s.getHealthy(), null, null);
+            // as for a pod on a node that stopped reporting: not ready, its state not known
+            case TASK_UNREACHABLE -> new Desired("Unknown", false, "NodeLost", s.getMessage());
             case TASK_FINISHED -> new Desired("Succeeded", false, "Completed", s.getMessage());
             case TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
                 new Desired(
