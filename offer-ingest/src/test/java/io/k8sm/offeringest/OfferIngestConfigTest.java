@@ -29,6 +29,11 @@ class OfferIngestConfigTest {
         assertEquals(MesosClientConfig.Encoding.PROTOBUF, m.encoding());
         assertFalse(m.frameworkInfo().hasId());
         assertTrue(m.credentials().isEmpty());
+        assertTrue(
+                m.frameworkInfo().getCapabilitiesList().stream()
+                        .anyMatch(cap -> cap.getType()
+                                == org.apache.mesos.v1.Protos.FrameworkInfo.Capability.Type.PARTITION_AWARE),
+                "subscribes partition-aware: TASK_UNREACHABLE instead of TASK_LOST for an agent out of touch");
     }
 
     @Test

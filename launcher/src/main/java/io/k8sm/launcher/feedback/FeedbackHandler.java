@@ -159,7 +159,8 @@ public final class FeedbackHandler implements TransactionalLoop.BatchHandler {
                     TASK_LOST,
                     TASK_DROPPED,
                     TASK_GONE,
-                    TASK_GONE_BY_OPERATOR -> true;
+                    TASK_GONE_BY_OPERATOR,
+                    TASK_UNKNOWN -> true;
             default -> false;
         };
     }

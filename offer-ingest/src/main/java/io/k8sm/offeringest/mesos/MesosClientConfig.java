@@ -104,7 +104,9 @@ public record MesosClientConfig(
     }
 
     /**
-     * A FrameworkInfo as k8sm subscribes: MULTI_ROLE with {@code roles}, checkpointing, the given
+     * A FrameworkInfo as k8sm subscribes: MULTI_ROLE with {@code roles}, PARTITION_AWARE (Mesos
+     * reports TASK_UNREACHABLE for a task on an agent it lost touch with, and TASK_GONE, TASK_DROPPED
+     * or TASK_UNKNOWN instead of TASK_LOST), checkpointing, the given
      * failover timeout, the principal if any, user = the current OS user.
      */
     public static FrameworkInfo frameworkInfo(
@@ -116,7 +118,9 @@ public record MesosClientConfig(
                 .setCheckpoint(true)
                 .setFailoverTimeout(failoverTimeout.toMillis() / 1000.0)
                 .addCapabilities(
-                        FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE));
+                        FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))
+                .addCapabilities(
+                        FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE));
         principal.ifPresent(b::setPrincipal);
         return b.build();
     }

@@ -403,7 +403,7 @@ class OfferIngestBridgeTest {
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         call(call("reconcile-unknown", new Reconcile(List.of(new ReconcileTask("pod.ghost", null)))));
         TaskStatus lost = statuses.awaitValue(
-                        "LOST of the unknown task", s -> status(s, "pod.ghost", TaskState.TASK_LOST))
+                        "UNKNOWN of the unknown task", s -> status(s, "pod.ghost", TaskState.TASK_UNKNOWN))
                 .value();
         assertNull(lost.getUuid());
         assertEquals("REASON_RECONCILIATION", lost.getReason());
@@ -578,7 +578,7 @@ class OfferIngestBridgeTest {
         call(accept); // the same record again, as after a crash before the offset commit
         TaskStatus refused = statuses.awaitValue(
                         "the replay refused",
-                        s -> status(s, "pod.once", TaskState.TASK_LOST)
+                        s -> status(s, "pod.once", TaskState.TASK_DROPPED)
                                 && "REASON_INVALID_OFFERS".equals(s.getReason()))
                 .value();
         assertNull(refused.getUuid());
@@ -723,7 +723,7 @@ class OfferIngestBridgeTest {
         assertEquals("KILL", r.getCallType());
         assertEquals(400, r.getHttpStatus());
         assertEquals("Expecting 'kill' to be valid", r.getReason());
-        statuses.awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_LOST));
+        statuses.awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_UNKNOWN));
         assertEquals(1, g.calls().callsRejected());
     }
 
@@ -746,7 +746,7 @@ class OfferIngestBridgeTest {
                         "the junk call", d -> d.getSourceTopic().equals(topics.name(Topic.MESOS_CALLS)))
                 .value();
         assertEquals(ByteBuffer.wrap("not avro".getBytes(StandardCharsets.UTF_8)), letter.getValue());
-        statuses.awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_LOST));
+        statuses.awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_UNKNOWN));
     }
 
     @Test
@@ -755,12 +755,12 @@ class OfferIngestBridgeTest {
         OfferIngestService first = gateway(sim);
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
         call(call("kill-a", new Kill("pod.a", null)));
-        statuses.awaitValue("the kill answered", s -> status(s, "pod.a", TaskState.TASK_LOST));
+        statuses.awaitValue("the kill answered", s -> status(s, "pod.a", TaskState.TASK_UNKNOWN));
         await("kill-a committed", () -> committedOffset("calls-" + prefix) >= 1);
         first.close();
         OfferIngestService second = gateway(sim);
         call(call("kill-b", new Kill("pod.b", null)));
-        statuses.awaitValue("the next kill answered", s -> status(s, "pod.b", TaskState.TASK_LOST));
+        statuses.awaitValue("the next kill answered", s -> status(s, "pod.b", TaskState.TASK_UNKNOWN));
         assertEquals(1, second.calls().callsSent(), "kill-a was committed by the first gateway");
     }
 }

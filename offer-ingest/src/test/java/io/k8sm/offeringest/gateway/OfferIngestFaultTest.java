@@ -236,7 +236,7 @@ class OfferIngestFaultTest {
         assertEquals(List.of("pod.400"), r.getTaskIds());
         call(call("kill-after", new Kill("pod.nobody", null)));
         reader(Topic.TASK_STATUS, TaskStatus.class)
-                .awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_LOST));
+                .awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_UNKNOWN));
         assertEquals(0, acceptsOf(sim, "pod.400"), "a permanent refusal is not sent again");
         assertEquals(1, g.calls().callsRejected());
     }
@@ -271,14 +271,15 @@ class OfferIngestFaultTest {
         gateway(sim);
         call(call("kill-marker", new Kill("pod.nobody", null)));
         TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
-        statuses.awaitValue("the restarted instance executes calls", s -> status(s, "pod.nobody", TaskState.TASK_LOST));
+        statuses.awaitValue(
+                "the restarted instance executes calls", s -> status(s, "pod.nobody", TaskState.TASK_UNKNOWN));
         assertEquals(1, acceptsOf(sim, "pod.killed"), "the master saw one ACCEPT for the task");
         assertEquals(1, sim.launchedCount());
         assertFalse(
                 statuses.valuesSeen().stream()
                         .anyMatch(s ->
                                 s.getTaskId().equals("pod.killed") && "REASON_INVALID_OFFERS".equals(s.getReason())),
-                "no TASK_LOST echo of a replay for the live task");
+                "no TASK_DROPPED echo of a replay for the live task");
         assertTrue(
                 !MesosMasterSimulator.isTerminal(sim.tasks().get("pod.killed").state()), "the task lives");
     }

@@ -255,13 +255,13 @@ class MesosSchedulerClientTest {
     }
 
     @Test
-    void acceptOfAnAlreadyUsedOfferYieldsTaskLostAndNoSecondLaunch() throws IOException {
+    void acceptOfAnAlreadyUsedOfferYieldsTaskDroppedAndNoSecondLaunch() throws IOException {
         MesosMasterSimulator sim = start(sim());
         MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
         Offer offer = events.awaitOffer(o -> true);
         c.launch(offer.getId(), List.of(task("t1", offer, 1, 128)), refuse(0));
         c.launch(offer.getId(), List.of(task("t2", offer, 1, 128)), refuse(0));
-        TaskStatus lost = events.awaitUpdate(u -> is(u, "t2", TaskState.TASK_LOST));
+        TaskStatus lost = events.awaitUpdate(u -> is(u, "t2", TaskState.TASK_DROPPED));
         assertEquals(TaskStatus.Reason.REASON_INVALID_OFFERS, lost.getReason());
         assertEquals(TaskStatus.Source.SOURCE_MASTER, lost.getSource());
         assertFalse(lost.hasUuid(), "master-generated update must not be acknowledged");
@@ -339,7 +339,7 @@ class MesosSchedulerClientTest {
         TaskStatus known = events.awaitUpdate(
                 u -> is(u, "t1", TaskState.TASK_RUNNING) && u.getReason() == TaskStatus.Reason.REASON_RECONCILIATION);
         assertFalse(known.hasUuid());
-        TaskStatus ghost = events.awaitUpdate(u -> is(u, "ghost", TaskState.TASK_LOST));
+        TaskStatus ghost = events.awaitUpdate(u -> is(u, "ghost", TaskState.TASK_UNKNOWN));
         assertEquals(TaskStatus.Reason.REASON_RECONCILIATION, ghost.getReason());
         long before = events.count(
                 u -> u.getReason() == TaskStatus.Reason.REASON_RECONCILIATION && is(u, "t1", TaskState.TASK_RUNNING));
@@ -381,7 +381,7 @@ class MesosSchedulerClientTest {
     // ------------------------------------------------------------------ agents, failover, redirects
 
     @Test
-    void agentLossSendsFailureRescindAndTaskLostWithReasonAgentRemoved() throws IOException {
+    void agentLossSendsFailureRescindAndTaskGoneWithReasonAgentRemoved() throws IOException {
         MesosMasterSimulator sim = start(sim().emitStagingUpdate(false));
         MesosSchedulerClient c = subscribed(sim, Encoding.PROTOBUF);
         autoAcknowledge(c);
@@ -393,7 +393,7 @@ class MesosSchedulerClientTest {
                 "FAILURE",
                 () -> events.failures.stream()
                         .anyMatch(f -> f.getAgentId().getValue().equals("agent-1")));
-        TaskStatus lost = events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_LOST));
+        TaskStatus lost = events.awaitUpdate(u -> is(u, "t1", TaskState.TASK_GONE));
         assertEquals(TaskStatus.Reason.REASON_AGENT_REMOVED, lost.getReason());
         assertEquals(1, sim.agents().size());
     }

@@ -68,24 +68,34 @@ public final class TaskTransitions {
         BOUND,
         /** Launcher: BIND_FAILED or LAUNCH_REJECTED. */
         LAUNCH_FAILED,
-        /** TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE, TASK_UNKNOWN. */
+        /**
+         * TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE (the agent's node is tainted unreachable by the
+         * launcher; the pods that do not tolerate it are evicted on that, not on the status).
+         */
         QUIET_STATUS,
         TASK_STARTING,
         TASK_RUNNING,
         TASK_FINISHED,
-        /** TASK_FAILED, KILLED, LOST, ERROR, DROPPED, GONE, GONE_BY_OPERATOR. */
+        /** TASK_FAILED, KILLED, LOST, ERROR, DROPPED, GONE, GONE_BY_OPERATOR, UNKNOWN. */
         TASK_ENDED,
         /** An operator released the held deletion of the task's pod (see {@link DeletionGuard}). */
         DELETION_RELEASED;
 
         public static Event of(TaskState s) {
             return switch (s) {
-                case TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE, TASK_UNKNOWN -> QUIET_STATUS;
+                case TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE -> QUIET_STATUS;
                 case TASK_STARTING -> TASK_STARTING;
                 case TASK_RUNNING -> TASK_RUNNING;
                 case TASK_FINISHED -> TASK_FINISHED;
-                case TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_ERROR, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
-                    TASK_ENDED;
+                // TASK_UNKNOWN: what a partition-aware framework hears of a task the master does not know
+                case TASK_FAILED,
+                        TASK_KILLED,
+                        TASK_LOST,
+                        TASK_ERROR,
+                        TASK_DROPPED,
+                        TASK_GONE,
+                        TASK_GONE_BY_OPERATOR,
+                        TASK_UNKNOWN -> TASK_ENDED;
             };
         }
     }
@@ -116,7 +126,7 @@ public final class TaskTransitions {
         UNCONFIRMED_INVALID_OFFERS,
         /** The deletion of the task's pod is held by the deletion guard. */
         DELETION_HELD,
-        /** TASK_LOST, DROPPED, GONE, GONE_BY_OPERATOR or KILLED. */
+        /** TASK_LOST, DROPPED, GONE, GONE_BY_OPERATOR, UNKNOWN or KILLED. */
         LOST_OR_KILLED;
 
         boolean test(RegistryTask t, TaskStatus s) {
@@ -133,7 +143,8 @@ public final class TaskTransitions {
                 case DELETION_HELD -> t.getDeletionHeld() != null;
                 case LOST_OR_KILLED ->
                     switch (s.getState()) {
-                        case TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_KILLED -> true;
+                        case TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_UNKNOWN, TASK_KILLED ->
+                            true;
                         default -> false;
                     };
             };

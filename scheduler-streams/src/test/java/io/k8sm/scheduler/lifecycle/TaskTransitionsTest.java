@@ -187,6 +187,18 @@ class TaskTransitionsTest {
     }
 
     @Test
+    void aPartitionAwareUnknownIsALossAndUnreachableWaitsForTheNodesTaint() {
+        // subscribed PARTITION_AWARE, Mesos answers TASK_UNKNOWN where it answered TASK_LOST
+        assertEquals(Event.TASK_ENDED, Event.of(TaskState.TASK_UNKNOWN));
+        RegistryTask bound = task(RegistryTaskState.RUNNING, true, true, false, true);
+        assertEquals(
+                List.of(GUARD_DELETION, REMOVE, DELETE_POD),
+                effects(bound, Event.TASK_ENDED, ended(TaskState.TASK_UNKNOWN, "REASON_RECONCILIATION")));
+        // an unreachable agent's pods stay until the launcher's unreachable taint evicts them
+        assertEquals(Event.QUIET_STATUS, Event.of(TaskState.TASK_UNREACHABLE));
+    }
+
+    @Test
     void aStagingStatusDoesNothingInAnyState() {
         for (RegistryTaskState s : RegistryTaskState.values()) {
             assertEquals(List.of(), effects(task(s, true, false, false, true), Event.QUIET_STATUS, null));
