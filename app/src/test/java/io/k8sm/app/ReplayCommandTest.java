@@ -96,16 +96,26 @@ class ReplayCommandTest {
         SchedulerService scheduler;
         long middle;
         Map<String, RegistryTask> registryInTheMiddle;
+        Map<TopicPartition, Long> offsetsInTheMiddle;
 
-        RunOfTheScheduler(KafkaWorld world) throws Exception {
+        /** Topics under {@code prefix} ({@code topics create} with {@code createFlags}) and a scheduler on them. */
+        RunOfTheScheduler(KafkaWorld world, String prefix, String applicationId, String... createFlags)
+                throws Exception {
             this.world = world;
-            config = config(world, "rp-scheduler");
+            config = config(world, prefix, applicationId);
             topics = config.schedulerTopics();
             serdes = SchedulerSerdes.registry(config.kafka());
-            Run created = k8sm(with(world, PREFIX, "topics", "create", "--replication-factor", "1"));
+            List<String> create = new ArrayList<>(List.of("topics", "create", "--replication-factor", "1"));
+            create.addAll(List.of(createFlags));
+            Run created = k8sm(with(world, prefix, create.toArray(String[]::new)));
             assertEquals(0, created.exit(), created.err());
             scheduler = new SchedulerService(config);
             scheduler.start();
+        }
+
+        /** The recorded run of the shared tests (prefix {@code rp.}). */
+        RunOfTheScheduler(KafkaWorld world) throws Exception {
+            this(world, PREFIX, "rp-scheduler");
             send(
                     topics.framework(),
                     "k8sm",
@@ -119,6 +129,9 @@ class ReplayCommandTest {
             }
             awaitCaughtUp();
             registryInTheMiddle = registry();
+            try (Admin admin = world.admin()) {
+                offsetsInTheMiddle = ends(admin, inputs(topics));
+            }
             assertEquals(10, registryInTheMiddle.size(), registryInTheMiddle.toString());
             Thread.sleep(5); // the second phase's records get later append times than `middle`
 
@@ -165,11 +178,17 @@ class ReplayCommandTest {
 
         /** Sends one record, waits for it and returns its (broker append) time. */
         <T extends SpecificRecord> long send(String topic, String key, T value, Class<T> type) throws Exception {
+            return send(topic, null, key, value, type);
+        }
+
+        /** Sends one record to {@code partition} (null: by its key), waits for it and returns its time. */
+        <T extends SpecificRecord> long send(String topic, Integer partition, String key, T value, Class<T> type)
+                throws Exception {
             try (KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(world.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
                 byte[] bytes =
                         value == null ? null : serdes.value(type).serializer().serialize(topic, value);
-                long ts = producer.send(new ProducerRecord<>(topic, key, bytes))
+                long ts = producer.send(new ProducerRecord<>(topic, partition, key, bytes))
                         .get()
                         .timestamp();
                 Thread.sleep(3); // no two inputs share a millisecond: the order is the records' time order
@@ -246,6 +265,41 @@ class ReplayCommandTest {
 
     @Test
     @Order(3)
+    void aReplayUntilTheOffsetsOfTheMiddleOfTheRunEqualsTheRegistryAsItWasThen(KafkaWorld world) throws Exception {
+        RunOfTheScheduler r = run(world);
+        ReplayResult middle = Replay.run(
+                r.config,
+                r.serdes,
+                new ReplayLimits(Optional.empty(), r.offsetsInTheMiddle),
+                Duration.ofSeconds(30),
+                System::nanoTime,
+                Long.MAX_VALUE,
+                p -> {});
+        assertEquals(List.of(), RegistryDiff.compare(r.registryInTheMiddle, middle.registry()));
+        r.offsetsInTheMiddle.forEach(
+                (tp, o) -> assertEquals(o, middle.stop().get(tp), tp + ": where the replay stopped"));
+        assertTrue(!r.registryInTheMiddle.equals(r.registry()), "the second phase changed the registry");
+
+        String offsets = r.offsetsInTheMiddle.entrySet().stream()
+                .map(e -> e.getKey().topic() + ":" + e.getKey().partition() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        Run cli = k8sm(with(world, PREFIX, "replay", "--until-offsets", offsets, "-o", "json"));
+        assertEquals(0, cli.exit(), cli.out() + cli.err());
+        JsonNode tasks = JSON.readTree(cli.out()).get("tasks");
+        assertEquals(r.registryInTheMiddle.size(), tasks.get("total").asInt(), cli.out());
+        Map<String, Long> byState = r.registryInTheMiddle.values().stream()
+                .collect(Collectors.groupingBy(t -> t.getState().name(), TreeMap::new, Collectors.counting()));
+        Map<String, Long> replayedByState = new TreeMap<>();
+        tasks.get("byState").fields().forEachRemaining(f -> {
+            if (f.getValue().asLong() > 0) {
+                replayedByState.put(f.getKey(), f.getValue().asLong());
+            }
+        });
+        assertEquals(byState, replayedByState, cli.out());
+    }
+
+    @Test
+    @Order(4)
     void aReplayNeverWritesToATopicNorJoinsAGroup(KafkaWorld world) throws Exception {
         RunOfTheScheduler r = run(world);
         try (Admin admin = world.admin()) {
@@ -262,7 +316,7 @@ class ReplayCommandTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aWhatIfPlacesTheRecordedPodsUnderAnotherPolicy(KafkaWorld world) throws Exception {
         run(world);
         Run whatIf = k8sm(with(world, PREFIX, "replay", "--policy", "bin-pack", "-o", "json"));
@@ -280,7 +334,7 @@ class ReplayCommandTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anAlteredRegistryRecordIsReportedWithItsFieldAndExitCode1(KafkaWorld world) throws Exception {
         RunOfTheScheduler r = run(world);
         RegistryTask placed = r.registry().values().stream()
@@ -306,7 +360,7 @@ class ReplayCommandTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSchedulerStartedOnWhatReplayWroteHasTheStateAndGoesOnWhereTheReplayStopped(KafkaWorld world)
             throws Exception {
         RunOfTheScheduler r = run(world);
@@ -328,7 +382,10 @@ class ReplayCommandTest {
         SchedulerService recovered = new SchedulerService(RunOfTheScheduler.config(world, "rp.recovered.scheduler"));
         recovered.start();
         try {
-            assertEquals(replayed, storeContents(recovered), "the recovered scheduler's registry store");
+            assertEquals(
+                    replayed,
+                    storeContents(recovered, SchedulerStores.TASKS),
+                    "the recovered scheduler's registry store");
             // p10 waits in the queue the replay rebuilt (the run's last offer went to an older pod)
             assertTrue(replayed.values().stream()
                     .anyMatch(t -> t.getPodKey().equals("default/p10") && t.getSpec() == null));
@@ -509,16 +566,17 @@ class ReplayCommandTest {
         return admin.listGroups().all().get().stream().map(g -> g.groupId()).collect(Collectors.toSet());
     }
 
-    static Map<String, RegistryTask> storeContents(SchedulerService s) throws Exception {
+    /** Every entry of the store {@code name} across the instance's shards, once it runs. */
+    static <V> Map<String, V> storeContents(SchedulerService s, String name) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {
                 if (s.state() == KafkaStreams.State.RUNNING) {
-                    ReadOnlyKeyValueStore<String, RegistryTask> store = s.streams()
+                    ReadOnlyKeyValueStore<String, V> store = s.streams()
                             .store(StoreQueryParameters.fromNameAndType(
-                                    SchedulerStores.TASKS, QueryableStoreTypes.<String, RegistryTask>keyValueStore()));
-                    Map<String, RegistryTask> m = new TreeMap<>();
-                    try (KeyValueIterator<String, RegistryTask> it = store.all()) {
+                                    name, QueryableStoreTypes.<String, V>keyValueStore()));
+                    Map<String, V> m = new TreeMap<>();
+                    try (KeyValueIterator<String, V> it = store.all()) {
                         it.forEachRemaining(kv -> m.put(kv.key, kv.value));
                     }
                     return m;
