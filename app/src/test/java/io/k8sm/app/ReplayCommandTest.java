@@ -51,6 +51,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -361,9 +362,30 @@ class ReplayCommandTest {
 
     @Test
     @Order(7)
+    void writeToRefusesAPrefixWhoseJournalPositionChangelogExists(KafkaWorld world) throws Exception {
+        run(world);
+        String taken = "rp.taken.scheduler-" + SchedulerStores.INPUT_ORDER + "-changelog";
+        try (Admin admin = world.admin()) {
+            admin.createTopics(List.of(new NewTopic(taken, 1, (short) 1))).all().get();
+        }
+        Run write = k8sm(with(world, PREFIX, "replay", "--write-to", "rp.taken."));
+        assertEquals(2, write.exit(), write.out() + write.err());
+        assertTrue(write.err().contains("topic " + taken + " already exists"), write.err());
+        try (Admin admin = world.admin()) {
+            Set<String> written = admin.listTopics().names().get().stream()
+                    .filter(n -> n.startsWith("rp.taken."))
+                    .collect(Collectors.toSet());
+            assertEquals(Set.of(taken), written, "nothing written under the refused prefix");
+        }
+    }
+
+    @Test
+    @Order(8)
     void aSchedulerStartedOnWhatReplayWroteHasTheStateAndGoesOnWhereTheReplayStopped(KafkaWorld world)
             throws Exception {
         RunOfTheScheduler r = run(world);
+        Map<String, String> livePosition = storeContents(r.scheduler, SchedulerStores.INPUT_ORDER);
+        assertEquals(Set.of("position"), livePosition.keySet(), "the live scheduler's input-order position");
         r.scheduler.close(); // the recovery: the old scheduler is gone
         Run write = k8sm(with(world, PREFIX, "replay", "--write-to", "rp.recovered."));
         assertEquals(0, write.exit(), write.out() + write.err());
@@ -386,6 +408,10 @@ class ReplayCommandTest {
                     replayed,
                     storeContents(recovered, SchedulerStores.TASKS),
                     "the recovered scheduler's registry store");
+            assertEquals(
+                    livePosition,
+                    storeContents(recovered, SchedulerStores.INPUT_ORDER),
+                    "the recovered scheduler journals its inputs from where the live one was");
             // p10 waits in the queue the replay rebuilt (the run's last offer went to an older pod)
             assertTrue(replayed.values().stream()
                     .anyMatch(t -> t.getPodKey().equals("default/p10") && t.getSpec() == null));

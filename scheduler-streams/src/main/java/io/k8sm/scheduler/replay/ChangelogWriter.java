@@ -54,7 +54,7 @@ public final class ChangelogWriter {
         String appId = applicationId(prefix);
         int shards = Math.max(1, r.shards().size());
         Map<String, String> topicOfStore = new LinkedHashMap<>();
-        for (String store : SchedulerStores.ALL) {
+        for (String store : SchedulerStores.PROCESSOR_STORES) {
             topicOfStore.put(store, appId + "-" + store + "-changelog");
         }
         String registry = prefix + "task-registry";
@@ -109,7 +109,7 @@ public final class ChangelogWriter {
             for (ReplayShard s : r.shards()) {
                 long ts = Math.max(
                         0L, s.meta().get("clock.now") == null ? 0L : s.meta().get("clock.now"));
-                for (Map.Entry<String, HeapKv<?>> store : s.stores().entrySet()) {
+                for (Map.Entry<String, HeapKv<?>> store : s.processorStores().entrySet()) {
                     String topic = topicOfStore.get(store.getKey());
                     Serde serde = SchedulerStores.valueSerde(store.getKey());
                     for (Map.Entry<String, ?> e : store.getValue().view().entrySet()) {

@@ -48,12 +48,12 @@ public final class Replay {
         long[] applied = {0L, started, 0L};
         InputMerge.Sink sink = (shard, input, timestamp, topic, offset) -> {
             while (shards.size() <= shard) {
-                shards.add(new ReplayShard(shards.size(), config.settings(), config.matcher()));
+                shards.add(new ReplayShard(shards.size(), config.settings(), config.matcher(), decoder.topics()));
             }
             if (input instanceof SchedulerInput.OfferUpdate o && o.event().getEvent() instanceof Offer offer) {
                 agents.seen(offer);
             }
-            shards.get(shard).apply(input, timestamp);
+            shards.get(shard).apply(input, timestamp, topic, offset);
             applied[0]++;
             applied[2] = Math.max(applied[2], timestamp);
             if ((applied[0] & 0x3FF) == 0) {

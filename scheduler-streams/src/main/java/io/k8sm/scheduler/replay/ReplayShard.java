@@ -11,6 +11,7 @@ import io.k8sm.scheduler.offers.LiveOffer;
 import io.k8sm.scheduler.outputs.SchedulerOutput;
 import io.k8sm.scheduler.queue.QueueEntry;
 import io.k8sm.scheduler.settings.SchedulerSettings;
+import io.k8sm.scheduler.topology.InputOrderJournal;
 import io.k8sm.scheduler.topology.SchedulerStores;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.TreeMap;
 
 /**
  * One scheduling shard rebuilt: the same {@link SchedulerStateMachine} the topology's processor
- * drives, over heap stores ({@link HeapKv}) instead of Kafka Streams stores. Its decisions are
- * counted, never written anywhere.
+ * drives, over heap stores ({@link HeapKv}) instead of Kafka Streams stores, and the processor's
+ * own {@link InputOrderJournal} position, which the live processor would hold after the same
+ * inputs. Its decisions are counted, never written anywhere.
  */
 public final class ReplayShard {
 
@@ -34,20 +36,29 @@ public final class ReplayShard {
     private final HeapKv<String> reconcilePending = HeapKv.indexed();
     private final HeapKv<Long> meta = HeapKv.scanned();
     private final HeapKv<NodeSnapshot> nodes = HeapKv.indexed();
+    private final HeapKv<String> inputOrder = HeapKv.indexed();
+    private final InputOrderJournal journal;
     private final SchedulerStateMachine machine;
     private final Map<String, Long> outputs = new TreeMap<>();
     private long applied;
 
-    public ReplayShard(int shard, SchedulerSettings settings, Matcher matcher) {
+    /** @param inputs the input topics in the topology's merge order (as the processor's journal has them) */
+    public ReplayShard(int shard, SchedulerSettings settings, Matcher matcher, List<String> inputs) {
         this.shard = shard;
+        this.journal = new InputOrderJournal(inputs, inputOrder);
         this.machine = new SchedulerStateMachine(
                 settings,
                 new SchedulerState(tasks, podIndex, finishedRing, pods, offers, queue, reconcilePending, meta, nodes),
                 matcher);
     }
 
-    /** Applies one input, as the processor does, and counts its decisions by output topic. */
-    public List<SchedulerOutput> apply(SchedulerInput input, long timestamp) {
+    /**
+     * Applies one input read at {@code topic}/{@code offset} of this shard's partition, as the
+     * processor does: its journal position first, then the state machine; counts the decisions by
+     * output topic.
+     */
+    public List<SchedulerOutput> apply(SchedulerInput input, long timestamp, String topic, long offset) {
+        journal.processing(topic, shard, offset, timestamp);
         List<SchedulerOutput> out = machine.apply(input, timestamp);
         applied++;
         for (SchedulerOutput o : out) {
@@ -105,7 +116,22 @@ public final class ReplayShard {
         return meta;
     }
 
-    /** Every store by its topology name ({@link SchedulerStores#ALL} order). */
+    /** The processor's journal position ({@link SchedulerStores#INPUT_ORDER}): not the scheduler's state. */
+    public HeapKv<String> inputOrder() {
+        return inputOrder;
+    }
+
+    /**
+     * Every store the processor owns by its topology name ({@link SchedulerStores#PROCESSOR_STORES}
+     * order): {@link #stores()} and {@link #inputOrder()}. What a scheduler restores to go on from here.
+     */
+    public Map<String, HeapKv<?>> processorStores() {
+        Map<String, HeapKv<?>> m = stores();
+        m.put(SchedulerStores.INPUT_ORDER, inputOrder);
+        return m;
+    }
+
+    /** Every store of the scheduler's state by its topology name ({@link SchedulerStores#ALL} order). */
     public Map<String, HeapKv<?>> stores() {
         Map<String, HeapKv<?>> m = new LinkedHashMap<>();
         m.put(SchedulerStores.TASKS, tasks);

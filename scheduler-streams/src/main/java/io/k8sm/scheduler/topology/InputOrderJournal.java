@@ -1,6 +1,7 @@
 package io.k8sm.scheduler.topology;
 
 import io.k8sm.avro.InputOrder;
+import io.k8sm.scheduler.state.Kv;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +28,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>The largest key and the last record are kept in a changelogged store (one key, cached, so one
  * changelog record per commit), so a restarted or failed-over instance goes on from the committed
- * state; the journal records go out in the same transaction as the processing.
+ * state; the journal records go out in the same transaction as the processing. A replay keeps the
+ * same position over a heap store ({@code replay.ReplayShard}), so that {@code k8sm replay
+ * --write-to} can hand a scheduler the position it would have had.
  */
-final class InputOrderJournal {
+public final class InputOrderJournal {
 
     /** The store of the position: the largest key processed and the last record. */
     static final String STORE = SchedulerStores.INPUT_ORDER;
@@ -37,7 +40,7 @@ final class InputOrderJournal {
     private static final String POSITION = "position";
 
     private final List<String> topics;
-    private final KeyValueStore<String, String> store;
+    private final Kv<String, String> store;
     private Position position;
 
     /** Where the processor is: the largest (timestamp, topic index) seen and the last record. */
@@ -62,8 +65,11 @@ final class InputOrderJournal {
         }
     }
 
-    /** @param topics the input topics in the topology's merge order ({@link SchedulerTopics#inputs()}) */
-    InputOrderJournal(List<String> topics, KeyValueStore<String, String> store) {
+    /**
+     * @param topics the input topics in the topology's merge order ({@link SchedulerTopics#inputs()})
+     * @param store the shard's position store ({@link SchedulerStores#INPUT_ORDER}, string values)
+     */
+    public InputOrderJournal(List<String> topics, Kv<String, String> store) {
         this.topics = topics;
         this.store = store;
     }
@@ -81,7 +87,7 @@ final class InputOrderJournal {
      * Records that the processor takes the input at {@code topic}/{@code partition}/{@code offset}
      * now; the journal record if it comes out of canonical order, else empty.
      */
-    Optional<InputOrder> processing(String topic, int partition, long offset, long timestamp) {
+    public Optional<InputOrder> processing(String topic, int partition, long offset, long timestamp) {
         int index = topics.indexOf(topic);
         if (index < 0 || offset < 0) {
             return Optional.empty(); // not read from an input topic (a test feeding the processor directly)

@@ -66,7 +66,8 @@ final class SchedulerProcessor implements Processor<String, SchedulerInput, Stri
     public void init(ProcessorContext<String, SchedulerOutput> context) {
         this.context = context;
         this.machine = new SchedulerStateMachine(settings, SchedulerStores.open(context), matcher);
-        this.journal = new InputOrderJournal(inputTopics, context.getStateStore(InputOrderJournal.STORE));
+        this.journal =
+                new InputOrderJournal(inputTopics, new StoreKv<>(context.getStateStore(InputOrderJournal.STORE)));
     }
 
     @Override

@@ -97,8 +97,9 @@ public final class SchedulerStores {
     }
 
     /**
-     * The value serde of a store (and its changelog); keys are UTF-8 strings. A replay writing
-     * changelogs ({@code replay.ChangelogWriter}) encodes with these, so a scheduler restores them.
+     * The value serde of a store of {@link #PROCESSOR_STORES} (and its changelog); keys are UTF-8
+     * strings. A replay writing changelogs ({@code replay.ChangelogWriter}) encodes with these, so a
+     * scheduler restores them.
      */
     public static Serde<?> valueSerde(String store) {
         return switch (store) {
@@ -108,7 +109,7 @@ public final class SchedulerStores {
             case OFFERS -> StoreSerdes.liveOffer();
             case QUEUE -> StoreSerdes.queueEntry();
             case META -> Serdes.Long();
-            case POD_INDEX, FINISHED_RING, RECONCILE_PENDING -> Serdes.String();
+            case POD_INDEX, FINISHED_RING, RECONCILE_PENDING, INPUT_ORDER -> Serdes.String();
             default -> throw new IllegalArgumentException("no scheduler store named " + store);
         };
     }

@@ -174,8 +174,13 @@ final class ReplayDriver implements AutoCloseable {
 
     /** The stores' contents as raw bytes, in key order: the scheduler's whole state. */
     Map<String, List<KeyValue<Bytes, byte[]>>> storeContents() {
+        return storeContents(SchedulerStores.ALL);
+    }
+
+    /** The contents of {@code stores} (of {@link SchedulerStores#PROCESSOR_STORES}) as raw bytes, in key order. */
+    Map<String, List<KeyValue<Bytes, byte[]>>> storeContents(List<String> stores) {
         Map<String, List<KeyValue<Bytes, byte[]>>> all = new LinkedHashMap<>();
-        for (String store : SchedulerStores.ALL) {
+        for (String store : stores) {
             List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = inner(store).all()) {
                 it.forEachRemaining(entries::add);

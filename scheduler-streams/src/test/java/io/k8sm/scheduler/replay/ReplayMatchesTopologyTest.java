@@ -20,6 +20,7 @@ import io.k8sm.scheduler.topology.SchedulerTopics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The replay's engine is the topology's state machine: the recorded stream of {@code
  * ReplayDeterminismTest} through a {@link ReplayShard} over heap stores gives, byte for byte, the
  * stores the topology materialises in a TopologyTestDriver, and the same decisions on every output
- * topic in the same order. (Heap stores keep objects; this is what shows that no value read from a
- * store is changed in place.)
+ * topic in the same order, and the processor's input-order journal position that {@code k8sm replay
+ * --write-to} hands a scheduler. (Heap stores keep objects; this is what shows that no value read
+ * from a store is changed in place.)
  */
 class ReplayMatchesTopologyTest {
 
@@ -50,14 +52,16 @@ class ReplayMatchesTopologyTest {
         try (ReplayDriver d = new ReplayDriver(TOPICS, SERDES, SchedulerStores.Kind.IN_MEMORY, dir)) {
             d.pipe(stream);
             outputs = d.drainAll();
-            stores = d.storeContents();
+            stores = d.storeContents(SchedulerStores.PROCESSOR_STORES);
         }
 
         InputDecoder decoder = new InputDecoder(TOPICS, SERDES);
-        ReplayShard shard =
-                new ReplayShard(0, SchedulerSettings.defaults(), new ProcurementMatcher(ProcurementConfig.defaults()));
+        ReplayShard shard = new ReplayShard(
+                0, SchedulerSettings.defaults(), new ProcurementMatcher(ProcurementConfig.defaults()), TOPICS.inputs());
         Map<String, List<byte[]>> decided = new LinkedHashMap<>();
+        Map<String, Long> offsets = new HashMap<>();
         for (RecordedStream.Event e : stream) {
+            long offset = offsets.merge(e.topic(), 1L, Long::sum) - 1;
             SchedulerInput in = decoder.decode(
                     decoder.topics().indexOf(e.topic()),
                     new RecordHeaders(),
@@ -66,7 +70,7 @@ class ReplayMatchesTopologyTest {
             if (in == null) {
                 continue;
             }
-            for (SchedulerOutput o : shard.apply(in, e.timestamp())) {
+            for (SchedulerOutput o : shard.apply(in, e.timestamp(), e.topic(), offset)) {
                 String topic = topicOf(o);
                 if (topic != null) {
                     decided.computeIfAbsent(topic, t -> new ArrayList<>()).add(encode(topic, o));
@@ -87,7 +91,8 @@ class ReplayMatchesTopologyTest {
                 assertArrayEquals(expected.get(i).value(), actual.get(i), topic + ": decision " + i);
             }
         }
-        for (Map.Entry<String, HeapKv<?>> store : shard.stores().entrySet()) {
+        assertEquals(1, shard.inputOrder().view().size(), "the journal position");
+        for (Map.Entry<String, HeapKv<?>> store : shard.processorStores().entrySet()) {
             @SuppressWarnings("unchecked")
             Serde<Object> serde = (Serde<Object>) SchedulerStores.valueSerde(store.getKey());
             List<KeyValue<Bytes, byte[]>> expected = stores.get(store.getKey());
