@@ -428,6 +428,74 @@ class ReplayCommandTest {
     }
 
     @Test
+    @Order(9)
+    void aSchedulerRecoversOnInputTopicsOfTwoPartitionsOneOfThemEmpty(KafkaWorld world) throws Exception {
+        List<String> flags = new ArrayList<>();
+        for (String t : List.of("pods", "offers", "task-status", "framework", "launcher-events", "clock", "nodes")) {
+            flags.addAll(List.of("-D", "topics." + t + ".partitions=2"));
+        }
+        RunOfTheScheduler r = new RunOfTheScheduler(world, "rp2.", "rp2-scheduler", flags.toArray(String[]::new));
+        Map<String, String> livePosition;
+        try {
+            // every input on partition 0: shard 1 has none
+            r.send(
+                    r.topics.framework(),
+                    0,
+                    "k8sm",
+                    new FrameworkEvent(new Subscribed("fw-1", 15.0, "master-1")),
+                    FrameworkEvent.class);
+            r.send(r.topics.offers(), 0, "0", offer("o-0", "agent-0", "host-0", 4, 8192), OfferEvent.class);
+            r.send(r.topics.pods(), 0, "default/a", pod("a", -1), PodSnapshot.class);
+            r.send(r.topics.offers(), 0, "0", offer("o-1", "agent-1", "host-1", 4, 8192), OfferEvent.class);
+            r.send(r.topics.pods(), 0, "default/b", pod("b", -1), PodSnapshot.class);
+            r.awaitCaughtUp();
+            livePosition = storeContents(r.scheduler, SchedulerStores.INPUT_ORDER);
+            assertEquals(Set.of("position"), livePosition.keySet(), "the live scheduler's input-order position");
+        } finally {
+            r.scheduler.close();
+        }
+
+        Run write = k8sm(with(world, "rp2.", "replay", "--write-to", "rp2.recovered."));
+        assertEquals(0, write.exit(), write.out() + write.err());
+        try (Admin admin = world.admin()) {
+            for (String store : SchedulerStores.PROCESSOR_STORES) {
+                String changelog = "rp2.recovered.scheduler-" + store + "-changelog";
+                assertEquals(2, partitions(admin, changelog).size(), changelog + ": as many partitions as the inputs");
+            }
+        }
+        Map<String, RegistryTask> replayed = Replay.run(
+                        r.config,
+                        r.serdes,
+                        ReplayLimits.none(),
+                        Duration.ofSeconds(30),
+                        System::nanoTime,
+                        Long.MAX_VALUE,
+                        p -> {})
+                .registry();
+        assertEquals(2, replayed.size(), replayed.toString());
+        int launchesBefore = launches(r, null).size();
+        SchedulerService recovered =
+                new SchedulerService(RunOfTheScheduler.config(world, "rp2.", "rp2.recovered.scheduler"));
+        recovered.start();
+        try {
+            assertEquals(replayed, storeContents(recovered, SchedulerStores.TASKS), "the recovered registry store");
+            assertEquals(
+                    livePosition,
+                    storeContents(recovered, SchedulerStores.INPUT_ORDER),
+                    "the recovered scheduler journals its inputs from where the live one was");
+            r.send(r.topics.pods(), 0, "default/c", pod("c", -1), PodSnapshot.class);
+            r.send(r.topics.offers(), 0, "0", offer("o-2", "agent-2", "host-2", 4, 8192), OfferEvent.class);
+            List<String> launched = launches(r, "default/c");
+            assertEquals(
+                    List.of("default/c"),
+                    launched.subList(launchesBefore, launched.size()),
+                    "launch requests after the recovery: the new pod's, nothing launched again");
+        } finally {
+            recovered.close();
+        }
+    }
+
+    @Test
     void helpShowsAnExample() {
         Run help = k8sm("replay", "--help");
         assertEquals(0, help.exit());

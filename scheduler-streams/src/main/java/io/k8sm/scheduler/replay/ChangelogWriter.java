@@ -52,7 +52,7 @@ public final class ChangelogWriter {
             Duration timeout)
             throws InterruptedException {
         String appId = applicationId(prefix);
-        int shards = Math.max(1, r.shards().size());
+        int partitions = Math.max(1, r.partitions()); // Kafka Streams refuses changelogs of another count
         Map<String, String> topicOfStore = new LinkedHashMap<>();
         for (String store : SchedulerStores.PROCESSOR_STORES) {
             topicOfStore.put(store, appId + "-" + store + "-changelog");
@@ -77,7 +77,7 @@ public final class ChangelogWriter {
             }
             List<NewTopic> create = new ArrayList<>();
             for (String n : names) {
-                create.add(new NewTopic(n, n.equals(registry) ? 1 : shards, replication)
+                create.add(new NewTopic(n, n.equals(registry) ? 1 : partitions, replication)
                         .configs(Map.of("cleanup.policy", "compact")));
             }
             admin.createTopics(create).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

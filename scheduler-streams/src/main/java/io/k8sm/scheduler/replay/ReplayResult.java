@@ -9,7 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What a replay rebuilt.
  *
- * @param shards the rebuilt state, one per shard (input partition number)
+ * @param shards the rebuilt state, one per shard (input partition number) up to the highest one
+ *     that had an input
  * @param read input records read
  * @param applied inputs applied to the state machine (read minus unreadable and filtered)
  * @param unreadable records that cannot be deserialized (the live scheduler dead-letters them)
@@ -36,6 +37,14 @@ public record ReplayResult(
         List<String> warnings,
         long elapsedNanos,
         AgentCatalog agents) {
+
+    /**
+     * The input topics' partition count: every input partition has a {@link #stop()}, while {@link
+     * #shards()} reaches only the highest partition that had an input.
+     */
+    public int partitions() {
+        return stop.keySet().stream().mapToInt(TopicPartition::partition).max().orElse(-1) + 1;
+    }
 
     /** Input records read per second. */
     public double eventsPerSecond() {
