@@ -90,7 +90,8 @@ public class ReplayCommand implements Callable<Integer> {
             names = "--write-to",
             paramLabel = "PREFIX",
             description = "Write the result as new topics: the store changelogs of application id"
-                    + " PREFIXscheduler, a copy of the registry in PREFIXtask-registry, and that group's offsets"
+                    + " PREFIXscheduler (the state and the input-order journal's position), a copy of the registry"
+                    + " in PREFIXtask-registry, and that group's offsets"
                     + " where the replay stopped, so that a scheduler can start on it (scheduler-streams/README.md).")
     String writeTo;
 

@@ -25,11 +25,14 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Materialises a replay as a scheduler that can be started on it, under a new application id
- * {@code <prefix>scheduler}: the eight store changelogs {@code <appId>-<store>-changelog} (what
- * Kafka Streams restores the stores from, one partition per shard, compacted, the stores' own
- * encoding), a copy of the registry in {@code <prefix>task-registry}, and the consumer group
- * {@code <appId>} committed where the replay stopped, so that the scheduler goes on from there
- * instead of reading the inputs again. It never writes to an existing topic.
+ * {@code <prefix>scheduler}: the changelogs {@code <appId>-<store>-changelog} of every store the
+ * processor owns ({@link SchedulerStores#PROCESSOR_STORES}: the nine stores of the state and the
+ * input-order journal's position, so the scheduler journals late inputs as the live one would have),
+ * which Kafka Streams restores the stores from (as many partitions as the input topics, which
+ * Streams requires even where a partition had no input; compacted; the stores' own encoding), a copy
+ * of the registry in {@code <prefix>task-registry}, and the consumer group {@code <appId>} committed
+ * where the replay stopped, so that the scheduler goes on from there instead of reading the inputs
+ * again. It never writes to an existing topic.
  */
 public final class ChangelogWriter {
 
