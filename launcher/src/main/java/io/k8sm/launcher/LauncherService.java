@@ -183,7 +183,7 @@ public final class LauncherService implements K8smService {
                                     index,
                                     bridgeHistory,
                                     new Binder(client, config.bindAttempts(), config.bindBackoff()),
-                                    new PodStatusWriter(client, clock, nodes::cached),
+                                    new PodStatusWriter(client, clock, nodes::cached, pods::cached),
                                     new PodActionExecutor(client),
                                     registrar,
                                     config.bridgeConcurrency())),

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,17 +47,27 @@ public final class PodStatusWriter {
     private final KubernetesClient client;
     private final Clock clock;
     private final Function<String, Node> nodeCache;
+    private final BiFunction<String, String, Pod> podCache;
 
     /** {@code clock} stamps the conditions' lastTransitionTime. */
     public PodStatusWriter(KubernetesClient client, Clock clock) {
-        this(client, clock, name -> null);
+        this(client, clock, name -> null, (ns, name) -> null);
     }
 
-    /** @param nodeCache the node informer's cache by node name (null: not there), read before the API */
-    public PodStatusWriter(KubernetesClient client, Clock clock, Function<String, Node> nodeCache) {
+    /**
+     * @param nodeCache the node informer's cache by node name (null: not there), read before the API
+     * @param podCache the pod informer's cache by namespace and name: a pod it shows with the status
+     *     already written costs no API call (else the pod is read from the API and written)
+     */
+    public PodStatusWriter(
+            KubernetesClient client,
+            Clock clock,
+            Function<String, Node> nodeCache,
+            BiFunction<String, String, Pod> podCache) {
         this.client = client;
         this.clock = clock;
         this.nodeCache = nodeCache;
+        this.podCache = podCache;
     }
 
     /** Pure: what the pod's status should become for a task status. */
@@ -90,6 +101,11 @@ public final class PodStatusWriter {
             return;
         }
         try {
+            String hostIP = hostIP(task);
+            Pod seen = podCache.apply(task.namespace(), task.name());
+            if (seen != null && ownTask(seen, task) && alreadySo(seen.getStatus(), d, hostIP)) {
+                return; // the informer shows it written (a reconciliation repeats every task's state)
+            }
             Pod pod = client.pods()
                     .inNamespace(task.namespace())
                     .withName(task.name())
@@ -98,22 +114,13 @@ public final class PodStatusWriter {
                 log.debug("pod {} is gone; status {} not written", task.podKey(), s.getState());
                 return;
             }
-            if (!task.uid().isBlank()
-                    && pod.getMetadata().getUid() != null
-                    && !task.uid().equals(pod.getMetadata().getUid())) {
-                return;
-            }
-            String ownTask = pod.getMetadata().getAnnotations() == null
-                    ? null
-                    : pod.getMetadata().getAnnotations().get(PodAnnotations.TASK_ID);
-            if (ownTask != null && !ownTask.equals(task.taskId())) {
+            if (!ownTask(pod, task)) {
                 log.debug(
-                        "pod {} runs task {}; status {} of task {} not written",
+                        "pod {} is another pod now, or runs another task; status {} of task {} not written",
                         task.podKey(),
-                        ownTask,
                         s.getState(),
                         task.taskId());
-                return; // an earlier task of the pod (a late TASK_LOST of a rolled-back launch)
+                return; // a pod of the same name, or an earlier task of it (a late TASK_LOST of a rolled-back launch)
             }
             boolean bound = pod.getSpec() != null
                     && pod.getSpec().getNodeName() != null
@@ -126,15 +133,8 @@ public final class PodStatusWriter {
                         task.taskId());
                 return; // Failed is final in Kubernetes; a pod that never ran on the agent is still to place
             }
-            String hostIP = hostIP(task);
-            PodStatus current = pod.getStatus();
-            if (current != null
-                    && (hostIP == null || hostIP.equals(current.getHostIP()))
-                    && d.phase().equals(current.getPhase())
-                    && Objects.equals(d.reason(), current.getReason())
-                    && Objects.equals(d.message(), current.getMessage())
-                    && readyIs(current, d.ready())) {
-                return; // already so (a reconciliation repeats every task's state): no write
+            if (alreadySo(pod.getStatus(), d, hostIP)) {
+                return; // already so: no write
             }
             String now = clock.instant().toString();
             client.pods().inNamespace(task.namespace()).withName(task.name()).editStatus(p -> {
@@ -181,6 +181,29 @@ public final class PodStatusWriter {
                             + " refused (HTTP " + e.getCode() + "): " + e.getMessage(),
                     e);
         }
+    }
+
+    /** The pod is the task's: the same uid, and no other task's id in its annotations. */
+    private static boolean ownTask(Pod pod, LaunchedTask task) {
+        if (!task.uid().isBlank()
+                && pod.getMetadata().getUid() != null
+                && !task.uid().equals(pod.getMetadata().getUid())) {
+            return false;
+        }
+        String ownTask = pod.getMetadata().getAnnotations() == null
+                ? null
+                : pod.getMetadata().getAnnotations().get(PodAnnotations.TASK_ID);
+        return ownTask == null || ownTask.equals(task.taskId());
+    }
+
+    /** The status already says what {@code d} and the host IP (when known) would write. */
+    private static boolean alreadySo(PodStatus current, Desired d, String hostIP) {
+        return current != null
+                && (hostIP == null || hostIP.equals(current.getHostIP()))
+                && d.phase().equals(current.getPhase())
+                && Objects.equals(d.reason(), current.getReason())
+                && Objects.equals(d.message(), current.getMessage())
+                && readyIs(current, d.ready());
     }
 
     /** Whether the status's Ready condition already says {@code ready}. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.k8sm.avro.TaskState;
 import io.k8sm.avro.TaskStatus;
 import io.k8sm.contract.PodAnnotations;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class PodStatusOfItsOwnTaskTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private Pod create(String name, String node, String taskId) {
         PodBuilder b = new PodBuilder()
@@ -45,20 +47,36 @@ class PodStatusOfItsOwnTaskTest {
     }
 
     private void apply(Pod pod, String taskId, TaskState state) {
-        new PodStatusWriter(client, Clock.systemUTC())
-                .apply(
-                        new LaunchedTask(
-                                taskId,
-                                "default",
-                                pod.getMetadata().getName(),
-                                pod.getMetadata().getUid(),
-                                "agent-1",
-                                "agent-01",
-                                Map.of()),
-                        TaskStatus.newBuilder()
-                                .setTaskId(taskId)
-                                .setState(state)
-                                .build());
+        apply(new PodStatusWriter(client, Clock.systemUTC()), pod, taskId, state);
+    }
+
+    private static void apply(PodStatusWriter writer, Pod pod, String taskId, TaskState state) {
+        writer.apply(
+                new LaunchedTask(
+                        taskId,
+                        "default",
+                        pod.getMetadata().getName(),
+                        pod.getMetadata().getUid(),
+                        "agent-1",
+                        "agent-01",
+                        Map.of()),
+                TaskStatus.newBuilder().setTaskId(taskId).setState(state).build());
+    }
+
+    @Test
+    void aStatusThePodInformerShowsWrittenAlreadyCostsNoApiCall() {
+        Pod pod = create("running", "agent-01", "t1");
+        apply(pod, "t1", TaskState.TASK_RUNNING);
+        Pod written = client.pods().inNamespace("default").withName("running").get();
+        PodStatusWriter informed = new PodStatusWriter(
+                client, Clock.systemUTC(), node -> null, (ns, name) -> "running".equals(name) ? written : null);
+        int before = server.getRequestCount();
+        apply(informed, pod, "t1", TaskState.TASK_RUNNING); // what a reconciliation repeats
+        // the node's address is looked up (it has none), but the pod is neither read nor written
+        assertEquals(1, server.getRequestCount() - before, "only the node lookup reached the API");
+        assertEquals("Running", phase("running"));
+        apply(informed, pod, "t1", TaskState.TASK_FAILED); // a change is written as before
+        assertEquals("Failed", phase("running"));
     }
 
     @Test
