@@ -86,18 +86,34 @@ public final class ServiceMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** Adds a producer's client metrics (record send rate, errors, request latency). */
-    public synchronized void bind(Producer<?, ?> producer) {
-        KafkaClientMetrics m = new KafkaClientMetrics(producer);
-        m.bindTo(registry);
-        binders.add(m);
+    /**
+     * Adds a producer's client metrics (record send rate, errors, request latency). Closing what it
+     * returns removes them again: a client that is replaced by one with the same {@code client.id}
+     * (a transactional producer's is {@code producer-<transactional id>}) must be unbound first, or
+     * its meters, which the new one's would share, go on showing the closed client.
+     */
+    public synchronized AutoCloseable bind(Producer<?, ?> producer) {
+        return bound(new KafkaClientMetrics(producer));
     }
 
-    /** Adds a consumer's client metrics, among them its lag ({@code records-lag-max}). */
-    public synchronized void bind(Consumer<?, ?> consumer) {
-        KafkaClientMetrics m = new KafkaClientMetrics(consumer);
+    /**
+     * Adds a consumer's client metrics, among them its lag ({@code records-lag-max}); closing what it
+     * returns removes them again.
+     */
+    public synchronized AutoCloseable bind(Consumer<?, ?> consumer) {
+        return bound(new KafkaClientMetrics(consumer));
+    }
+
+    private AutoCloseable bound(KafkaClientMetrics m) {
         m.bindTo(registry);
         binders.add(m);
+        return () -> {
+            synchronized (this) {
+                if (binders.remove(m)) {
+                    m.close(); // stops its refresh and removes its meters from the registry
+                }
+            }
+        };
     }
 
     /** Adds a Kafka Streams client's metrics (its threads, tasks, stores, consumers and producers). */
