@@ -134,6 +134,7 @@ public final class LauncherService implements K8smService {
             CatchUpReader launchHistory = new CatchUpReader(
                     kafka, List.of(topics.name(Topic.LAUNCHER_EVENTS)), r -> LaunchHandler.fold(ledger, out, r), clock);
             open.push(launchHistory);
+            launchHistory.bindTo(metrics);
             launchLoop = new TransactionalLoop(
                     "launch",
                     kafka,
@@ -157,6 +158,7 @@ public final class LauncherService implements K8smService {
                     DRAIN_POLLS,
                     config.transactionTimeout());
             open.push(launchLoop);
+            launchLoop.bindTo(metrics); // its consumer (lag in its group) and producer
 
             NodeSource nodes = new NodeSource(client, sink, topics.name(Topic.NODES), config.resync());
             open.push(nodes);
@@ -170,6 +172,7 @@ public final class LauncherService implements K8smService {
                     index::fold,
                     clock);
             open.push(bridgeHistory);
+            bridgeHistory.bindTo(metrics);
             bridgeLoop = new TransactionalLoop(
                     "bridge",
                     kafka,
@@ -191,6 +194,7 @@ public final class LauncherService implements K8smService {
                     0,
                     config.transactionTimeout());
             open.push(bridgeLoop);
+            bridgeLoop.bindTo(metrics);
 
             nodeLoop = new TransactionalLoop(
                     "nodes",
@@ -203,6 +207,7 @@ public final class LauncherService implements K8smService {
                     0,
                     config.transactionTimeout());
             open.push(nodeLoop);
+            nodeLoop.bindTo(metrics);
 
             eventsLoop = new TransactionalLoop(
                     "events",
@@ -215,6 +220,7 @@ public final class LauncherService implements K8smService {
                     0,
                     config.transactionTimeout());
             open.push(eventsLoop);
+            eventsLoop.bindTo(metrics);
 
             index.fallBackTo(pods::byTaskId);
 

@@ -44,6 +44,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -547,5 +549,35 @@ class LauncherServiceTest {
                 PodSnapshot.class,
                 l -> l.stream().anyMatch(r -> r.key().equals(NS + "/web-1") && r.value() == null));
         assertTrue(seen.stream().noneMatch(r -> r.key().equals(NS + "/theirs")), "other schedulers' pods are not ours");
+    }
+
+    /**
+     * Consumer lag for every loop's group on the launcher's /metrics (Micrometer's Kafka client
+     * binder), and for the two catch-up readers beside them.
+     */
+    @Test
+    void theMetricsCarryTheConsumerLagOfEveryLoopsGroup() {
+        LauncherService l = start();
+        LauncherConfig c = LauncherConfig.fromMap(settings);
+        String lag = String.join(
+                "\n",
+                l.metrics()
+                        .scrape()
+                        .lines()
+                        .filter(line -> line.startsWith("kafka_consumer_fetch_manager_records_lag_max{"))
+                        .toList());
+        for (String group : List.of(c.launchGroup(), c.bridgeGroup(), c.nodesGroup(), c.eventsGroup())) {
+            assertTrue(
+                    Pattern.compile("client_id=\"consumer-" + Pattern.quote(group) + "-\\d+\"")
+                            .matcher(lag)
+                            .find(),
+                    "the lag of group " + group + " in\n" + lag);
+        }
+        Matcher clients = Pattern.compile("client_id=\"([^\"]+)\"").matcher(lag);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        while (clients.find()) {
+            ids.add(clients.group(1));
+        }
+        assertEquals(6, ids.size(), "four loops and two catch-up readers: " + ids);
     }
 }

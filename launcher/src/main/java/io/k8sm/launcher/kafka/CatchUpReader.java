@@ -1,5 +1,6 @@
 package io.k8sm.launcher.kafka;
 
+import io.k8sm.service.metrics.ServiceMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class CatchUpReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<ConsumerRecord<String, byte[]>> handler;
     private final Clock clock;
+    private AutoCloseable binding = () -> {};
 
     /** {@code clock} measures how long a catch-up has gone without progress. */
     public CatchUpReader(
@@ -101,8 +103,21 @@ public final class CatchUpReader implements AutoCloseable {
         return behind;
     }
 
+    /**
+     * Adds the reader's consumer to {@code metrics} (its {@code records-lag-max}: how far a catch-up
+     * still has to go); {@link #close()} unbinds it.
+     */
+    public void bindTo(ServiceMetrics metrics) {
+        binding = metrics.bind(consumer);
+    }
+
     @Override
     public void close() {
+        try {
+            binding.close();
+        } catch (Exception e) {
+            log.debug("unbinding the catch-up reader's metrics: {}", e.toString());
+        }
         consumer.close(Duration.ofSeconds(5));
     }
 }

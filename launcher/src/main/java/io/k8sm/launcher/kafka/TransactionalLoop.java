@@ -1,5 +1,6 @@
 package io.k8sm.launcher.kafka;
 
+import io.k8sm.service.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,8 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -24,9 +23,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +72,8 @@ public final class TransactionalLoop implements AutoCloseable {
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Properties producerConfig;
-    private KafkaProducer<String, byte[]> producer;
+    private final LoopProducer producer;
+    private AutoCloseable consumerMetrics = () -> {};
     private final List<String> topics;
     private final BatchHandler handler;
     private final Duration pollTimeout;
@@ -137,16 +134,7 @@ public final class TransactionalLoop implements AutoCloseable {
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, BatchCap.DEFAULT_MAX_POLL_INTERVAL_MS))),
                 SLOW_BATCH.toNanos());
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        if (transactionTimeout != null) {
-            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
-        }
-        producerConfig = p;
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = new LoopProducer(name, kafka, transactionalId, transactionTimeout);
         thread = new Thread(this::run, "k8sm-" + name);
         thread.setDaemon(true);
     }
@@ -156,9 +144,20 @@ public final class TransactionalLoop implements AutoCloseable {
      * then starts the loop's thread.
      */
     public void start() {
-        producer.initTransactions();
+        producer.get().initTransactions();
         consumer.subscribe(topics);
         thread.start();
+    }
+
+    /**
+     * Adds the loop's consumer (its lag in the loop's group: {@code
+     * kafka_consumer_fetch_manager_records_lag_max{client_id="consumer-<group>-<n>"}}) and its
+     * producer to {@code metrics}; a replaced producer is bound in its predecessor's stead, and
+     * {@link #close()} unbinds both.
+     */
+    public void bindTo(ServiceMetrics metrics) {
+        consumerMetrics = metrics.bind(consumer);
+        producer.bindTo(metrics);
     }
 
     /** The loop's name ({@code launch}, {@code bridge}, ...), as its thread and log lines say. */
@@ -237,12 +236,12 @@ public final class TransactionalLoop implements AutoCloseable {
             List<ProducerRecord<String, byte[]>> out = handler.handle(batch);
             handled = true;
             long handledAt = System.nanoTime();
-            producer.beginTransaction();
+            producer.get().beginTransaction();
             open = true;
             for (ProducerRecord<String, byte[]> r : out) {
-                producer.send(r);
+                producer.get().send(r);
             }
-            producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+            producer.get().sendOffsetsToTransaction(next, consumer.groupMetadata());
             commit();
             open = false;
             handler.committed();
@@ -294,7 +293,7 @@ public final class TransactionalLoop implements AutoCloseable {
     private void commit() {
         while (true) {
             try {
-                producer.commitTransaction();
+                producer.get().commitTransaction();
                 return;
             } catch (TimeoutException e) {
                 if (!running) {
@@ -310,7 +309,7 @@ public final class TransactionalLoop implements AutoCloseable {
     private void abort() {
         while (running) {
             try {
-                producer.abortTransaction();
+                producer.get().abortTransaction();
                 return;
             } catch (TimeoutException e) {
                 log.warn("{}: abort timed out; retried in {} ms", name, backoffMs);
@@ -328,18 +327,14 @@ public final class TransactionalLoop implements AutoCloseable {
 
     /**
      * A new producer with the same transactional id: {@code initTransactions} bumps the epoch, so
-     * whatever the old one left open is aborted.
+     * whatever the old one left open is aborted. On the loop's thread only (package-private for a
+     * test's handler).
      */
-    private void replaceProducer() {
-        try {
-            producer.close(Duration.ZERO);
-        } catch (RuntimeException e) {
-            log.debug("{}: closing the old producer: {}", name, e.toString());
-        }
-        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    void replaceProducer() {
+        var fresh = producer.replace();
         while (running) {
             try {
-                producer.initTransactions();
+                fresh.initTransactions();
                 return;
             } catch (TimeoutException e) {
                 log.warn("{}: initTransactions timed out; retried in {} ms", name, backoffMs);
@@ -394,6 +389,11 @@ public final class TransactionalLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("{}: consumer close: {}", name, e.toString());
         }
-        producer.close(Duration.ofSeconds(5));
+        try {
+            consumerMetrics.close();
+        } catch (Exception e) {
+            log.debug("{}: unbinding the consumer's metrics: {}", name, e.toString());
+        }
+        producer.close();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.k8sm.sandbox.junit.KafkaWorld;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
+import io.k8sm.service.metrics.ServiceMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,6 +47,8 @@ class TransactionalLoopFaultTest {
     private String in;
     private String outTopic;
     private TransactionalLoop loop;
+    /** When set, the loop is bound to it before it starts. */
+    private ServiceMetrics metrics;
 
     @BeforeEach
     void topics(KafkaWorld w) {
@@ -59,6 +64,9 @@ class TransactionalLoopFaultTest {
     void close() {
         if (loop != null) {
             loop.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 
@@ -95,6 +103,9 @@ class TransactionalLoopFaultTest {
         String id = UUID.randomUUID().toString();
         loop = new TransactionalLoop(
                 "test", kafka, "g-" + id, "tx-" + id, List.of(in), handler, Duration.ofMillis(100), drainPolls);
+        if (metrics != null) {
+            loop.bindTo(metrics);
+        }
         loop.start();
         Map<String, Integer> copies = awaitCopies(records);
         for (int i = 0; i < records; i++) {
@@ -164,5 +175,44 @@ class TransactionalLoopFaultTest {
     @Test
     void aNonKafkaErrorFromTheHandlerIsRetriedAndNothingIsLostOrRepeated() throws Exception {
         runLoop(failingOnce(() -> new IllegalArgumentException("a handler bug that happens once")));
+    }
+
+    /**
+     * A replaced producer (one that could not abort) has the old one's {@code client.id}; the metrics
+     * must show the new one, not the closed one whose meters the new one's would share.
+     */
+    @Test
+    void theMetricsOfAReplacedProducerAreTheNewProducersAndTheConsumersLagIsShown() throws Exception {
+        metrics = new ServiceMetrics("test");
+        AtomicInteger calls = new AtomicInteger();
+        TransactionalLoop.BatchHandler replacingFirst = batch -> {
+            if (calls.getAndIncrement() == 0) {
+                loop.replaceProducer(); // on the loop's thread, as a failed abort does
+            }
+            List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+            batch.forEach(r -> out.add(new ProducerRecord<>(outTopic, r.key(), r.value())));
+            return out;
+        };
+        runLoop(replacingFirst);
+
+        String scraped = metrics.scrape();
+        Matcher sent = Pattern.compile(
+                        "(?m)^kafka_producer_record_send_total\\{[^}]*client_id=\"producer-tx-[^}]*\\} (\\S+)$")
+                .matcher(scraped);
+        List<Double> values = new ArrayList<>();
+        while (sent.find()) {
+            values.add(Double.parseDouble(sent.group(1)));
+        }
+        assertEquals(1, values.size(), "one producer's meters: " + values);
+        assertTrue(values.get(0) >= 5, "the new producer sent the five copies: " + values);
+        assertTrue(
+                scraped.contains("kafka_consumer_fetch_manager_records_lag_max{")
+                        && scraped.contains("client_id=\"consumer-g-"),
+                "the consumer's lag in its group");
+
+        TransactionalLoop stopped = loop;
+        loop = null;
+        stopped.close();
+        assertTrue(!metrics.scrape().contains("client_id=\"producer-tx-"), "a closed loop's meters are removed");
     }
 }
