@@ -220,6 +220,77 @@ class SecretsNeverPrintedTest {
         assertTrue(p.exitValue() == 0 || p.exitValue() == 128 + 15, out.toString());
     }
 
+    /**
+     * A running offer-ingest whose Mesos master URL carries a password ({@code http://user:pw@host},
+     * which {@code mesos.master} accepts): the password is in neither its logs (it logs "subscribing
+     * to" the master on every attempt, and why each attempt failed) nor its {@code /healthz} body
+     * (which names the master).
+     */
+    @Test
+    void aRunningOfferIngestNeverPrintsItsMasterUrlsPassword(KafkaWorld world) throws Exception {
+        String prefix = "secrets-ingest.";
+        try (org.apache.kafka.clients.admin.Admin admin = world.admin()) {
+            admin.createTopics(io.k8sm.topics.TopicCatalogue.withPrefix(prefix).all((short) 1))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
+        }
+        int port;
+        int closed;
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0);
+                java.net.ServerSocket b = new java.net.ServerSocket(0)) {
+            port = a.getLocalPort();
+            closed = b.getLocalPort(); // nothing listens there once closed: every SUBSCRIBE fails
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "offer-ingest",
+                "--mesos-master",
+                "http://mesos-user:" + URL_PASSWORD + "@127.0.0.1:" + closed,
+                "-D",
+                "mesos.principal=k8sm", // the environment's mesos.secret needs one
+                "--http-port",
+                Integer.toString(port),
+                "-b",
+                world.bootstrapServers(),
+                "-r",
+                world.registryUrl(),
+                "--topic-prefix",
+                prefix));
+        Process p = command(args).start();
+        StringBuilder out = new StringBuilder();
+        String healthz = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            int attempts = 0;
+            while ((line = r.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.contains("subscribing to") && ++attempts == 2 && healthz == null) {
+                    healthz = java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+                    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid()))
+                            .start()
+                            .waitFor();
+                }
+            }
+        } finally {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        seen.append(header(args)).append(out).append("$ GET /healthz\n").append(healthz);
+        assertTrue(healthz != null, "two SUBSCRIBE attempts, then /healthz:\n" + out);
+        assertTrue(
+                out.toString().contains("subscribing to http://mesos-user:[hidden]@127.0.0.1:" + closed),
+                out.toString());
+        assertTrue(healthz.contains("http://mesos-user:[hidden]@127.0.0.1:" + closed), healthz);
+        assertNoSecretIn("offer-ingest's output and /healthz", seen.toString());
+    }
+
     private static void assertNoSecretIn(String where, String text) {
         for (String secret : SECRETS) {
             int at = text.indexOf(secret);

@@ -3,6 +3,7 @@ package io.k8sm.offeringest;
 import io.k8sm.avro.FrameworkId;
 import io.k8sm.avro.MesosCall;
 import io.k8sm.config.K8smConfig;
+import io.k8sm.config.Secrets;
 import io.k8sm.deadletter.DeadLetterPublisher;
 import io.k8sm.offeringest.gateway.AllocationRoles;
 import io.k8sm.offeringest.gateway.CallExecutor;
@@ -154,11 +155,11 @@ public final class OfferIngestService implements K8smService {
     @Override
     public String status() {
         String master = client.currentMaster().map(URI::toString).orElse("no master");
-        if (client.isSubscribed()) {
-            return "subscribed to " + master + (isHealthy() ? "" : ", but a part failed");
-        }
-        return "not subscribed (" + master + ")"
-                + client.lastFailure().map(f -> ": " + f).orElse("");
+        String status = client.isSubscribed()
+                ? "subscribed to " + master + (isHealthy() ? "" : ", but a part failed")
+                : "not subscribed (" + master + ")"
+                        + client.lastFailure().map(f -> ": " + f).orElse("");
+        return Secrets.hideUrlPasswords(status); // /healthz shows it; mesos.master may hold user:password@
     }
 
     @Override

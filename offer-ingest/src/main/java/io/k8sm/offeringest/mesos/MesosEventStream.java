@@ -86,7 +86,7 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
         if (!decoder.atBoundary()) {
             byte[] partial = decoder.pending();
             String reason = "stream ended in the middle of a record";
-            LOG.warn("{} from {}; {} bytes reported as bad input", reason, c.uri, partial.length);
+            LOG.warn("{} from {}; {} bytes reported as bad input", reason, MesosTransport.shown(c.uri), partial.length);
             subscription.deliver(c, () -> listener.onBadInput(partial, reason));
         }
         subscription.lost(c, "master closed the subscription stream", true);
@@ -105,7 +105,8 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
             }
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             String reason = "cannot parse event (" + (c.json ? "json" : "protobuf") + "): " + e.getMessage();
-            LOG.warn("{} from {} (stream {}, {} bytes)", reason, c.uri, c.streamId, record.length);
+            LOG.warn(
+                    "{} from {} (stream {}, {} bytes)", reason, MesosTransport.shown(c.uri), c.streamId, record.length);
             subscription.deliver(c, () -> listener.onBadInput(record, reason));
             return;
         }
@@ -146,13 +147,18 @@ final class MesosEventStream implements Flow.Subscriber<List<ByteBuffer>> {
             case HEARTBEAT -> subscription.deliver(c, listener::onHeartbeat);
             case ERROR -> {
                 String message = event.getError().getMessage();
-                LOG.error("ERROR event from {}: {}", c.uri, message);
+                LOG.error("ERROR event from {}: {}", MesosTransport.shown(c.uri), message);
                 subscription.deliver(c, () -> listener.onError(message));
                 subscription.errorEvent(c, message);
             }
             case UNKNOWN -> {
                 String reason = "event of unknown type";
-                LOG.warn("{} from {} (stream {}, {} bytes)", reason, c.uri, c.streamId, record.length);
+                LOG.warn(
+                        "{} from {} (stream {}, {} bytes)",
+                        reason,
+                        MesosTransport.shown(c.uri),
+                        c.streamId,
+                        record.length);
                 subscription.deliver(c, () -> listener.onBadInput(record, reason));
             }
             default -> subscription.deliver(c, () -> listener.onOtherEvent(event));

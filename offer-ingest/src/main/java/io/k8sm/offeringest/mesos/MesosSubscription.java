@@ -173,12 +173,12 @@ final class MesosSubscription {
             attemptFailed(gen, MesosTransport.subscribeFailure(cfg, uri, redirects, null), true);
             return;
         }
-        LOG.info("subscribing to {} (attempt generation {})", uri, gen);
+        LOG.info("subscribing to {} (attempt generation {})", MesosTransport.shown(uri), gen);
         HttpRequest req;
         try {
             req = transport.subscribeRequest(uri, subscribeCall(), java.time.Duration.ofNanos(left));
         } catch (RuntimeException e) {
-            attemptFailed(gen, "cannot build SUBSCRIBE for " + uri + ": " + e, true);
+            attemptFailed(gen, "cannot build SUBSCRIBE for " + MesosTransport.shown(uri) + ": " + e, true);
             return;
         }
         transport
@@ -209,24 +209,27 @@ final class MesosSubscription {
                 if (location.isEmpty() || redirects >= cfg.maxRedirects()) {
                     attemptFailed(
                             gen,
-                            "SUBSCRIBE to " + uri + " redirected without a usable Location (" + redirects
-                                    + " redirects)",
+                            "SUBSCRIBE to " + MesosTransport.shown(uri) + " redirected without a usable Location ("
+                                    + redirects + " redirects)",
                             true);
                     return;
                 }
                 URI next = MesosTransport.resolveLocation(uri, location.get());
                 Optional<String> refused = MesosTransport.redirectRefusal(cfg, uri, next);
                 if (refused.isPresent()) {
-                    attemptFailed(gen, "SUBSCRIBE to " + uri + ": " + refused.get(), true);
+                    attemptFailed(gen, "SUBSCRIBE to " + MesosTransport.shown(uri) + ": " + refused.get(), true);
                     return;
                 }
-                LOG.info("{} is not the leading master; redirected to {}", uri, next);
+                LOG.info(
+                        "{} is not the leading master; redirected to {}",
+                        MesosTransport.shown(uri),
+                        MesosTransport.shown(next));
                 subscribeTo(next, gen, redirects + 1, deadline);
                 return;
             }
             body.whenComplete((bytes, e2) -> attemptFailed(
                     gen,
-                    "SUBSCRIBE to " + uri + " answered HTTP " + status + ": "
+                    "SUBSCRIBE to " + MesosTransport.shown(uri) + " answered HTTP " + status + ": "
                             + (bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8)),
                     status >= 500));
             return;
@@ -351,7 +354,7 @@ final class MesosSubscription {
             if (s != null) {
                 s.cancel();
             }
-            LOG.warn("subscription to {} ended: {}", c.uri, reason);
+            LOG.warn("subscription to {} ended: {}", MesosTransport.shown(c.uri), reason);
             safe(() -> listener.onDisconnected(reason));
         } finally {
             if (serial) {

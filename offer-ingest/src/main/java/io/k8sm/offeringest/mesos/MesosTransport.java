@@ -3,6 +3,7 @@ package io.k8sm.offeringest.mesos;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.k8sm.config.Secrets;
 import io.k8sm.offeringest.mesos.MesosClientConfig.Encoding;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -85,7 +86,7 @@ final class MesosTransport {
                 uri = next;
                 continue;
             }
-            LOG.warn("{} call refused by {}: HTTP {} {}", call.getType(), uri, s, resp.body());
+            LOG.warn("{} call refused by {}: HTTP {} {}", call.getType(), shown(uri), s, resp.body());
             throw new MesosCallException(call.getType(), s, resp.body(), null);
         }
     }
@@ -117,10 +118,18 @@ final class MesosTransport {
                 ? err.getCause()
                 : err;
         if (cause == null || cause instanceof java.net.http.HttpTimeoutException) {
-            return "SUBSCRIBE to " + uri + ": no answer within " + cfg.requestTimeout() + " (" + redirects
+            return "SUBSCRIBE to " + shown(uri) + ": no answer within " + cfg.requestTimeout() + " (" + redirects
                     + " redirects included)";
         }
-        return "cannot subscribe to " + uri + ": " + err;
+        return "cannot subscribe to " + shown(uri) + ": " + Secrets.hideUrlPasswords(String.valueOf(err));
+    }
+
+    /**
+     * The URI as it may be logged or shown: the password of its user info ({@code
+     * http://user:password@master}, which {@code mesos.master} accepts) hidden by {@link Secrets}.
+     */
+    static String shown(URI uri) {
+        return Secrets.hideUrlPasswords(String.valueOf(uri));
     }
 
     /** The SUBSCRIBE request for {@code uri}, its response headers due within {@code timeout}. */
@@ -191,7 +200,7 @@ final class MesosTransport {
             throw new MesosCallException(
                     type,
                     -1,
-                    uri + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)",
+                    shown(uri) + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)",
                     null);
         }
         HttpRequest req = request(uri, call)
@@ -211,9 +220,13 @@ final class MesosTransport {
         } catch (TimeoutException e) {
             cancel(sent, body[0]);
             throw new MesosCallException(
-                    type, -1, uri + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)", e);
+                    type,
+                    -1,
+                    shown(uri) + ": no complete answer within " + cfg.requestTimeout() + " (redirects included)",
+                    e);
         } catch (ExecutionException e) {
-            throw new MesosCallException(type, -1, uri + ": " + e.getCause(), e.getCause());
+            throw new MesosCallException(
+                    type, -1, shown(uri) + ": " + Secrets.hideUrlPasswords(String.valueOf(e.getCause())), e.getCause());
         } catch (InterruptedException e) {
             cancel(sent, body[0]);
             Thread.currentThread().interrupt();
@@ -235,7 +248,8 @@ final class MesosTransport {
      */
     static Optional<String> redirectRefusal(MesosClientConfig cfg, URI from, URI to) {
         if ("https".equalsIgnoreCase(from.getScheme()) && !"https".equalsIgnoreCase(to.getScheme())) {
-            return Optional.of("refusing the redirect from " + from + " to " + to + ": https to " + to.getScheme());
+            return Optional.of(
+                    "refusing the redirect from " + shown(from) + " to " + shown(to) + ": https to " + to.getScheme());
         }
         if (cfg.credentials().isEmpty()) {
             return Optional.empty();
@@ -244,7 +258,7 @@ final class MesosTransport {
                 .anyMatch(m -> m.getHost() != null && m.getHost().equalsIgnoreCase(to.getHost()));
         return configured
                 ? Optional.empty()
-                : Optional.of("refusing the redirect from " + from + " to " + to
+                : Optional.of("refusing the redirect from " + shown(from) + " to " + shown(to)
                         + ": not a configured master (mesos.master), and the credentials must not go there");
     }
 
