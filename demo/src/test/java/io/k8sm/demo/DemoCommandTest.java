@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.k8sm.app.K8sm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,14 @@ class DemoCommandTest {
         assertTrue(r.out().contains("rescheduled    2 (first launch failed before binding on purpose: 2)"), r.out());
         assertTrue(r.out().contains("unschedulable  1 (FailedScheduling, as intended: 1)"), r.out());
         assertTrue(r.out().contains("dead letters   1"), r.out());
+        // every service's URLs, as the demo prints them before the run (default ports when free)
+        assertTrue(r.out().contains("Metrics, health and the dashboard:"), r.out());
+        for (String service : List.of("scheduler", "offer-ingest", "launcher", "endpoint-controller")) {
+            String base = "http://localhost:\\d+/";
+            String line = "(?m)^  " + Pattern.quote(service) + " +(" + base + ")metrics  \\1healthz  \\1readyz"
+                    + (service.equals("scheduler") ? "  dashboard \\1$" : "$");
+            assertTrue(Pattern.compile(line).matcher(r.out()).find(), service + "'s URLs in\n" + r.out());
+        }
         String written = Files.readString(settings);
         assertTrue(
                 written.contains("bootstrap.servers=localhost:") && written.contains("schema.registry.url=http://"),
