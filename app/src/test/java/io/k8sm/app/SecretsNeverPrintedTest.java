@@ -222,9 +222,9 @@ class SecretsNeverPrintedTest {
 
     /**
      * A running offer-ingest whose Mesos master URL carries a password ({@code http://user:pw@host},
-     * which {@code mesos.master} accepts): the password is in neither its logs (it logs "subscribing
-     * to" the master on every attempt, and why each attempt failed) nor its {@code /healthz} body
-     * (which names the master).
+     * which {@code mesos.master} accepts), and its registry URL one: the password is in neither its
+     * logs (it logs "subscribing to" the master on every attempt, and why each attempt failed; the
+     * registry URL it checks at start) nor its {@code /healthz} body (which names the master).
      */
     @Test
     void aRunningOfferIngestNeverPrintsItsMasterUrlsPassword(KafkaWorld world) throws Exception {
@@ -252,8 +252,8 @@ class SecretsNeverPrintedTest {
                 Integer.toString(port),
                 "-b",
                 world.bootstrapServers(),
-                "-r",
-                world.registryUrl(),
+                "-r", // schema.registry.url may carry user info too; RunService logs the URL it checks
+                world.registryUrl().replace("://", "://registry-user:" + URL_PASSWORD + "@"),
                 "--topic-prefix",
                 prefix));
         Process p = command(args).start();
@@ -288,6 +288,7 @@ class SecretsNeverPrintedTest {
                 out.toString().contains("subscribing to http://mesos-user:[hidden]@127.0.0.1:" + closed),
                 out.toString());
         assertTrue(healthz.contains("http://mesos-user:[hidden]@127.0.0.1:" + closed), healthz);
+        assertTrue(out.toString().contains("the schema registry at http://registry-user:[hidden]@"), out.toString());
         assertNoSecretIn("offer-ingest's output and /healthz", seen.toString());
     }
 

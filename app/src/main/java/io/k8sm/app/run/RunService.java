@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.k8sm.app.cli.ConnectionOptions;
 import io.k8sm.config.ConfigSources;
 import io.k8sm.config.K8smConfig;
+import io.k8sm.config.Secrets;
 import io.k8sm.schemaregistry.RegistryClientConfig;
 import io.k8sm.service.K8smService;
 import io.k8sm.service.Reachability;
@@ -119,7 +120,7 @@ public abstract class RunService<C> implements Callable<Integer> {
                 "{}: checking the Kafka brokers at {} and the schema registry at {}",
                 name,
                 settings.bootstrapServers(),
-                settings.schemaRegistryUrl());
+                Secrets.hideUrlPasswords(settings.schemaRegistryUrl())); // it may hold user:password@
         Reachability.requireBrokers(settings.kafkaProperties(), timeout);
         Reachability.requireRegistry(settings.schemaRegistryUrl(), timeout);
     }
