@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * then the lowest highest victim priority, the lowest sum, the hostname. The victims are killed and
  * their pods deleted ({@code PREEMPTED}); the agent is held for the preemptor ({@code NOMINATED},
  * the queue entry's nomination) for {@link #HOLD_MS}, and the pod is placed when the freed
- * resources are offered again.
+ * resources are offered again. An agent held for one preemptor is not weighed for another.
  *
  * <p>Only from inputs: the same registry and offers give the same victims. Not done: gangs (a gang
  * backs off as one instead), PodDisruptionBudgets (not among the scheduler's inputs), {@code
@@ -120,6 +120,13 @@ public final class Preemption {
             return;
         }
         Map<String, List<Victim>> byHost = runningByHost();
+        // an agent held for one preemptor is not weighed for another until it is placed or the hold ends
+        for (Map.Entry<String, QueueEntry> e : queue.all()) {
+            String held = e.getValue().nominatedAt(now);
+            if (held != null) {
+                byHost.remove(held);
+            }
+        }
         Map<String, List<Offer>> offered = new TreeMap<>();
         for (LiveOffer lo : offers.live()) {
             offered.computeIfAbsent(lo.offer().getHostname(), k -> new ArrayList<>())

@@ -208,12 +208,22 @@ public final class SchedulingRound {
     public List<PodSnapshot> schedule(long now, boolean newOffer) {
         List<QueueEntry> entries = new ArrayList<>();
         Map<String, String> held = new HashMap<>(); // host → the pod a preemption freed it for
+        Set<String> offered = null;
         for (Map.Entry<String, QueueEntry> e : queue.all()) {
             QueueEntry q = e.getValue();
-            if (q.nominatedAt(now) != null) {
-                held.putIfAbsent(q.nominatedAt(now), q.podKey());
+            String nominated = q.nominatedAt(now);
+            if (nominated != null) {
+                held.putIfAbsent(nominated, q.podKey());
+                if (offered == null) {
+                    offered = new HashSet<>();
+                    for (LiveOffer lo : offers.live()) {
+                        offered.add(lo.offer().getHostname());
+                    }
+                }
             }
-            if (q.dueAt(now) || (newOffer && q.noFit())) {
+            // a new offer wakes a pod that found no fit; a nominated one only when its agent offers
+            boolean woken = newOffer && q.noFit() && (nominated == null || offered.contains(nominated));
+            if (q.dueAt(now) || woken) {
                 entries.add(q);
             }
         }

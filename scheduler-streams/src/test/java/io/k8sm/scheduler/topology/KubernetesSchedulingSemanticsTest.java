@@ -571,6 +571,26 @@ class KubernetesSchedulingSemanticsTest {
     }
 
     @Test
+    void anAgentHeldForOnePreemptorIsNotChosenForTheNext() {
+        runningOn("host-a", pod("ns/a-1").priority(1), "ns/a-1", 1);
+        runningOn("host-a", pod("ns/a-2").priority(1), "ns/a-2", 1);
+        runningOn("host-b", pod("ns/b-1").priority(1), "ns/b-1", 1);
+        runningOn("host-b", pod("ns/b-2").priority(1), "ns/b-2", 1);
+        world.clearOutputs();
+
+        world.pod(pod("ns/urgent-1").priority(1000).container(1, 128).build());
+        world.pod(pod("ns/urgent-2").priority(1000).container(1, 128).build());
+
+        assertEquals(
+                List.of("host-a", "host-b"),
+                world.events(SchedulerEventType.NOMINATED).stream()
+                        .map(SchedulerEvent::getHost)
+                        .toList(),
+                "what host-a frees is urgent-1's: urgent-2 makes room on host-b");
+        assertEquals(2, preempted().size(), "one victim each");
+    }
+
+    @Test
     void preemptionHonoursTheNodeSelectorOfThePreemptor() {
         world.node(node("host-a").label(DISK, "ssd").build());
         world.node(node("host-b").label(DISK, "hdd").build());
