@@ -17,7 +17,8 @@ import picocli.CommandLine.Unmatched;
             "Run the whole pipeline on an embedded world (broker, schema registry, Kubernetes API, simulated"
                     + " Mesos master, every k8sm service) and print a summary. The embedded world is not part of"
                     + " the production distribution: from a clone, run ./mvnw -q -DskipTests package && ./k8sm demo"
-        })
+        },
+        footer = {"", "Example (from a clone): ./k8sm demo --pods 300 --agents 30"})
 final class DemoNotIncluded implements Callable<Integer> {
 
     @Unmatched

@@ -140,4 +140,23 @@ public class CommandLineTest {
             assertTrue(r.out().startsWith("Usage: k8sm"), String.join(" ", cmd) + ": " + r.out());
         }
     }
+
+    @Test
+    void everyCommandsHelpEndsWithAnExample() {
+        picocli.CommandLine root = new picocli.CommandLine(new K8sm());
+        java.util.List<String> without = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo =
+                new java.util.ArrayDeque<>(root.getSubcommands().values());
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (c.getCommandName().equals("help") || c.getSubcommands().size() > 1) {
+                continue; // picocli's help, and groups whose subcommands carry the examples
+            }
+            if (!c.getUsageMessage().contains("Example")) {
+                without.add(c.getCommandSpec().qualifiedName());
+            }
+        }
+        assertEquals(java.util.List.of(), without, "commands whose --help shows no example");
+    }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
                     + " progress, and ends with a summary.",
             "The world's settings are written to --settings-file so that 'k8sm tap --config FILE TOPIC' in"
                     + " another terminal watches it (use --stay to keep it up after the summary)."
-        })
+        },
+        footer = {"", "Example: k8sm demo --pods 1000 --agents 100 --stay"})
 public class DemoCommand implements Callable<Integer>, K8smCommand {
 
     @Option(

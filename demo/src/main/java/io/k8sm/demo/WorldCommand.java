@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
             "Every address goes into one settings file; run each service against it as its own process:"
                     + " 'k8sm run scheduler --config FILE' (likewise offer-ingest, launcher, endpoint-controller), and"
                     + " 'kubectl --server URL get pods'."
-        })
+        },
+        footer = {"", "Example: k8sm world --agents 10 --dir .k8sm/world-data"})
 public class WorldCommand implements Callable<Integer>, K8smCommand {
 
     @Option(

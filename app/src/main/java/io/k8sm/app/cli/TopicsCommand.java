@@ -136,7 +136,8 @@ public class TopicsCommand implements Runnable {
                 "Create every topic of the catalogue that does not exist yet (idempotent), with its"
                         + " partitions, replication, cleanup policy and retention. Existing topics are not changed;"
                         + " a difference in partition count is reported."
-            })
+            },
+            footer = {"", "Example: k8sm topics create -c .k8sm/demo.properties --replication-factor 3"})
     static class Create implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ConnectionOptions connection;

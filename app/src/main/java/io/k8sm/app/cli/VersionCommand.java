@@ -12,7 +12,8 @@ import picocli.CommandLine.IVersionProvider;
 @Command(
         name = "version",
         mixinStandardHelpOptions = true,
-        description = "Print the k8sm version and the versions it is built on.")
+        description = "Print the k8sm version and the versions it is built on.",
+        footer = {"", "Example: k8sm version"})
 public class VersionCommand implements Callable<Integer> {
 
     @Override
