@@ -110,7 +110,7 @@ public final class SchedulerStateMachine {
         } else if (input instanceof SchedulerInput.LauncherUpdate l) {
             lifecycle.onLauncher(l.event(), now);
         } else if (input instanceof SchedulerInput.NodeUpdate n && n.nodeName() != null) {
-            eviction.onNode(n.nodeName(), n.node(), now);
+            newOffer = eviction.onNode(n.nodeName(), n.node(), now); // a loosened node wakes pods as an offer does
         } else if (input instanceof SchedulerInput.Tick) {
             eviction.onTick(now);
         }

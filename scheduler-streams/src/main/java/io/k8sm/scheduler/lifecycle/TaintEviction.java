@@ -55,9 +55,19 @@ public final class TaintEviction {
         this.out = out;
     }
 
-    /** The latest snapshot of a node (null: deleted): remembers when its NoExecute taints appeared, then evicts. */
-    public void onNode(String nodeName, NodeSnapshot node, long now) {
+    /**
+     * The latest snapshot of a node (null: deleted): remembers when its NoExecute taints appeared, then
+     * evicts.
+     *
+     * @return whether the node now takes pods it did not take before (a taint removed, uncordoned): the
+     *     pods that found no fit are worth another try at once, as on a new offer
+     */
+    public boolean onNode(String nodeName, NodeSnapshot node, long now) {
         NodeSnapshot before = nodes.get(nodeName);
+        boolean loosened = before != null
+                && node != null
+                && (before.getUnschedulable() && !node.getUnschedulable()
+                        || !node.getTaints().containsAll(before.getTaints()));
         List<Taint> was = before == null ? List.of() : noExecute(before);
         List<Taint> is = node == null ? List.of() : noExecute(node);
         for (Taint t : was) {
@@ -67,7 +77,7 @@ public final class TaintEviction {
         }
         if (node == null) {
             nodes.delete(nodeName);
-            return;
+            return false;
         }
         nodes.put(nodeName, node);
         for (io.k8sm.avro.Taint t : node.getTaints()) {
@@ -81,6 +91,7 @@ public final class TaintEviction {
         if (!is.isEmpty()) {
             evict(Map.of(nodeName, is), now);
         }
+        return loosened;
     }
 
     /** A clock tick: the pods whose toleration of a NoExecute taint has run out are evicted. */

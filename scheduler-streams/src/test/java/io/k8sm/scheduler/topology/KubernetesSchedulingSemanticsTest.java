@@ -246,6 +246,30 @@ class KubernetesSchedulingSemanticsTest {
         assertEquals("host-a", hostOf("ns/a"));
     }
 
+    @Test
+    void aPodThatATaintKeptWaitingIsPlacedAsSoonAsTheTaintIsRemoved() {
+        world.node(node("host-a").taint("dedicated", "gpu", "NoSchedule").build());
+        world.offer(offer("oa", "host-a").build());
+        world.pod(pod("ns/a").build());
+        assertTrue(world.launches.isEmpty(), "the taint keeps it off host-a: it backs off");
+
+        world.node(node("host-a").build()); // untainted, at the same instant: no backoff has passed
+
+        assertEquals("host-a", hostOf("ns/a"));
+    }
+
+    @Test
+    void anUncordonedNodeTakesTheWaitingPodAtOnce() {
+        world.node(node("host-a").cordoned().build());
+        world.offer(offer("oa", "host-a").build());
+        world.pod(pod("ns/a").build());
+        assertTrue(world.launches.isEmpty());
+
+        world.node(node("host-a").build());
+
+        assertEquals("host-a", hostOf("ns/a"));
+    }
+
     /** The pod runs on host-a: placed, launched, TASK_RUNNING. */
     private RegistryTask runningOnHostA(PodBuilder pod) {
         world.offer(offer("oa", "host-a").build()).pod(pod.build());
