@@ -38,6 +38,21 @@ final class ChaosProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The JVM options of a broker or service process: a small heap and, as ./k8sm and the image run
+     * them, an OutOfMemoryError ends the process (the run's supervisor restarts it) instead of leaving
+     * a zombie, with the heap dumped into the run directory to show why.
+     */
+    static List<String> smallJvm(Path runDir) {
+        return List.of(
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+HeapDumpOnOutOfMemoryError",
+                "-XX:HeapDumpPath=" + runDir,
+                "-Djava.io.tmpdir=" + runDir.resolve("tmp"));
+    }
+
     /** {@code java [jvmOptions] -cp CLASSPATH MAIN ARGS...} with this JVM's java. */
     static List<String> java(String classpath, List<String> jvmOptions, String main, List<String> args) {
         List<String> c = new ArrayList<>();

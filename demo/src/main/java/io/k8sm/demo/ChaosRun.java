@@ -83,15 +83,7 @@ final class ChaosRun {
         int controllerPort = freePort();
         int proxiedPort = freePort();
         int kafkaProxyPort = freePort();
-        // as ./k8sm and the image run them: an OutOfMemoryError ends the process (the supervisor below
-        // restarts it) instead of leaving a zombie; the heap is kept in the run directory to see why
-        List<String> small = List.of(
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+HeapDumpOnOutOfMemoryError",
-                "-XX:HeapDumpPath=" + o.dir(),
-                "-Djava.io.tmpdir=" + o.dir().resolve("tmp"));
+        List<String> small = ChaosProcess.smallJvm(o.dir());
         List<String> brokerArgs = new ArrayList<>(List.of(
                 "--port", "" + port,
                 "--controller-port", "" + controllerPort,
