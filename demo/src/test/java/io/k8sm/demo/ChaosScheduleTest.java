@@ -2,8 +2,12 @@ package io.k8sm.demo;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +53,20 @@ class ChaosScheduleTest {
                 ChaosCommand.appClasspath(checkout, cp));
         ChaosRun.Result r = new ChaosRun(o, System.out).run();
         System.out.println(r.summary());
+        if (!r.violations().isEmpty()) {
+            keepLogs(dir, Path.of("target", "chaos-schedule-logs"));
+        }
         assertTrue(r.violations().isEmpty(), r.summary());
+    }
+
+    /** A failed run's service logs, kept where a person (or CI's artifacts) can read them. */
+    private static void keepLogs(Path dir, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("chaos: the run's logs are in " + to.toAbsolutePath());
     }
 }

@@ -77,17 +77,20 @@ public final class PodStatusWriter {
             case TASK_RUNNING -> new Desired("Running", s.getHealthy() == null || s.getHealthy(), null, null);
             // as for a pod on a node that stopped reporting: not ready, its state not known
             case TASK_UNREACHABLE -> new Desired("Unknown", false, "NodeLost", s.getMessage());
+            // the master does not know the task (a lost agent's TASK_GONE missed, a new framework id):
+            // not Running, and not Failed, which is final while the scheduler's deletion guard may hold it
+            case TASK_UNKNOWN -> new Desired("Unknown", false, state.name(), reasonAndMessage(s));
             case TASK_FINISHED -> new Desired("Succeeded", false, "Completed", s.getMessage());
             case TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR ->
-                new Desired(
-                        "Failed",
-                        false,
-                        state.name(),
-                        s.getReason() == null
-                                ? s.getMessage()
-                                : s.getReason() + (s.getMessage() == null ? "" : ": " + s.getMessage()));
+                new Desired("Failed", false, state.name(), reasonAndMessage(s));
             default -> null;
         };
+    }
+
+    private static String reasonAndMessage(TaskStatus s) {
+        return s.getReason() == null
+                ? s.getMessage()
+                : s.getReason() + (s.getMessage() == null ? "" : ": " + s.getMessage());
     }
 
     /**
@@ -125,13 +128,13 @@ public final class PodStatusWriter {
             boolean bound = pod.getSpec() != null
                     && pod.getSpec().getNodeName() != null
                     && !pod.getSpec().getNodeName().isBlank();
-            if (!bound && "Failed".equals(d.phase())) {
+            if (!bound && ("Failed".equals(d.phase()) || "Unknown".equals(d.phase()))) {
                 log.debug(
                         "pod {} not bound: {} of task {} leaves it Pending, the scheduler places it again",
                         task.podKey(),
                         s.getState(),
                         task.taskId());
-                return; // Failed is final in Kubernetes; a pod that never ran on the agent is still to place
+                return; // Failed is final in Kubernetes; a pod that never ran on an agent is still to place
             }
             if (alreadySo(pod.getStatus(), d, hostIP)) {
                 return; // already so: no write

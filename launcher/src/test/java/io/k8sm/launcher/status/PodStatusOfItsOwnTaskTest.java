@@ -101,6 +101,19 @@ class PodStatusOfItsOwnTaskTest {
         assertEquals("Failed", phase("ended"));
     }
 
+    /**
+     * The chaos run's lost agent: its tasks' TASK_GONE is sent once, without uuid, and is lost when
+     * offer-ingest is down; the reconciliation then answers TASK_UNKNOWN, and the pod stayed Running.
+     * Unknown, not Failed: the scheduler's deletion guard may hold the pod for an operator's word.
+     */
+    @Test
+    void aBoundPodWhoseTaskTheMasterNoLongerKnowsIsUnknownNotRunning() {
+        Pod pod = create("forgotten", "agent-01", "t5");
+        apply(pod, "t5", TaskState.TASK_RUNNING);
+        apply(pod, "t5", TaskState.TASK_UNKNOWN);
+        assertEquals("Unknown", phase("forgotten"));
+    }
+
     @Test
     void aStatusThePodAlreadyHasIsNotWrittenAgain() {
         client.nodes()
