@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,6 +81,13 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
     private final String frameworkTopic;
     private final String frameworkIdTopic;
     private final ExecutorService ackThread;
+    /**
+     * Per task, the update whose acknowledgement waits for the ack thread: Mesos sends a task's next
+     * update only once the last is acknowledged, and resends the same one meanwhile, so the newest
+     * replaces what waits and the queue is bounded by the tasks, however slow Mesos is.
+     */
+    private final Map<String, Protos.TaskStatus> waitingAcks = new ConcurrentHashMap<>();
+
     private final Supplier<Optional<String>> master;
     private volatile Acknowledger acknowledger;
     private volatile boolean closed;
@@ -198,14 +207,19 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
             }
             updatesWritten.incrementAndGet();
             if (status.hasUuid() && !status.getUuid().isEmpty()) {
-                ackThread.execute(() -> acknowledge(status));
+                String task = status.getTaskId().getValue();
+                if (waitingAcks.put(task, status) == null) {
+                    ackThread.execute(() -> acknowledgeWaiting(task));
+                }
             }
         });
     }
 
-    private void acknowledge(Protos.TaskStatus status) {
+    /** The update of the task that waits for its acknowledgement, if any, acknowledged now. */
+    private void acknowledgeWaiting(String task) {
+        Protos.TaskStatus status = waitingAcks.remove(task);
         Acknowledger a = acknowledger;
-        if (closed || a == null) {
+        if (status == null || closed || a == null) {
             return;
         }
         try {
@@ -364,6 +378,11 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
 
     public long writeFailures() {
         return writeFailures.get();
+    }
+
+    /** Acknowledgements waiting to be sent (at most one per task). */
+    public int acknowledgementsWaiting() {
+        return waitingAcks.size();
     }
 
     public long acknowledgementsSent() {
