@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
             "defaults shown, scheduler-streams/README.md explains each:",
             "  scheduler.application.id=k8sm-scheduler      (group, changelog prefix)",
             "  scheduler.processing.guarantee=exactly_once_v2  (or at_least_once)",
-            "  scheduler.num.standby.replicas=0             (hot standbys)",
+            "  scheduler.num.standby.replicas=1             (hot standbys; a second instance holds them)",
             "  scheduler.state.dir=                         (Kafka Streams default)",
             "  scheduler.state.store=rocksdb                (or in-memory)",
             "  scheduler.placement.policy=first-fit         (or bin-pack)",

@@ -156,10 +156,11 @@ public record SchedulerConfig(
                 .define(
                         NUM_STANDBY_REPLICAS,
                         Type.INT,
-                        0,
+                        1,
                         Range.atLeast(0),
                         Importance.MEDIUM,
-                        "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas).")
+                        "Hot standbys of the scheduler's state stores (Kafka Streams num.standby.replicas); one by"
+                                + " default, which a second instance holds (a single instance holds none).")
                 .define(
                         STATE_DIR,
                         Type.STRING,

@@ -3,6 +3,7 @@ package io.k8sm.scheduler.topology;
 import io.k8sm.scheduler.query.QueryServer;
 import io.k8sm.service.K8smService;
 import io.k8sm.service.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,6 +53,23 @@ public final class SchedulerService implements K8smService {
         metrics.bind(streams);
         view.bindTo(metrics.registry());
         metrics.beforeScrape(() -> view.registerAgentGauges(metrics.registry()));
+        for (boolean active : new boolean[] {true, false}) {
+            Gauge.builder("k8sm.scheduler.shards", streams, k -> shards(k, active))
+                    .tag("role", active ? "active" : "standby")
+                    .description("Scheduling shards (Streams tasks) this instance holds, active or as a hot standby")
+                    .register(metrics.registry());
+        }
+    }
+
+    /** The shards this instance holds, active or standby (0 while the client is not running). */
+    static int shards(KafkaStreams streams, boolean active) {
+        try {
+            return streams.metadataForLocalThreads().stream()
+                    .mapToInt(t -> (active ? t.activeTasks() : t.standbyTasks()).size())
+                    .sum();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /**
@@ -82,10 +100,25 @@ public final class SchedulerService implements K8smService {
         return streams.state().isRunningOrRebalancing();
     }
 
-    /** RUNNING: every store restored and the shards assigned (not while rebalancing or restoring). */
+    /**
+     * RUNNING (every store restored and the shards assigned, not while rebalancing or restoring), and
+     * every hot standby's stores within {@code acceptable.recovery.lag} of their changelogs: a standby
+     * counts as ready once it could take over without a long restore.
+     */
     @Override
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        long acceptable =
+                new StreamsConfig(config.streamsProperties()).getLong(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG);
+        try {
+            return streams.allLocalStorePartitionLags().values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .allMatch(l -> l.offsetLag() <= acceptable);
+        } catch (RuntimeException e) {
+            return false; // the lags are not known (the broker does not answer): not ready
+        }
     }
 
     @Override
