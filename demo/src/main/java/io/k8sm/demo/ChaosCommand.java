@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
                     + " the topics.",
             "Prints one summary line with the seed; exit 0 when no invariant is broken, 1 otherwise.",
             "Example: k8sm chaos --seed 1 --pods 5000 --kills 200 --point-kills 20 --broker-restarts 10 --link-cuts 20 --duration 1500;"
-                    + " k8sm chaos --seed 1 --recovery-kills 3 --pods 2000"
+                    + " k8sm chaos --seed 1 --recovery-kills 3 --pods 2000;"
+                    + " k8sm chaos --recovery-kills 20 --targets scheduler --standbys scheduler --pods 2000"
         })
 public class ChaosCommand implements Callable<Integer>, K8smCommand {
 
@@ -70,7 +71,7 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
             names = "--recovery-kills",
             paramLabel = "N",
             defaultValue = "0",
-            description = "Instead of the schedule: kill -9 each service in turn N times while pods flow and print"
+            description = "Instead of the schedule: kill -9 each target in turn N times while pods flow and print"
                     + " the seconds until pods flow again, median and max per service (default ${DEFAULT-VALUE}:"
                     + " the schedule).")
     int recoveryKills;
@@ -97,6 +98,14 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
     List<String> targets = ChaosRun.SERVICES;
 
     @Option(
+            names = "--standbys",
+            paramLabel = "SERVICE[,SERVICE...]",
+            split = ",",
+            description = "Services run as two instances, the second a hot standby; with --recovery-kills a kill -9"
+                    + " of the active instance is a failover, measured as such (default: none).")
+    List<String> standbys = List.of();
+
+    @Option(
             names = "--dir",
             paramLabel = "DIR",
             description = "Run directory: data and one log per process, kept (default: a temporary one, deleted).")
@@ -118,9 +127,10 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
                 || pointKills < 0
                 || recoveryKills < 0
                 || duration < 1
-                || !ChaosRun.SERVICES.containsAll(targets)) {
+                || !ChaosRun.SERVICES.containsAll(targets)
+                || !ChaosRun.SERVICES.containsAll(standbys)) {
             throw new IllegalArgumentException("--pods and --duration must be at least 1, --kills, --broker-restarts,"
-                    + " --link-cuts, --point-kills and --recovery-kills at least 0, --targets among "
+                    + " --link-cuts, --point-kills and --recovery-kills at least 0, --targets and --standbys among "
                     + ChaosRun.SERVICES);
         }
         Path runDir = dir != null ? dir : Files.createTempDirectory("k8sm-chaos");
@@ -137,6 +147,7 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
                 Duration.ofSeconds(duration),
                 Duration.ofSeconds(settle),
                 targets,
+                standbys,
                 runDir,
                 cp,
                 appClasspath(appHome, cp));

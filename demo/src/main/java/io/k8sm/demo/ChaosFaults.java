@@ -74,6 +74,31 @@ final class ChaosFaults {
         note(new Window("kill " + service, t0, System.currentTimeMillis()));
     }
 
+    /** The instances of the service: itself and its hot standby ({@code SERVICE-2}) if it has one. */
+    List<ChaosProcess> instances(String service) {
+        return services.values().stream()
+                .filter(p -> p.name().equals(service) || p.name().equals(service + "-2"))
+                .toList();
+    }
+
+    /**
+     * A failover: kill -9 of {@code active} (its hot standby takes over), left down while {@code
+     * whileDown} runs (the supervisor does not restart it), then started again, as the new standby.
+     */
+    <T> T failover(ChaosProcess active, java.util.concurrent.Callable<T> whileDown) throws Exception {
+        long t0 = System.currentTimeMillis();
+        down.add(active.name());
+        try {
+            active.kill9();
+            kills.merge(active.name(), 1, Integer::sum);
+            return whileDown.call();
+        } finally {
+            active.start();
+            down.remove(active.name());
+            note(new Window("failover " + active.name(), t0, System.currentTimeMillis()));
+        }
+    }
+
     /** kill -9 of the broker, down for {@code downMillis}, started again on its data directory and ports. */
     void restartBroker(long downMillis) {
         long t0 = System.currentTimeMillis();

@@ -65,8 +65,42 @@ final class ChaosProcess implements AutoCloseable {
         return c;
     }
 
+    /**
+     * {@code k8sm run SERVICE} as instance {@code instance} (1, or 2 for its hot standby, named
+     * {@code SERVICE-2}): its own static group member id (a restart rejoins at once), a free HTTP port
+     * (two runs on one machine), state directory and log.
+     */
+    static ChaosProcess service(String service, int instance, Path dir, String appClasspath, List<String> jvm)
+            throws IOException {
+        String name = instance == 1 ? service : service + "-" + instance;
+        List<String> args = new ArrayList<>(List.of(
+                "run", service, "--config", dir.resolve("services.properties").toString()));
+        args.addAll(List.of("-D", "kafka.group.instance.id=chaos-" + name, "--http-port", "" + freePort()));
+        if (service.equals("scheduler")) {
+            args.addAll(List.of("-D", "scheduler.state.dir=" + dir.resolve(name + "-state")));
+        }
+        return new ChaosProcess(name, java(appClasspath, jvm, "io.k8sm.app.K8sm", args), dir.resolve(name + ".log"));
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     String name() {
         return name;
+    }
+
+    /** The service it runs: its name without an instance number ({@code scheduler-2} runs the scheduler). */
+    String service() {
+        return name.replaceFirst("-\\d+$", "");
+    }
+
+    /** The service's {@code --http-port} (its /metrics, /readyz), or -1. */
+    int httpPort() {
+        int i = command.indexOf("--http-port");
+        return i < 0 ? -1 : Integer.parseInt(command.get(i + 1));
     }
 
     Path log() {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChaosRecovery {
     static final long EVERY_MILLIS = 500;
     private static final Duration GIVE_UP = Duration.ofSeconds(240);
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     private final ChaosRun.Options o;
     private final KubernetesClient kube;
@@ -48,13 +49,22 @@ final class ChaosRecovery {
         try {
             double baseline = measure("baseline", System.currentTimeMillis());
             for (int round = 0; round < o.recoveryKills(); round++) {
-                for (String s : ChaosRun.SERVICES) {
+                for (String s : o.killTargets()) {
                     Thread.sleep(5000); // pods flowing again for a while before the next kill
+                    List<ChaosProcess> instances = faults.instances(s);
+                    String what = instances.size() > 1 ? s + "-failover" : s;
                     long t = System.currentTimeMillis();
-                    faults.restart(s, 0);
-                    double took = measure(s, t);
-                    seconds.computeIfAbsent(s, k -> new ArrayList<>()).add(took);
-                    out.printf("k8sm chaos: recovery %s round %d: %.1f s%n", s, round + 1, took);
+                    double took;
+                    if (instances.size() > 1) {
+                        ChaosProcess active = active(instances);
+                        took = faults.failover(active, () -> measure(s, t));
+                        awaitReady(active);
+                    } else {
+                        faults.restart(s, 0);
+                        took = measure(s, t);
+                    }
+                    seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(took);
+                    out.printf("k8sm chaos: recovery %s round %d: %.1f s%n", what, round + 1, took);
                 }
             }
             StringBuilder line = new StringBuilder(String.format(
@@ -87,6 +97,88 @@ final class ChaosRecovery {
 
     private static String shown(double s) {
         return s < 0 ? "never" : String.format(java.util.Locale.ROOT, "%.1f", s);
+    }
+
+    /**
+     * True when a service's Prometheus text says it is the instance doing the work: a scheduler with
+     * an active shard ({@code k8sm_scheduler_shards{role="active"}} above 0), or a {@code *_leader}
+     * gauge at 1.
+     */
+    static boolean active(String metrics) {
+        return says(metrics, "active", 1);
+    }
+
+    /** True when it is a hot standby: a scheduler with a standby shard, or a {@code *_leader} gauge at 0. */
+    static boolean standby(String metrics) {
+        return says(metrics, "standby", 0);
+    }
+
+    private static boolean says(String metrics, String role, double leader) {
+        for (String line : metrics.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 2 || line.startsWith("#")) {
+                continue;
+            }
+            String name = f[0].contains("{") ? f[0].substring(0, f[0].indexOf('{')) : f[0];
+            double v = Double.parseDouble(f[f.length - 1]);
+            if ((name.equals("k8sm_scheduler_shards") && f[0].contains("role=\"" + role + "\"") && v > 0)
+                    || (name.endsWith("_leader") && v == leader)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The instance its metrics name active, once another says it is a hot standby ready to take over
+     * (the first instance, if that does not come within two minutes).
+     */
+    private ChaosProcess active(List<ChaosProcess> instances) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            for (ChaosProcess p : instances) {
+                String metrics = httpGet(p, "/metrics");
+                if (metrics != null && active(metrics) && instances.stream().anyMatch(q -> q != p && standby(q))) {
+                    return p;
+                }
+            }
+            Thread.sleep(200);
+        }
+        out.println("k8sm chaos: no instance of " + instances.get(0).service()
+                + " is active with a standby beside it; killing the first");
+        return instances.get(0);
+    }
+
+    private static boolean standby(ChaosProcess p) {
+        String metrics = httpGet(p, "/metrics");
+        return metrics != null && standby(metrics);
+    }
+
+    /** Until the restarted instance is ready (a standby: its stores caught up), at most three minutes. */
+    private void awaitReady(ChaosProcess p) throws InterruptedException {
+        for (int i = 0; i < 900; i++) {
+            if (httpGet(p, "/readyz") != null) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        out.println("k8sm chaos: " + p.name() + " not ready three minutes after its restart");
+    }
+
+    /** The body of a 200 answer of the process's HTTP port, or null (not up, not ready, no answer). */
+    private static String httpGet(ChaosProcess p, String path) {
+        try {
+            java.net.http.HttpResponse<String> r = HTTP.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + p.httpPort() + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Seconds from {@code killedAt} until a pod created after it shows the service's work; -1 if never. */

@@ -9,7 +9,6 @@ import io.k8sm.topics.Topic;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,9 @@ final class ChaosRun {
     /**
      * What to do; {@code killTargets} the services the schedule may kill and pause, {@code linkCuts}
      * cuts of a random link, {@code pointKills} kills at the dangerous points ({@link ChaosFaults#POINTS}),
-     * {@code recoveryKills} &gt; 0 the recovery measurement instead of the schedule.
+     * {@code recoveryKills} &gt; 0 the recovery measurement instead of the schedule, {@code standbys}
+     * the services run as two instances (the second a hot standby: a kill -9 of the active one is a
+     * failover).
      */
     record Options(
             long seed,
@@ -48,6 +49,7 @@ final class ChaosRun {
             Duration duration,
             Duration settle,
             List<String> killTargets,
+            List<String> standbys,
             Path dir,
             String worldClasspath,
             String appClasspath) {}
@@ -134,26 +136,19 @@ final class ChaosRun {
                     OFFER_ALLOWANCE_MILLIS);
             all.add(records);
             for (String s : SERVICES) {
-                List<String> args = new ArrayList<>(List.of("run", s, "--config", servicesSettings.toString()));
-                // static membership (a restart rejoins at once); a free HTTP port (two runs on one machine)
-                args.addAll(List.of("-D", "kafka.group.instance.id=chaos-" + s, "--http-port", "" + freePort()));
-                if (s.equals("scheduler")) {
-                    args.addAll(List.of("-D", "scheduler.state.dir=" + o.dir().resolve("scheduler-state")));
+                for (int i = 1; i <= (o.standbys().contains(s) ? 2 : 1); i++) {
+                    ChaosProcess c = ChaosProcess.service(s, i, o.dir(), o.appClasspath(), small);
+                    services.put(c.name(), c);
+                    all.add(c);
+                    c.start();
                 }
-                ChaosProcess c = new ChaosProcess(
-                        s,
-                        ChaosProcess.java(o.appClasspath(), small, "io.k8sm.app.K8sm", args),
-                        o.dir().resolve(s + ".log"));
-                services.put(s, c);
-                all.add(c);
-                c.start();
             }
             faults = new ChaosFaults(services, broker, links, records, () -> bait(p), out);
             // the schedule starts once every service is up (a JVM start takes long on a busy machine)
             // (one that exits while starting, e.g. its informers not filled in time, is started again)
             for (ChaosProcess c : services.values()) {
                 int attempts = 1;
-                while (!c.awaitLog(c.name() + " running;", Duration.ofSeconds(180))) {
+                while (!c.awaitLog(c.service() + " running;", Duration.ofSeconds(180))) {
                     if (c.alive() || attempts++ == 3) {
                         throw new IllegalStateException(c.name() + " did not start; see " + c.log());
                     }
@@ -390,8 +385,6 @@ final class ChaosRun {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ChaosProcess.freePort();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,7 @@ class ChaosScheduleTest {
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(420),
                 ChaosRun.SERVICES,
+                List.of(),
                 dir,
                 cp,
                 ChaosCommand.appClasspath(checkout, cp));
