@@ -18,12 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,23 +76,14 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
     private final String statusTopic;
     private final String frameworkTopic;
     private final String frameworkIdTopic;
-    private final ExecutorService ackThread;
-    /**
-     * Per task, the update whose acknowledgement waits for the ack thread: Mesos sends a task's next
-     * update only once the last is acknowledged, and resends the same one meanwhile, so the newest
-     * replaces what waits and the queue is bounded by the tasks, however slow Mesos is.
-     */
-    private final Map<String, Protos.TaskStatus> waitingAcks = new ConcurrentHashMap<>();
 
     private final Supplier<Optional<String>> master;
-    private volatile Acknowledger acknowledger;
+    private final Acknowledgements acks = new Acknowledgements();
     private volatile boolean closed;
 
     private final AtomicLong offersWritten = new AtomicLong();
     private final AtomicLong updatesWritten = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
-    private final AtomicLong acksSent = new AtomicLong();
-    private final AtomicLong ackFailures = new AtomicLong();
     private final AtomicLong badInputs = new AtomicLong();
 
     /**
@@ -125,16 +112,11 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
         this.frameworkTopic = topics.name(Topic.FRAMEWORK);
         this.frameworkIdTopic = topics.name(Topic.FRAMEWORK_ID);
         this.master = master;
-        this.ackThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "offer-ingest-ack");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Where acknowledgements go (the Mesos client, once it exists). */
     public void acknowledgeWith(Acknowledger a) {
-        this.acknowledger = a;
+        acks.sendWith(a);
     }
 
     // ------------------------------------------------------------------ events
@@ -207,34 +189,9 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
             }
             updatesWritten.incrementAndGet();
             if (status.hasUuid() && !status.getUuid().isEmpty()) {
-                String task = status.getTaskId().getValue();
-                if (waitingAcks.put(task, status) == null) {
-                    ackThread.execute(() -> acknowledgeWaiting(task));
-                }
+                acks.queue(status);
             }
         });
-    }
-
-    /** The update of the task that waits for its acknowledgement, if any, acknowledged now. */
-    private void acknowledgeWaiting(String task) {
-        Protos.TaskStatus status = waitingAcks.remove(task);
-        Acknowledger a = acknowledger;
-        if (status == null || closed || a == null) {
-            return;
-        }
-        try {
-            if (a.acknowledge(status)) {
-                acksSent.incrementAndGet();
-            }
-        } catch (RuntimeException e) {
-            ackFailures.incrementAndGet();
-            LOG.warn(
-                    "acknowledgement of {} {} of task {} failed ({}); Mesos will send the update again",
-                    status.getState(),
-                    uuid(status),
-                    status.getTaskId().getValue(),
-                    e.toString());
-        }
     }
 
     @Override
@@ -352,11 +309,7 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
 
     /** Waits until the acknowledgements queued so far have been sent (or the timeout passed). */
     public void drainAcknowledgements(Duration timeout) {
-        try {
-            ackThread.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.debug("acknowledgements not drained: {}", e.toString());
-        }
+        acks.drain(timeout);
     }
 
     /**
@@ -365,7 +318,7 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        ackThread.shutdownNow();
+        acks.close();
     }
 
     public long offersWritten() {
@@ -382,22 +335,22 @@ public final class EventPublisher implements MesosEventListener, AutoCloseable {
 
     /** Acknowledgements waiting to be sent (at most one per task). */
     public int acknowledgementsWaiting() {
-        return waitingAcks.size();
+        return acks.waiting();
     }
 
     public long acknowledgementsSent() {
-        return acksSent.get();
+        return acks.sent();
     }
 
     public long acknowledgementFailures() {
-        return ackFailures.get();
+        return acks.failures();
     }
 
     public long badInputs() {
         return badInputs.get();
     }
 
-    private static String uuid(Protos.TaskStatus s) {
+    static String uuid(Protos.TaskStatus s) {
         if (!s.hasUuid() || s.getUuid().isEmpty()) {
             return "(no uuid)";
         }
