@@ -46,7 +46,9 @@ final class MasterState {
     /** Every executed call; appended on the loop thread, read under its lock (a copy-on-write list copies on every add). */
     final List<org.apache.mesos.v1.scheduler.Protos.Call> executedCalls = new ArrayList<>();
 
-    final List<String> subscribedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Who subscribed and who called, with their stream ids. */
+    final SubscriptionLog log = new SubscriptionLog();
+
     final String masterId = UUID.randomUUID().toString().substring(0, 8);
     ScheduledExecutorService loop;
     Framework framework;

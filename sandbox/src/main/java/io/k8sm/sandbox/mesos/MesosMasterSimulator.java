@@ -147,7 +147,12 @@ public final class MesosMasterSimulator implements AutoCloseable {
 
     /** The framework id of each SUBSCRIBED the simulator answered, in order. */
     public List<String> subscribedFrameworkIds() {
-        return List.copyOf(m.subscribedIds);
+        return m.log.frameworkIds();
+    }
+
+    /** The simulator's record of every SUBSCRIBED and every call received, with their stream ids. */
+    public SubscriptionLog subscriptionLog() {
+        return m.log;
     }
 
     /** Every call (not SUBSCRIBE) the simulator accepted for execution, in order. */
@@ -308,10 +313,7 @@ public final class MesosMasterSimulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * {@code n} agents {@code agent-1..n} on hosts {@code host-1..n}, 4 cpus, 8 GiB, two port
-         * ranges.
-         */
+        /** {@code n} agents {@code agent-1..n} on hosts {@code host-1..n}, 4 cpus, 8 GiB, two port ranges. */
         public Builder agents(int n) {
             for (int i = 1; i <= n; i++) {
                 agents.add(new SimulatedAgent(
@@ -350,9 +352,7 @@ public final class MesosMasterSimulator implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Whether a TASK_STAGING update is sent at launch (a real master usually does not send one).
-         */
+        /** Whether a TASK_STAGING update is sent at launch (a real master usually does not send one). */
         public Builder emitStagingUpdate(boolean b) {
             this.emitStagingUpdate = b;
             return this;

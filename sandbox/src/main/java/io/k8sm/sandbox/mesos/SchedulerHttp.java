@@ -115,6 +115,7 @@ final class SchedulerHttp {
                 // else: the exchange stays open as the event stream
                 return;
             }
+            m.log.received(call.getType().name(), ex.getRequestHeaders().getFirst(STREAM_ID_HEADER));
             int fault = m.faults.callFault();
             if (fault < 0) {
                 LOG.info("dropping the connection of a {} call (fault injected)", call.getType());
@@ -212,7 +213,7 @@ final class SchedulerHttp {
         ex.sendResponseHeaders(200, 0);
         f.stream = s;
         m.subscriptions.incrementAndGet();
-        m.subscribedIds.add(f.id);
+        m.log.subscribed(f.id, s.id);
         s.send(Event.newBuilder()
                 .setType(Event.Type.SUBSCRIBED)
                 .setSubscribed(Event.Subscribed.newBuilder()
