@@ -70,6 +70,10 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private final AtomicLong callsDropped = new AtomicLong();
     private long loggedDropsOf = -1;
     private volatile boolean running = true;
+    /** False while this instance is not the leader: the loop holds no partition of the group and sends nothing. */
+    private volatile boolean active = true;
+
+    private volatile boolean parked;
     private volatile Thread thread;
 
     public CallExecutor(
@@ -100,33 +104,76 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops executing calls (the leader stepping down): the loop finishes the call in progress, leaves the group
+     * (the next leader's loop gets the partitions, from the committed offsets) and waits for {@link #resume()}.
+     * {@link #awaitPaused} waits for that.
+     */
+    public void pause() {
+        active = false;
+        consumer.wakeup();
+    }
+
+    /** Executes calls again (this instance became the leader): the loop joins the group. */
+    public void resume() {
+        parked = false;
+        active = true;
+    }
+
+    /** Waits until a {@link #pause()}d loop holds no partition and sends nothing; false if that took too long. */
+    public boolean awaitPaused(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!active && !parked && isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return parked || !isRunning();
+    }
+
     @Override
     public void run() {
-        consumer.subscribe(List.of(topic));
+        boolean subscribed = false;
         long backoff = RETRY_PAUSE.toMillis();
         try {
             while (running) {
                 try {
+                    if (!active) {
+                        if (subscribed) {
+                            consumer.unsubscribe(); // leaves the group: the partitions go to the next leader
+                            subscribed = false;
+                        }
+                        parked = true;
+                        sleep(20);
+                        continue;
+                    }
+                    if (!subscribed) {
+                        consumer.subscribe(List.of(topic));
+                        subscribed = true;
+                    }
                     SafeRecordLoop.Batch b = loop.pollOnce(poll);
                     if (b.handled() + b.deadLettered() > 0) {
                         consumer.commitSync();
                         backoff = RETRY_PAUSE.toMillis();
                     }
                 } catch (SafeRecordLoop.HandlerException e) {
+                    if (!active) {
+                        continue; // stepping down: rewound, the next leader sends it
+                    }
                     // rewound to the failed call: it is tried again after a pause, nothing committed past it
                     LOG.info("{}; retrying in {} ms", e.getMessage(), backoff);
-                    pause(backoff);
+                    sleep(backoff);
                     backoff = Math.min(backoff * 2, RETRY_MAX.toMillis());
                 } catch (WakeupException e) {
-                    if (running) {
-                        throw e;
-                    }
+                    // close() or pause(): the loop's condition decides
                 } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
+                    if (!running || !active) {
+                        continue;
                     }
                     LOG.warn("call loop failed ({}); retrying", e.toString());
-                    pause();
+                    sleep();
                 }
             }
         } finally {
@@ -258,10 +305,10 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private void awaitSubscription() {
         long deadline = System.nanoTime() + WAIT_FOR_SUBSCRIPTION.toNanos();
         while (!mesos.isSubscribed()) {
-            if (!running || System.nanoTime() > deadline) {
+            if (!running || !active || System.nanoTime() > deadline) {
                 throw new NotSubscribedException(Call.Type.UNKNOWN);
             }
-            pause();
+            sleep();
         }
     }
 
@@ -287,11 +334,11 @@ public final class CallExecutor implements Runnable, AutoCloseable {
                 Duration.ofSeconds(30));
     }
 
-    private void pause() {
-        pause(RETRY_PAUSE.toMillis());
+    private void sleep() {
+        sleep(RETRY_PAUSE.toMillis());
     }
 
-    private void pause(long millis) {
+    private void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

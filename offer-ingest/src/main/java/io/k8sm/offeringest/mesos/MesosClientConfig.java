@@ -99,6 +99,26 @@ public record MesosClientConfig(
         }
     }
 
+    /** This configuration subscribing with {@code id} (a failover) or, when empty, as a new framework. */
+    public MesosClientConfig withFrameworkId(Optional<org.apache.mesos.v1.Protos.FrameworkID> id) {
+        FrameworkInfo.Builder info = frameworkInfo.toBuilder().clearId();
+        id.ifPresent(info::setId);
+        return new MesosClientConfig(
+                masters,
+                info.build(),
+                encoding,
+                missedHeartbeats,
+                backoffInitial,
+                backoffMax,
+                requestTimeout,
+                connectTimeout,
+                sslContext,
+                credentials,
+                maxRedirects,
+                reconnectAfterError,
+                maxHeartbeatInterval);
+    }
+
     public static Builder builder(FrameworkInfo frameworkInfo) {
         return new Builder(frameworkInfo);
     }

@@ -32,53 +32,87 @@ public final class MesosSchedulerClient implements AutoCloseable {
 
     public static final String STREAM_ID_HEADER = "Mesos-Stream-Id";
 
-    private final MesosTransport transport;
-    private final MesosSubscription subscription;
+    /** One subscription and the HTTP side it sends with; replaced as a whole by {@link #start(Optional)}. */
+    private record Parts(MesosTransport transport, MesosSubscription subscription) {
+        static Parts of(MesosClientConfig cfg, MesosEventListener listener) {
+            MesosTransport t = new MesosTransport(cfg);
+            return new Parts(t, new MesosSubscription(cfg, listener, t));
+        }
+    }
+
+    private final MesosClientConfig cfg;
+    private final MesosEventListener listener;
+    private volatile Parts parts;
+    private boolean closed; // guarded by this
 
     public MesosSchedulerClient(MesosClientConfig cfg, MesosEventListener listener) {
-        this.transport = new MesosTransport(cfg);
-        this.subscription = new MesosSubscription(cfg, listener, transport);
+        this.cfg = cfg;
+        this.listener = listener;
+        this.parts = Parts.of(cfg, listener);
     }
 
     // ------------------------------------------------------------------ lifecycle and state
 
     /** Starts subscribing (asynchronously); events and reconnects follow until {@link #close()}. */
     public void start() {
-        subscription.start();
+        parts.subscription().start();
+    }
+
+    /**
+     * Ends the current subscription ({@code onDisconnected("client closed")}, no event of it afterwards, calls refused
+     * with {@link NotSubscribedException}) and starts a new one that subscribes with {@code frameworkId} (a failover;
+     * empty: a new framework). offer-ingest calls it each time this instance becomes the leader.
+     */
+    public synchronized void start(Optional<FrameworkID> frameworkId) {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+        parts.subscription().close();
+        parts = Parts.of(cfg.withFrameworkId(frameworkId), listener);
+        parts.subscription().start();
+    }
+
+    /**
+     * Ends the current subscription like {@link #close()} — when this returns, no event of it is delivered any more
+     * and every call is refused — but {@link #start(Optional)} can subscribe again (a leader stepping down).
+     */
+    public void stop() {
+        parts.subscription().close();
     }
 
     @Override
-    public void close() {
-        subscription.close();
+    public synchronized void close() {
+        closed = true;
+        parts.subscription().close();
     }
 
     public boolean isSubscribed() {
-        return subscription.isSubscribed();
+        return parts.subscription().isSubscribed();
     }
 
     /** True once an ERROR event stopped the client for good (without {@code reconnectAfterError}). */
     public boolean isStoppedByError() {
-        return subscription.isStoppedByError();
+        return parts.subscription().isStoppedByError();
     }
 
     /** The framework id assigned by the master (kept across reconnects for failover). */
     public Optional<FrameworkID> frameworkId() {
-        return subscription.frameworkId();
+        return parts.subscription().frameworkId();
     }
 
     /** The {@code Mesos-Stream-Id} of the current subscription. */
     public Optional<String> streamId() {
-        return subscription.streamId();
+        return parts.subscription().streamId();
     }
 
     /** The master holding the current subscription (after redirects). */
     public Optional<URI> currentMaster() {
-        return subscription.currentMaster();
+        return parts.subscription().currentMaster();
     }
 
     /** Why the last subscription attempt failed, if it did. */
     public Optional<String> lastFailure() {
-        return subscription.lastFailure();
+        return parts.subscription().lastFailure();
     }
 
     // ------------------------------------------------------------------ calls
@@ -191,11 +225,12 @@ public final class MesosSchedulerClient implements AutoCloseable {
      * @throws MesosCallException on a 4xx/5xx answer or a transport failure
      */
     public void call(Call call) {
-        MesosSubscription.Target target = subscription.target(call.getType());
+        Parts p = parts;
+        MesosSubscription.Target target = p.subscription().target(call.getType());
         Call full = call.hasFrameworkId()
                 ? call
                 : call.toBuilder().setFrameworkId(target.frameworkId()).build();
-        transport.send(target.uri(), target.streamId(), full);
+        p.transport().send(target.uri(), target.streamId(), full);
     }
 
     /**
