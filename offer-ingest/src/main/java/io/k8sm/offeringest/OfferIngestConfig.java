@@ -32,6 +32,9 @@ import org.apache.kafka.common.config.types.Password;
  * @param callsGroup the consumer group of the call executor
  * @param callsPoll the call executor's poll timeout
  * @param clockTick how often a ClockTick is written; zero for never
+ * @param leaderGroup the consumer group whose owner of partition 0 of {@code framework-id} is the leader
+ * @param leaderSession the session timeout of the leader group (and the calls group): how soon a dead leader is seen
+ * @param leaderHeartbeat the heartbeat interval of both groups, and how often the leader renews its lease
  */
 public record OfferIngestConfig(
         K8smConfig kafka,
@@ -54,7 +57,10 @@ public record OfferIngestConfig(
         String offersShard,
         String callsGroup,
         Duration callsPoll,
-        Duration clockTick) {
+        Duration clockTick,
+        String leaderGroup,
+        Duration leaderSession,
+        Duration leaderHeartbeat) {
 
     public static final String MASTER = "mesos.master";
     public static final String FRAMEWORK_NAME = "mesos.framework.name";
@@ -76,6 +82,9 @@ public record OfferIngestConfig(
     public static final String CALLS_GROUP = "ingest.calls.group";
     public static final String CALLS_POLL = "ingest.calls.poll.ms";
     public static final String CLOCK_TICK = "ingest.clock.tick.ms";
+    public static final String LEADER_GROUP = "ingest.leader.group";
+    public static final String LEADER_SESSION = "ingest.leader.session.timeout.ms";
+    public static final String LEADER_HEARTBEAT = "ingest.leader.heartbeat.interval.ms";
 
     /** The consumer group of the call executor. */
     public static final String DEFAULT_CALLS_GROUP = "k8sm-offer-ingest";
@@ -92,6 +101,13 @@ public record OfferIngestConfig(
         principal = principal.filter(p -> !p.isBlank());
         if (principal.isEmpty() && secret.isPresent()) {
             throw new ConfigException(SECRET, "(hidden)", "a secret needs " + PRINCIPAL);
+        }
+        if (leaderHeartbeat.multipliedBy(3).compareTo(leaderSession) > 0) {
+            throw new ConfigException(
+                    LEADER_HEARTBEAT,
+                    leaderHeartbeat.toMillis(),
+                    "must be at most a third of " + LEADER_SESSION + " (" + leaderSession.toMillis()
+                            + "): the leader steps down two heartbeats before its session could expire");
         }
     }
 
@@ -122,7 +138,10 @@ public record OfferIngestConfig(
                 c.getString(SHARD),
                 c.getString(CALLS_GROUP),
                 Duration.ofMillis(c.getLong(CALLS_POLL)),
-                Duration.ofMillis(c.getLong(CLOCK_TICK)));
+                Duration.ofMillis(c.getLong(CLOCK_TICK)),
+                c.getString(LEADER_GROUP).isBlank() ? c.getString(CALLS_GROUP) + "-leader" : c.getString(LEADER_GROUP),
+                Duration.ofMillis(c.getLong(LEADER_SESSION)),
+                Duration.ofMillis(c.getLong(LEADER_HEARTBEAT)));
     }
 
     /** Parses raw key/values (file, environment, flags) with the full definition. */
@@ -269,7 +288,30 @@ public record OfferIngestConfig(
                         ConfigDef.Range.atLeast(0),
                         Importance.LOW,
                         "Period of the ClockTick records on the clock topic, in milliseconds, so that the scheduler's"
-                                + " time advances while the master is silent; 0 writes none.");
+                                + " time advances while the master is silent; 0 writes none.")
+                .define(
+                        LEADER_GROUP,
+                        Type.STRING,
+                        "",
+                        Importance.LOW,
+                        "Consumer group of the leader election: the member that owns partition 0 of the framework-id"
+                                + " topic is the one instance subscribed to Mesos; empty means <ingest.calls.group>-leader.")
+                .define(
+                        LEADER_SESSION,
+                        Type.LONG,
+                        6000L,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "Session timeout of the leader group and the calls group, in milliseconds: a killed leader is"
+                                + " replaced after about this long (6000 is the brokers' default minimum).")
+                .define(
+                        LEADER_HEARTBEAT,
+                        Type.LONG,
+                        1000L,
+                        ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "Heartbeat interval of both groups and the leader's lease renewal period, in milliseconds; at"
+                                + " most a third of the session timeout.");
     }
 
     private static ConfigDef.Validator nonEmpty(String form) {

@@ -5,16 +5,18 @@ import io.k8sm.offeringest.mesos.MesosSchedulerClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BooleanSupplier;
 
 /**
  * offer-ingest's own meters, read from the counters its parts keep: offers and status updates
  * written to Kafka, failed writes, acknowledgements sent and failed, unreadable Mesos input, and
- * whether the subscription is up.
+ * whether the subscription is up and whether this instance is the leader.
  */
 final class OfferIngestMetrics {
     private OfferIngestMetrics() {}
 
-    static void bind(MeterRegistry registry, EventPublisher events, MesosSchedulerClient client) {
+    static void bind(
+            MeterRegistry registry, EventPublisher events, MesosSchedulerClient client, BooleanSupplier leader) {
         FunctionCounter.builder("k8sm.ingest.offers.written", events, EventPublisher::offersWritten)
                 .description("Mesos offers written to the offers topic")
                 .register(registry);
@@ -35,6 +37,9 @@ final class OfferIngestMetrics {
                 .register(registry);
         Gauge.builder("k8sm.ingest.subscribed", client, c -> c.isSubscribed() ? 1 : 0)
                 .description("1 while subscribed to a Mesos master")
+                .register(registry);
+        Gauge.builder("k8sm.ingest.leader", leader, l -> l.getAsBoolean() ? 1 : 0)
+                .description("1 while this instance is the leader (owns the leader group's partition), 0 on a standby")
                 .register(registry);
     }
 }

@@ -12,6 +12,7 @@ import io.k8sm.offeringest.gateway.ClockTicker;
 import io.k8sm.offeringest.gateway.EventPublisher;
 import io.k8sm.offeringest.gateway.FrameworkIdStore;
 import io.k8sm.offeringest.gateway.MesosCalls;
+import io.k8sm.offeringest.leader.LeaderElection;
 import io.k8sm.offeringest.mesos.MesosClientConfig;
 import io.k8sm.offeringest.mesos.MesosSchedulerClient;
 import io.k8sm.schemaregistry.SchemaRegistryClient;
@@ -27,12 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * offer-ingest as a whole: reads the stored framework id, subscribes to the Mesos master, writes
  * its events to Kafka ({@link EventPublisher}), executes the calls of {@code mesos-calls}
  * ({@link CallExecutor}) and ticks the {@code clock} ({@link ClockTicker}). {@link #close()} stops it gracefully.
+ *
+ * <p>Only the leader does that: several instances may run, and the one that owns partition 0 of {@code framework-id}
+ * in the leader group ({@link LeaderElection}) is the one subscribed. The others are standbys: they poll the group
+ * and neither subscribe, write events, tick nor execute calls. On election an instance reads the stored framework id
+ * again (the previous leader may have stored it) and subscribes with it; deposed, it ends the subscription and stops
+ * its call loop and ticker before another can be given the partition. A single instance is a leader once the group
+ * assigned it the partition.
  */
 public final class OfferIngestService implements K8smService {
     private static final Logger LOG = LoggerFactory.getLogger(OfferIngestService.class);
@@ -53,7 +60,12 @@ public final class OfferIngestService implements K8smService {
     private final MesosSchedulerClient client;
     private final CallExecutor calls;
     private final ClockTicker ticker;
-    private final Optional<String> storedFrameworkId;
+    private final LeaderElection election;
+    private final String instance;
+    private final Object term = new Object();
+    private final OfferIngestConfig cfg;
+    private final AvroDeserializer<FrameworkId> frameworkIds;
+    private volatile Optional<String> storedFrameworkId;
     private final ServiceMetrics metrics = new ServiceMetrics("offer-ingest");
     private boolean started;
     private volatile boolean closed;
@@ -65,18 +77,13 @@ public final class OfferIngestService implements K8smService {
         this.registry = SchemaRegistryClients.fromConfig(base.serdeConfig());
         boolean autoRegister = base.getBoolean(K8smConfig.AUTO_REGISTER_SCHEMAS);
         boolean useLatest = base.getBoolean(K8smConfig.USE_LATEST_VERSION);
-        this.producer = b.producerWrapper.apply(
-                new KafkaProducer<>(producerProperties(base), new ByteArraySerializer(), new ByteArraySerializer()));
+        this.producer = b.producerWrapper.apply(new KafkaProducer<>(
+                OfferIngestClients.producer(base), new ByteArraySerializer(), new ByteArraySerializer()));
         this.deadLetters = new DeadLetterPublisher(producer, topics.name(Topic.DEAD_LETTERS), registry);
         AllocationRoles memory = new AllocationRoles(cfg.roles());
-        this.storedFrameworkId = FrameworkIdStore.read(
-                        base.kafkaProperties(),
-                        topics.name(Topic.FRAMEWORK_ID),
-                        cfg.frameworkName(),
-                        AvroDeserializer.specific(FrameworkId.class, registry),
-                        Duration.ofSeconds(60),
-                        cfg.newFramework())
-                .map(FrameworkId::getFrameworkId);
+        this.cfg = cfg;
+        this.frameworkIds = AvroDeserializer.specific(FrameworkId.class, registry);
+        this.storedFrameworkId = readFrameworkId(); // refused here (exit 2) if unreadable, standby or not
         MesosClientConfig mesosConfig = b.mesosConfigOverride.apply(cfg.mesosClientConfig(storedFrameworkId));
         MesosSchedulerClient[] holder = new MesosSchedulerClient[1];
         this.events = new EventPublisher(
@@ -96,7 +103,7 @@ public final class OfferIngestService implements K8smService {
         events.acknowledgeWith(acks);
         MesosCalls mesos = b.callsWrapper == null ? MesosCalls.of(client) : b.callsWrapper.apply(MesosCalls.of(client));
         KafkaConsumer<byte[], byte[]> callsConsumer = new KafkaConsumer<>(
-                consumerProperties(base, cfg), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                OfferIngestClients.calls(base, cfg), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.calls = new CallExecutor(
                 callsConsumer,
                 topics.name(Topic.MESOS_CALLS),
@@ -113,9 +120,90 @@ public final class OfferIngestService implements K8smService {
                 "offer-ingest:" + cfg.frameworkName(),
                 cfg.clockTick(),
                 Clock.systemUTC());
+        this.instance = b.instanceId != null ? b.instanceId : instanceId();
+        KafkaConsumer<byte[], byte[]> leaderConsumer = new KafkaConsumer<>(
+                OfferIngestClients.leader(base, cfg, instance),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        this.election = new LeaderElection(
+                leaderConsumer,
+                topics.name(Topic.FRAMEWORK_ID),
+                cfg.leaderSession(),
+                cfg.leaderHeartbeat(),
+                new LeaderElection.Listener() {
+                    @Override
+                    public void elected() {
+                        lead();
+                    }
+
+                    @Override
+                    public void deposed(String why) {
+                        standBy(why);
+                    }
+                },
+                instance);
         metrics.bind(producer);
         metrics.bind(callsConsumer);
-        OfferIngestMetrics.bind(metrics.registry(), events, client);
+        metrics.bind(leaderConsumer);
+        OfferIngestMetrics.bind(metrics.registry(), events, client, election::isLeader);
+    }
+
+    private Optional<String> readFrameworkId() {
+        return FrameworkIdStore.read(
+                        cfg.kafka().kafkaProperties(),
+                        cfg.kafka().topics().name(Topic.FRAMEWORK_ID),
+                        cfg.frameworkName(),
+                        frameworkIds,
+                        Duration.ofSeconds(60),
+                        cfg.newFramework())
+                .map(FrameworkId::getFrameworkId);
+    }
+
+    /** Elected: the stored id as the last leader left it, then the subscription, the calls and the clock. */
+    private void lead() {
+        synchronized (term) {
+            if (closed) {
+                return; // elected while closing: nothing is started, close() deposes it at once
+            }
+            storedFrameworkId = readFrameworkId();
+            LOG.info(
+                    "offer-ingest {}: leader (partition assigned), subscribing ({})",
+                    instance,
+                    storedFrameworkId.map(id -> "failing over framework " + id).orElse("new framework"));
+            client.start(storedFrameworkId.map(id -> org.apache.mesos.v1.Protos.FrameworkID.newBuilder()
+                    .setValue(id)
+                    .build()));
+            calls.resume();
+            ticker.start();
+        }
+    }
+
+    /**
+     * Deposed (or closing): when this returns the subscription is ended (no event of it is published any more, no call
+     * can use it), the call loop holds no partition and sends nothing, and the clock stopped.
+     */
+    private void standBy(String why) {
+        synchronized (term) {
+            LOG.warn(
+                    "offer-ingest {}: standby ({}): ending the Mesos subscription, the calls and the clock",
+                    instance,
+                    why);
+            client.stop();
+            calls.pause();
+            if (!calls.awaitPaused(Duration.ofSeconds(5))) {
+                LOG.warn(
+                        "offer-ingest {}: a call still in progress after 5 s; the master refuses it once the next"
+                                + " leader subscribed (its stream id is stale)",
+                        instance);
+            }
+            ticker.close();
+        }
+    }
+
+    private static String instanceId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 4);
     }
 
     public static Builder builder(OfferIngestConfig config) {
@@ -129,12 +217,14 @@ public final class OfferIngestService implements K8smService {
             throw new IllegalStateException("offer-ingest already started");
         }
         started = true;
-        client.start();
+        calls.pause(); // until elected
         calls.start();
-        ticker.start();
+        election.start();
         LOG.info(
-                "offer-ingest started ({})",
-                storedFrameworkId.map(id -> "failing over framework " + id).orElse("new framework"));
+                "offer-ingest {} started: standby until it owns partition 0 of {} in group {}",
+                instance,
+                cfg.kafka().topics().name(Topic.FRAMEWORK_ID),
+                cfg.leaderGroup());
     }
 
     /**
@@ -143,17 +233,27 @@ public final class OfferIngestService implements K8smService {
      */
     @Override
     public boolean isHealthy() {
-        return started && !closed && calls.isRunning() && !client.isStoppedByError();
+        return started && !closed && calls.isRunning() && election.isRunning() && !client.isStoppedByError();
     }
 
-    /** Healthy and subscribed to a master (offers and status updates flow). */
+    /** Healthy and either the leader subscribed to a master (offers and status updates flow) or a standby. */
     @Override
     public boolean isReady() {
-        return isHealthy() && client.isSubscribed();
+        return isHealthy() && (election.isLeader() ? client.isSubscribed() : election.isStandby());
+    }
+
+    /** True while this instance is the leader (the one subscribed to Mesos). */
+    public boolean isLeader() {
+        return election.isLeader();
     }
 
     @Override
     public String status() {
+        if (!election.isLeader()) {
+            return (election.isStandby() ? "standby: another instance leads" : "joining the leader group")
+                    + " (" + cfg.leaderGroup() + ")"
+                    + (election.failure() == null ? "" : "; " + election.failure());
+        }
         String master = client.currentMaster().map(URI::toString).orElse("no master");
         String status = client.isSubscribed()
                 ? "subscribed to " + master + (isHealthy() ? "" : ", but a part failed")
@@ -167,7 +267,7 @@ public final class OfferIngestService implements K8smService {
         return metrics;
     }
 
-    /** The framework id read back from the framework-id topic at start, if any. */
+    /** The framework id read back from the framework-id topic at start, and again at each election, if any. */
     public Optional<String> storedFrameworkId() {
         return storedFrameworkId;
     }
@@ -202,6 +302,7 @@ public final class OfferIngestService implements K8smService {
         } catch (RuntimeException e) {
             LOG.warn("flushing before close: {}", e.toString());
         }
+        election.close(); // steps down (ends the subscription) and leaves the group: a standby takes over
         client.close();
         try {
             producer.flush();
@@ -217,27 +318,7 @@ public final class OfferIngestService implements K8smService {
 
     /** The producer's properties: acks=all and idempotence, which the gateway's guarantees rest on. */
     public static Properties producerProperties(K8smConfig base) {
-        Properties p = base.kafkaProperties();
-        // what the bridge's guarantees rest on: a write is confirmed only when every in-sync replica
-        // has it
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "k8sm-offer-ingest");
-        return p;
-    }
-
-    static Properties consumerProperties(K8smConfig base, OfferIngestConfig cfg) {
-        Properties p = base.kafkaProperties();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, cfg.callsGroup());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "k8sm-offer-ingest-calls");
-        return p;
+        return OfferIngestClients.producer(base);
     }
 
     /** How a gateway is put together; the hooks exist for fault-injection tests. */
@@ -247,6 +328,7 @@ public final class OfferIngestService implements K8smService {
         private UnaryOperator<MesosClientConfig> mesosConfigOverride = UnaryOperator.identity();
         private java.util.function.Function<MesosSchedulerClient, EventPublisher.Acknowledger> acknowledger;
         private UnaryOperator<MesosCalls> callsWrapper;
+        private String instanceId;
 
         private Builder(OfferIngestConfig config) {
             this.config = config;
@@ -273,6 +355,12 @@ public final class OfferIngestService implements K8smService {
         /** Wraps how calls reach Mesos (e.g. to make the master refuse some). */
         public Builder calls(UnaryOperator<MesosCalls> wrapper) {
             this.callsWrapper = wrapper;
+            return this;
+        }
+
+        /** Names this instance in the logs and the leader group's client id (default: host, pid and a suffix). */
+        public Builder instanceId(String id) {
+            this.instanceId = id;
             return this;
         }
 

@@ -110,4 +110,33 @@ class OfferIngestConfigTest {
                         Map.of(OfferIngestConfig.MASTER, "http://m1:5050", "ingest.shards", "2")));
         assertTrue(e.getMessage().contains("ingest.shards"), e.getMessage());
     }
+
+    @Test
+    void theLeaderGroupDefaultsToTheCallsGroupsNameAndFailsOverWithinSeconds() {
+        OfferIngestConfig c = OfferIngestConfig.fromMap(Map.of(OfferIngestConfig.MASTER, "http://m1:5050"));
+        assertEquals("k8sm-offer-ingest-leader", c.leaderGroup());
+        assertEquals(Duration.ofSeconds(6), c.leaderSession());
+        assertEquals(Duration.ofSeconds(1), c.leaderHeartbeat());
+        OfferIngestConfig set = OfferIngestConfig.fromMap(Map.of(
+                OfferIngestConfig.MASTER, "http://m1:5050",
+                OfferIngestConfig.CALLS_GROUP, "calls",
+                OfferIngestConfig.LEADER_SESSION, "9000",
+                OfferIngestConfig.LEADER_HEARTBEAT, "3000"));
+        assertEquals("calls-leader", set.leaderGroup());
+        assertEquals(Duration.ofSeconds(9), set.leaderSession());
+        assertEquals(
+                "mine",
+                OfferIngestConfig.fromMap(Map.of(
+                                OfferIngestConfig.MASTER, "http://m1:5050", OfferIngestConfig.LEADER_GROUP, "mine"))
+                        .leaderGroup());
+    }
+
+    @Test
+    void aHeartbeatAboveAThirdOfTheSessionNamesTheKey() {
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> OfferIngestConfig.fromMap(Map.of(
+                        OfferIngestConfig.MASTER, "http://m1:5050", OfferIngestConfig.LEADER_HEARTBEAT, "2500")));
+        assertTrue(e.getMessage().contains("ingest.leader.heartbeat.interval.ms"), e.getMessage());
+    }
 }

@@ -46,6 +46,7 @@ import io.k8sm.sandbox.junit.KafkaWorld;
 import io.k8sm.sandbox.junit.WithKafkaWorld;
 import io.k8sm.sandbox.mesos.MesosMasterSimulator;
 import io.k8sm.sandbox.mesos.SimulatedAgent;
+import io.k8sm.sandbox.mesos.SubscriptionLog;
 import io.k8sm.schemaregistry.SchemaRegistryClient;
 import io.k8sm.schemaregistry.SchemaRegistryClients;
 import io.k8sm.serde.AvroSerializer;
@@ -762,5 +763,55 @@ class OfferIngestBridgeTest {
         call(call("kill-b", new Kill("pod.b", null)));
         statuses.awaitValue("the next kill answered", s -> status(s, "pod.b", TaskState.TASK_UNKNOWN));
         assertEquals(1, second.calls().callsSent(), "kill-a was committed by the first gateway");
+    }
+
+    /**
+     * Issue 13: two instances, one broker, one master. Only the owner of the leader group's partition subscribes;
+     * the standby takes over with the stored framework id when the leader stops, and the master never saw a call
+     * from anyone but the leader while it lived (the simulator's own record).
+     */
+    @Test
+    void ofTwoInstancesOnlyTheLeaderSubscribesAndTheStandbyFailsOverWithTheSameFrameworkId() throws Exception {
+        MesosMasterSimulator sim = sim();
+        SubscriptionLog log = sim.subscriptionLog();
+        TopicReader<TaskStatus> statuses = reader(Topic.TASK_STATUS, TaskStatus.class);
+        OfferIngestService leader = gateway(sim);
+        OfferIngestService standby = OfferIngestService.builder(config(sim)).build();
+        toClose.add(standby);
+        standby.start();
+        await("the standby ready", standby::isReady);
+        call(call("kill-1", new Kill("pod.one", null)));
+        statuses.awaitValue("kill-1 answered", s -> status(s, "pod.one", TaskState.TASK_UNKNOWN));
+
+        List<SubscriptionLog.Subscription> before = log.subscriptions();
+        assertEquals(1, before.size(), "only the leader subscribed: " + before);
+        assertTrue(leader.client().isSubscribed());
+        assertFalse(standby.client().isSubscribed(), "the standby holds no subscription");
+        String fid = before.get(0).frameworkId();
+
+        long stoppedAt = System.currentTimeMillis();
+        leader.close();
+        await("the standby subscribed", standby.client()::isSubscribed);
+        List<SubscriptionLog.Subscription> after = log.subscriptions();
+        assertEquals(2, after.size(), "one failover: " + after);
+        SubscriptionLog.Subscription takeover = after.get(1);
+        assertEquals(fid, takeover.frameworkId(), "the same framework: a failover, not a new registration");
+        assertEquals(Optional.of(fid), standby.storedFrameworkId());
+        System.out.printf(
+                "offer-ingest failover: leader closed -> standby SUBSCRIBED in %d ms%n",
+                takeover.atMillis() - stoppedAt);
+
+        List<SubscriptionLog.ReceivedCall> whileLeaderLived = log.calls().stream()
+                .filter(c -> c.atMillis() < takeover.atMillis())
+                .toList();
+        assertFalse(whileLeaderLived.isEmpty(), "the leader sent kill-1");
+        assertTrue(
+                whileLeaderLived.stream()
+                        .allMatch(c -> c.streamId().equals(before.get(0).streamId())),
+                "every call before the takeover came on the leader's stream: " + whileLeaderLived);
+
+        call(call("kill-2", new Kill("pod.two", null)));
+        statuses.awaitValue("kill-2 answered by the new leader", s -> status(s, "pod.two", TaskState.TASK_UNKNOWN));
+        assertTrue(log.calls().stream().anyMatch(c -> c.streamId().equals(takeover.streamId())));
     }
 }
