@@ -39,6 +39,7 @@ final class OfferIngestMetrics {
                 .description("1 while subscribed to a Mesos master")
                 .register(registry);
         Gauge.builder("k8sm.ingest.leader", leader, l -> l.getAsBoolean() ? 1 : 0)
+                .strongReference(true) // a gauge holds its object weakly, and nothing else holds this supplier
                 .description("1 while this instance is the leader (owns the leader group's partition), 0 on a standby")
                 .register(registry);
     }

@@ -22,7 +22,11 @@ import picocli.CommandLine.Option;
             "Settings (also -D, a file or K8SM_MESOS_* / K8SM_INGEST_*): mesos.master (required),"
                     + " mesos.framework.name (k8sm), mesos.framework.roles (*), mesos.principal, mesos.secret,"
                     + " mesos.failover.timeout.seconds, mesos.encoding, mesos.tls.truststore.*, ingest.offers.shard (0),"
-                    + " ingest.calls.group (k8sm-offer-ingest), mesos.framework.new (false); see offer-ingest/README.md.",
+                    + " ingest.calls.group (k8sm-offer-ingest), mesos.framework.new (false), ingest.leader.group"
+                    + " (<ingest.calls.group>-leader), ingest.leader.session.timeout.ms (6000),"
+                    + " ingest.leader.heartbeat.interval.ms (1000); see offer-ingest/README.md.",
+            "Several instances may run: the owner of partition 0 of framework-id in the leader group is the one"
+                    + " subscribed; the others stand by and take over when it stops.",
             "Exit codes: 2 for a bad setting or an unreadable stored framework id (see --new-framework);"
                     + " 1 when it stops working (e.g. after a Mesos ERROR event)."
         })

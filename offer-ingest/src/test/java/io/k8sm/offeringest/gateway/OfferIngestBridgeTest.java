@@ -787,6 +787,14 @@ class OfferIngestBridgeTest {
         assertEquals(1, before.size(), "only the leader subscribed: " + before);
         assertTrue(leader.client().isSubscribed());
         assertFalse(standby.client().isSubscribed(), "the standby holds no subscription");
+        System.gc(); // the leader gauge must not be collected (Micrometer holds a gauge's object weakly)
+        assertEquals(
+                1.0,
+                leader.metrics().registry().get("k8sm.ingest.leader").gauge().value());
+        assertEquals(
+                0.0,
+                standby.metrics().registry().get("k8sm.ingest.leader").gauge().value());
+        assertTrue(leader.isLeader() && !standby.isLeader());
         String fid = before.get(0).frameworkId();
 
         long stoppedAt = System.currentTimeMillis();
@@ -797,6 +805,7 @@ class OfferIngestBridgeTest {
         SubscriptionLog.Subscription takeover = after.get(1);
         assertEquals(fid, takeover.frameworkId(), "the same framework: a failover, not a new registration");
         assertEquals(Optional.of(fid), standby.storedFrameworkId());
+        assertTrue(standby.isLeader());
         System.out.printf(
                 "offer-ingest failover: leader closed -> standby SUBSCRIBED in %d ms%n",
                 takeover.atMillis() - stoppedAt);
