@@ -53,10 +53,11 @@ final class ChaosRecovery {
                     Thread.sleep(5000); // pods flowing again for a while before the next kill
                     List<ChaosProcess> instances = faults.instances(s);
                     String what = instances.size() > 1 ? s + "-failover" : s;
+                    // the kill's time once the active instance is known: finding it may take a while
+                    ChaosProcess active = instances.size() > 1 ? active(instances) : null;
                     long t = System.currentTimeMillis();
                     double took;
-                    if (instances.size() > 1) {
-                        ChaosProcess active = active(instances);
+                    if (active != null) {
                         took = faults.failover(active, () -> measure(s, t));
                         awaitReady(active);
                     } else {
