@@ -9,6 +9,10 @@ import java.util.Set;
  * that is being reconciled is not handed to a second worker; if it changes meanwhile it is queued
  * again once the first reconcile is {@link #done}. So any burst of changes to one service costs at
  * most one reconcile in flight plus one waiting.
+ *
+ * <p>A paused queue drops what it holds and takes nothing in: a standby controller reconciles
+ * nothing, and the full resync that follows {@link #resume()} when it starts to lead covers every
+ * change it let go.
  */
 final class WorkQueue {
 
@@ -19,9 +23,10 @@ final class WorkQueue {
 
     private final Set<String> processing = new HashSet<>();
     private boolean shutdown;
+    private boolean paused;
 
     synchronized void add(String key) {
-        if (shutdown || !dirty.add(key) || processing.contains(key)) {
+        if (shutdown || paused || !dirty.add(key) || processing.contains(key)) {
             return;
         }
         queue.add(key);
@@ -48,6 +53,18 @@ final class WorkQueue {
             queue.add(key);
             notifyAll();
         }
+    }
+
+    /** Drops every waiting key and takes none until {@link #resume()}; reconciles in hand finish. */
+    synchronized void pause() {
+        paused = true;
+        queue.clear();
+        dirty.clear();
+    }
+
+    synchronized void resume() {
+        paused = false;
+        notifyAll();
     }
 
     synchronized void shutdown() {

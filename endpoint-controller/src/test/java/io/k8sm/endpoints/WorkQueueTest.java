@@ -43,4 +43,21 @@ class WorkQueueTest {
         q.add("ns/a");
         assertFalse(q.size() > 0);
     }
+
+    @Test
+    void aPausedQueueDropsWhatItHeldAndTakesNothingInUntilResumed() throws InterruptedException {
+        WorkQueue q = new WorkQueue();
+        q.add("ns/a");
+        assertEquals("ns/a", q.take());
+        q.add("ns/a"); // changed while being reconciled
+        q.add("ns/b");
+        q.pause();
+        q.add("ns/c");
+        q.done("ns/a");
+        assertEquals(0, q.size(), "a standby holds no work");
+        assertTrue(q.isIdle());
+        q.resume();
+        q.add("ns/c");
+        assertEquals("ns/c", q.take());
+    }
 }
