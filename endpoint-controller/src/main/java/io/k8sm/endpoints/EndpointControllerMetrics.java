@@ -43,6 +43,9 @@ final class EndpointControllerMetrics {
         Gauge.builder("k8sm.endpoints.idle", c, s -> s.isIdle() ? 1 : 0)
                 .description("1 when nothing is queued or being reconciled")
                 .register(registry);
+        Gauge.builder("k8sm.endpoints.leader", c, s -> s.isLeader() ? 1 : 0)
+                .description("1 while this instance holds the Lease and writes; 0 on a standby")
+                .register(registry);
     }
 
     /** The service's one-line condition. */

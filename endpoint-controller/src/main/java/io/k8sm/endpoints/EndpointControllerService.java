@@ -1,16 +1,10 @@
 package io.k8sm.endpoints;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.k8sm.service.K8smService;
 import io.k8sm.service.metrics.ServiceMetrics;
@@ -21,8 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +35,17 @@ import org.slf4j.LoggerFactory;
  * ServiceSelectorIndex}. All services are reconciled on start and every {@link
  * EndpointControllerConfig#resync()}.
  *
+ * <p>Only the holder of the controller's Lease ({@link Leadership}, {@link LeaseSettings}) reconciles
+ * and writes. Every instance runs its informers, so a standby's caches are warm; its queue is paused
+ * and takes nothing in. On taking the lease, a full resync; on losing it, the queue pauses and every
+ * further write is refused before it is sent; then the instance stands by again.
+ *
  * <p>Usage: {@code try (var c = new EndpointControllerService(client, config)) { c.start(); ... }}. The
  * client stays the caller's: {@link #close()} stops the controller, not the client.
  */
 public final class EndpointControllerService implements K8smService {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointControllerService.class);
-    static final String POD_LABEL_INDEX = "k8sm-pod-label-pairs";
-    static final String SLICE_SERVICE_INDEX = "k8sm-slice-service";
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -66,6 +63,8 @@ public final class EndpointControllerService implements K8smService {
     private final LongAdder events = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final List<Thread> workers = new ArrayList<>();
+    private final Leadership leadership;
+    private ControllerInformers informers;
     private ScheduledExecutorService scheduler;
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<Pod> pods;
@@ -82,14 +81,25 @@ public final class EndpointControllerService implements K8smService {
     EndpointControllerService(KubernetesClient client, EndpointControllerConfig config, Clock clock) {
         this.client = client;
         this.config = config;
-        this.writer = new EndpointsWriter(client);
+        this.writer = new EndpointsWriter(client, this::isLeader);
         this.problems = new ProblemReporter(new KubeEventSink(client, clock));
+        this.leadership = new Leadership(
+                client,
+                config.lease(),
+                config.lease().namespaceOr(config.namespace(), client.getNamespace()),
+                config.lease().identityOrDefault(),
+                this::lead,
+                queue::pause);
+        queue.pause(); // until this process leads
         EndpointControllerMetrics.bind(metrics.registry(), this);
     }
 
-    @Override // ready is healthy: the informers are synced once start() returned
+    @Override // ready is healthy: the informers are synced once start() returned; a standby is ready
     public String status() {
-        return EndpointControllerMetrics.status(isHealthy(), started);
+        String role = isLeader()
+                ? "leader"
+                : "standby (lease held by " + Objects.requireNonNullElse(leadership.holder(), "nobody yet") + ")";
+        return identity() + ": " + role + ", " + EndpointControllerMetrics.status(isHealthy(), started);
     }
 
     @Override
@@ -117,67 +127,15 @@ public final class EndpointControllerService implements K8smService {
                 config.resync().toSeconds(),
                 config.workers());
 
-        services = scope(client.services()).runnableInformer(0);
-        pods = scope(client.pods()).runnableInformer(0);
-        pods.addIndexers(Map.of(POD_LABEL_INDEX, LabelPairs::podKeys));
-        endpoints = scope(client.endpoints())
-                .withLabel(EndpointsReconciler.ENDPOINTS_MANAGED_BY, EndpointsReconciler.CONTROLLER_NAME)
-                .runnableInformer(0);
-        slices = scope(client.discovery().v1().endpointSlices())
-                .withLabel(EndpointsReconciler.SLICE_MANAGED_BY, EndpointsReconciler.CONTROLLER_NAME)
-                .runnableInformer(0);
-        slices.addIndexers(Map.of(SLICE_SERVICE_INDEX, s -> {
-            String svc = sliceService(s);
-            return svc == null ? List.of() : List.of(svc);
-        }));
-
-        services.addEventHandler(new UpsertDeleteHandler<>(
-                s -> {
-                    selectorIndex.put(s);
-                    queue.add(ServiceSelectorIndex.key(s));
-                },
-                s -> {
-                    selectorIndex.remove(ServiceSelectorIndex.key(s));
-                    queue.add(ServiceSelectorIndex.key(s));
-                }));
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                selectorIndex.servicesFor(pod).forEach(queue::add);
-            }
-
-            @Override
-            public void onUpdate(Pod before, Pod after) {
-                // Old labels too: a pod that stops matching must leave its former services.
-                selectorIndex.servicesFor(before).forEach(queue::add);
-                selectorIndex.servicesFor(after).forEach(queue::add);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                selectorIndex.servicesFor(pod).forEach(queue::add);
-            }
-        });
-        // Our own objects changed or vanished behind our back: reconcile their service.
-        endpoints.addEventHandler(new UpsertDeleteHandler<>(e -> queue.add(key(e)), e -> queue.add(key(e))));
-        slices.addEventHandler(new UpsertDeleteHandler<>(this::enqueueSliceService, this::enqueueSliceService));
-
-        try {
-            CompletableFuture.allOf(
-                            services.start().toCompletableFuture(), pods.start().toCompletableFuture(),
-                            endpoints.start().toCompletableFuture(),
-                                    slices.start().toCompletableFuture())
-                    .get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            stopInformers();
-            throw new IllegalStateException(
-                    "endpoint controller: informer caches did not fill within " + SYNC_TIMEOUT.toSeconds() + "s: " + e,
-                    e);
-        }
+        informers = new ControllerInformers(client, config.namespace(), queue, selectorIndex);
+        services = informers.services;
+        pods = informers.pods;
+        endpoints = informers.endpoints;
+        slices = informers.slices;
+        informers.startAndSync(SYNC_TIMEOUT);
         services.getStore().list().forEach(selectorIndex::put);
 
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "k8sm-endpoints-resync"));
-        resync();
         scheduler.scheduleAtFixedRate(
                 this::resync, config.resync().toMillis(), config.resync().toMillis(), TimeUnit.MILLISECONDS);
         for (int i = 0; i < config.workers(); i++) {
@@ -186,9 +144,28 @@ public final class EndpointControllerService implements K8smService {
             t.start();
         }
         log.info(
-                "endpoint controller started: {} services, {} pods cached",
+                "endpoint controller started: {} services, {} pods cached; {} as {}",
                 services.getStore().list().size(),
-                pods.getStore().list().size());
+                pods.getStore().list().size(),
+                leadership.describe(),
+                leadership.identity());
+        leadership.start();
+    }
+
+    /** Leading: the queue hands out keys again, and a full resync covers whatever changed before. */
+    private void lead() {
+        queue.resume();
+        resync();
+    }
+
+    /** This process holds the lease and may write. */
+    public boolean isLeader() {
+        return leadership.isLeader();
+    }
+
+    /** This process's holder identity in the lease. */
+    public String identity() {
+        return leadership.identity();
     }
 
     /**
@@ -200,10 +177,10 @@ public final class EndpointControllerService implements K8smService {
             return;
         }
         Set<String> keys = new LinkedHashSet<>(services.getIndexer().listKeys());
-        endpoints.getStore().list().forEach(e -> keys.add(key(e)));
+        endpoints.getStore().list().forEach(e -> keys.add(ControllerInformers.key(e)));
         slices.getStore().list().stream()
-                .map(EndpointControllerService::sliceService)
-                .filter(java.util.Objects::nonNull)
+                .map(ControllerInformers::sliceService)
+                .filter(Objects::nonNull)
                 .forEach(keys::add);
         log.debug("resync: {} services queued", keys.size());
         keys.forEach(queue::add);
@@ -224,9 +201,7 @@ public final class EndpointControllerService implements K8smService {
         if (!started || closed || workers.size() < config.workers()) {
             return false;
         }
-        return workers.stream().allMatch(Thread::isAlive)
-                && java.util.stream.Stream.of(services, pods, endpoints, slices)
-                        .allMatch(SharedIndexInformer::isRunning);
+        return workers.stream().allMatch(Thread::isAlive) && informers != null && informers.allRunning();
     }
 
     /** Nothing queued and nothing being reconciled. */
@@ -235,8 +210,9 @@ public final class EndpointControllerService implements K8smService {
     }
 
     /**
-     * Stops: no new resync, workers finish the reconcile in hand (up to 10 s), informers stop. The
-     * client is left open. Safe to call more than once.
+     * Stops: no write from the first moment (a reconcile in hand stops at its next write), no new
+     * resync, workers end (up to 10 s), the lease is released (a standby takes over within about a
+     * retry period), informers stop. The client is left open. Safe to call more than once.
      */
     @Override
     public synchronized void close() {
@@ -244,6 +220,7 @@ public final class EndpointControllerService implements K8smService {
             return;
         }
         closed = true;
+        leadership.resign(); // no write from here on; the lease stays ours until the workers are done
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
@@ -261,7 +238,10 @@ public final class EndpointControllerService implements K8smService {
                 t.interrupt();
             }
         }
-        stopInformers();
+        leadership.close(); // releases the lease: a standby takes over at its next try
+        if (informers != null) {
+            informers.close();
+        }
         metrics.close();
         log.info("endpoint controller stopped: {}", stats());
     }
@@ -282,6 +262,8 @@ public final class EndpointControllerService implements K8smService {
             try {
                 reconcile(key);
                 failuresByKey.remove(key);
+            } catch (EndpointsWriter.NotLeaderException e) {
+                log.debug("{}", e.getMessage()); // the next leader's full resync does it
             } catch (RuntimeException e) {
                 failures.increment();
                 int n = failuresByKey.merge(key, 1, Integer::sum);
@@ -303,13 +285,16 @@ public final class EndpointControllerService implements K8smService {
 
     /** One idempotent pass for one service: compute, compare, write only the difference. */
     void reconcile(String key) {
+        if (!isLeader()) {
+            return; // lost the lease since the key was taken
+        }
         reconciles.increment();
         int slash = key.indexOf('/');
         String ns = key.substring(0, slash);
         String name = key.substring(slash + 1);
         Service service = services.getIndexer().getByKey(key);
         Map<String, EndpointSlice> currentSlices = new HashMap<>();
-        for (EndpointSlice s : slices.getIndexer().byIndex(SLICE_SERVICE_INDEX, key)) {
+        for (EndpointSlice s : slices.getIndexer().byIndex(ControllerInformers.SLICE_SERVICE_INDEX, key)) {
             currentSlices.put(s.getMetadata().getName(), s);
         }
         Endpoints currentEndpoints = endpoints.getIndexer().getByKey(key);
@@ -328,7 +313,8 @@ public final class EndpointControllerService implements K8smService {
             return;
         }
 
-        List<Pod> candidates = pods.getIndexer().byIndex(POD_LABEL_INDEX, LabelPairs.serviceKey(service));
+        List<Pod> candidates =
+                pods.getIndexer().byIndex(ControllerInformers.POD_LABEL_INDEX, LabelPairs.serviceKey(service));
         Desired desired = EndpointsReconciler.desired(service, candidates, config.mode());
         events.add(problems.report(service, desired.problems()));
         Map<String, SliceState> sliceStates = new HashMap<>();
@@ -354,41 +340,9 @@ public final class EndpointControllerService implements K8smService {
     Map<String, String> cachedSliceVersions(String serviceKey) {
         Map<String, String> m = new HashMap<>();
         slices.getIndexer()
-                .byIndex(SLICE_SERVICE_INDEX, serviceKey)
+                .byIndex(ControllerInformers.SLICE_SERVICE_INDEX, serviceKey)
                 .forEach(s -> m.put(s.getMetadata().getName(), s.getMetadata().getResourceVersion()));
         return m;
-    }
-
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
-            FilterWatchListDeletable<T, L, R> scope(MixedOperation<T, L, R> op) {
-        return config.namespace()
-                .<FilterWatchListDeletable<T, L, R>>map(op::inNamespace)
-                .orElseGet(() -> op.inAnyNamespace());
-    }
-
-    private void enqueueSliceService(EndpointSlice s) {
-        String svc = sliceService(s);
-        if (svc != null) {
-            queue.add(svc);
-        }
-    }
-
-    private static String sliceService(EndpointSlice s) {
-        Map<String, String> labels = s.getMetadata().getLabels();
-        String svc = labels == null ? null : labels.get(EndpointsReconciler.SERVICE_NAME_LABEL);
-        return svc == null ? null : s.getMetadata().getNamespace() + "/" + svc;
-    }
-
-    private static String key(HasMetadata o) {
-        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
-    }
-
-    private void stopInformers() {
-        for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {services, pods, endpoints, slices}) {
-            if (i != null) {
-                i.close();
-            }
-        }
     }
 
     private static Thread daemon(Runnable r, String name) {

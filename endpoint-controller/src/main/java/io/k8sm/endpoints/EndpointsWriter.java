@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * Carries out a {@link Plan}. Updates are locked on the resourceVersion of the object the plan was
  * made from; a 409 (someone wrote in between, or our cache was behind) is answered by reading the
  * object afresh and, if it still differs, writing again on top of the fresh one.
+ *
+ * <p>Every write first asks the leadership gate: once this process is no longer the Lease's leader
+ * the next write is refused with {@link NotLeaderException} instead of being sent.
  */
 final class EndpointsWriter {
 
@@ -26,11 +30,31 @@ final class EndpointsWriter {
     static final int MAX_ATTEMPTS = 5;
 
     private final KubernetesClient client;
+    private final BooleanSupplier mayWrite;
     final LongAdder writes = new LongAdder();
     final LongAdder conflicts = new LongAdder();
 
+    /** A writer that may always write. */
     EndpointsWriter(KubernetesClient client) {
+        this(client, () -> true);
+    }
+
+    EndpointsWriter(KubernetesClient client, BooleanSupplier mayWrite) {
         this.client = client;
+        this.mayWrite = mayWrite;
+    }
+
+    /** A write refused because this process does not hold the lease (any more). */
+    static final class NotLeaderException extends RuntimeException {
+        NotLeaderException(String serviceKey, String what) {
+            super("service " + serviceKey + ": not the leader, " + what + " not written", null, false, false);
+        }
+    }
+
+    private void checkLeader(String serviceKey, String what) {
+        if (!mayWrite.getAsBoolean()) {
+            throw new NotLeaderException(serviceKey, what);
+        }
     }
 
     /** Applies a plan made against {@code currentEndpoints} and {@code currentSlices} (by name). */
@@ -89,6 +113,7 @@ final class EndpointsWriter {
     }
 
     void deleteSlice(String serviceKey, String ns, String name) {
+        checkLeader(serviceKey, "EndpointSlice " + name);
         if (!client.discovery()
                 .v1()
                 .endpointSlices()
@@ -102,6 +127,7 @@ final class EndpointsWriter {
     }
 
     void deleteEndpoints(String serviceKey, String ns, String name) {
+        checkLeader(serviceKey, "Endpoints " + name);
         if (!client.endpoints().inNamespace(ns).withName(name).delete().isEmpty()) {
             writes.increment();
             log.info("service {}: deleted Endpoints {}", serviceKey, name);
@@ -118,6 +144,7 @@ final class EndpointsWriter {
             Function<T, T> create,
             Function<T, T> update) {
         for (int attempt = 1; ; attempt++) {
+            checkLeader(serviceKey, what);
             try {
                 if (current == null) {
                     create.apply(render.apply(null));
