@@ -77,7 +77,8 @@ class KubernetesManifestsTest {
      * NodeSource's informer and NodeRegistrar (nodes get, list, watch, create, patch),
      * NodeRegistrar.editStatus (nodes/status patch). The endpoint-controller: informers on services,
      * pods, endpoints and endpointslices (list, watch), EndpointsWriter (get, create, update,
-     * delete), KubeEventSink (events create).
+     * delete), KubeEventSink (events create), Leadership's fabric8 LeaseLock (leases get, create,
+     * update).
      */
     static final Map<String, Set<String>> USED = Map.of(
             "k8sm-launcher",
@@ -113,7 +114,10 @@ class KubernetesManifestsTest {
                     "discovery.k8s.io/endpointslices create",
                     "discovery.k8s.io/endpointslices update",
                     "discovery.k8s.io/endpointslices delete",
-                    "/events create"));
+                    "/events create",
+                    "coordination.k8s.io/leases get",
+                    "coordination.k8s.io/leases create",
+                    "coordination.k8s.io/leases update"));
 
     static final Map<String, Supplier<ConfigDef>> DEFINITIONS = Map.of(
             "k8sm-scheduler", SchedulerConfig::definition,
