@@ -17,7 +17,11 @@ import picocli.CommandLine.Mixin;
             "Keep Endpoints and EndpointSlices of every service with a selector pointing at its pods'"
                     + " host IPs and mapped Mesos host ports.",
             "Settings: endpoints.mode=hostport|vanilla (default hostport), endpoints.resync.seconds (300),"
-                    + " endpoints.namespace (all), endpoints.workers (2); give them with -D, a file or K8SM_ENDPOINTS_*."
+                    + " endpoints.namespace (all), endpoints.workers (2); give them with -D, a file or K8SM_ENDPOINTS_*.",
+            "Only the holder of the Lease endpoints.lease.name (k8sm-endpoint-controller) writes; other instances"
+                    + " stand by with synced caches. endpoints.lease.identity (<hostname>-<pid>), endpoints.lease.namespace"
+                    + " (endpoints.namespace, else the client's), endpoints.lease.duration.ms (3000),"
+                    + " endpoints.lease.renew.deadline.ms (2000), endpoints.lease.retry.period.ms (500)."
         })
 public class RunEndpointController extends RunService<EndpointControllerConfig> {
 
