@@ -78,7 +78,7 @@ class KubernetesManifestsTest {
      * NodeRegistrar.editStatus (nodes/status patch). The endpoint-controller: informers on services,
      * pods, endpoints and endpointslices (list, watch), EndpointsWriter (get, create, update,
      * delete), KubeEventSink (events create), Leadership's fabric8 LeaseLock (leases get, create,
-     * update).
+     * and patch: fabric8's ResourceLock.update renews and releases with a PATCH).
      */
     static final Map<String, Set<String>> USED = Map.of(
             "k8sm-launcher",
@@ -117,7 +117,7 @@ class KubernetesManifestsTest {
                     "/events create",
                     "coordination.k8s.io/leases get",
                     "coordination.k8s.io/leases create",
-                    "coordination.k8s.io/leases update"));
+                    "coordination.k8s.io/leases patch"));
 
     static final Map<String, Supplier<ConfigDef>> DEFINITIONS = Map.of(
             "k8sm-scheduler", SchedulerConfig::definition,
