@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciliation with Mesos: on (re)subscription every launched task is reconciled explicitly, with
- * backoff until each has answered with a status; then implicitly at an interval; at most one
+ * backoff until each has answered with a status; then at an interval implicitly and explicitly (an
+ * implicit answer lists live tasks only, so an end the master sent once and we missed is found by
+ * asking for the task by id, as Mesos' reconciliation guide recommends); at most one
  * Reconcile per minimum interval, and none while disconnected. An explicit reconciliation of many
  * tasks is sent as several Reconcile calls of at most {@link
  * SchedulerSettings#reconcileMaxTasksPerCall()} tasks each, so that no {@code mesos-calls} record
@@ -135,7 +137,11 @@ public final class Reconciler {
             out.reconcile(List.of());
             meta.put(IMPLICIT_NEXT, now + settings.implicitReconcileIntervalMs());
             meta.put(LAST_RECONCILE, now);
-            log.info("implicit reconciliation");
+            // an implicit answer lists live tasks only: a master-generated end (a lost agent's
+            // TASK_GONE, sent once without uuid) that never reached us would stay unknown, so every
+            // launched task is asked for by id as well, once the rate limit allows
+            startExplicitReconcile(now + settings.reconcileMinIntervalMs());
+            log.info("implicit reconciliation; every launched task to be reconciled explicitly next");
         }
     }
 }

@@ -465,6 +465,29 @@ class SchedulerScenariosTest {
         assertEquals(2, world.calls(Reconcile.class).size());
     }
 
+    /**
+     * A master-generated end (a lost agent's TASK_GONE, sent once without uuid) that offer-ingest
+     * missed is not in an implicit reconciliation's answer, which lists live tasks only; CI's chaos run
+     * kept 13 such pods Running for good. The periodic round asks for every launched task by id too.
+     */
+    @Test
+    void thePeriodicReconciliationAsksForEveryLaunchedTaskByIdSoAMissedEndIsFound() {
+        RegistryTask a = launchedOnHostA("ns/a");
+        world.framework(subscribed());
+        world.status(status(a.getId(), TaskState.TASK_RUNNING).build()); // answers the first, explicit, round
+        world.advance(15_000);
+        List<Reconcile> rs = world.calls(Reconcile.class);
+        assertTrue(rs.get(rs.size() - 1).getTasks().isEmpty(), "the periodic round's implicit call: " + rs);
+        world.advance(15_000);
+        rs = world.calls(Reconcile.class);
+        assertEquals(
+                List.of(a.getId()),
+                rs.get(rs.size() - 1).getTasks().stream()
+                        .map(t -> t.getTaskId())
+                        .toList(),
+                "then every launched task by id: " + rs);
+    }
+
     @Test
     void podWithNonsenseResourcesIsReportedInvalidAndNotScheduled() {
         world.pod(pod("ns/bad").container(-1, 128).build());
