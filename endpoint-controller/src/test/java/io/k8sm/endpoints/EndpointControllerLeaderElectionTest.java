@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -126,20 +125,7 @@ class EndpointControllerLeaderElectionTest {
     }
 
     private static <T> T await(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return fail("timed out waiting for " + what);
+        return EndpointControllerServiceTest.await(what, DEADLINE, probe);
     }
 
     private void createServiceWithOnePod() {

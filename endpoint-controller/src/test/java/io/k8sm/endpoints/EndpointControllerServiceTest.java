@@ -99,7 +99,12 @@ class EndpointControllerServiceTest {
     }
 
     private static <T> T await(String what, Supplier<T> probe) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        return await(what, DEADLINE, probe);
+    }
+
+    /** Polls {@code probe} until it answers neither null nor false, failing the test after {@code within}. */
+    static <T> T await(String what, Duration within, Supplier<T> probe) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             T v = probe.get();
             if (v != null && !Boolean.FALSE.equals(v)) {
