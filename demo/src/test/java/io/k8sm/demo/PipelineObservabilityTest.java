@@ -30,6 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Metrics, health and the dashboard of a pipeline run (the demo's run, small): the figures the run
@@ -41,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineObservabilityTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final int AGENTS = 3;
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     static Path dir;
@@ -51,7 +61,7 @@ class PipelineObservabilityTest {
 
     @BeforeAll
     void runThePipeline() throws Exception {
-        pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(3))
+        pipeline = Pipeline.onNewWorld(Pipeline.Options.defaults(dir).withAgents(AGENTS))
                 .startAll();
         run = new DemoRun(pipeline, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         run.defaultPorts = false;
@@ -128,50 +138,89 @@ class PipelineObservabilityTest {
         boolean onCi = "true".equalsIgnoreCase(System.getenv("CI"));
         if (!onCi) {
             Assumptions.assumeTrue(
-                    Files.isExecutable(CHROMIUM),
-                    "skipped: " + CHROMIUM + " is not installed (apt-get install chromium)");
+                    Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                    "skipped: " + CHROMIUM + " or " + CHROMEDRIVER
+                            + " is not installed (apt-get install chromium chromium-driver)");
         }
         URI page = run.http().uri("scheduler");
         Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);
         Files.writeString(shot.resolveSibling("dashboard.json"), get(page.resolve("api/dashboard")));
-        String dom = chromium(page, "--dump-dom");
-        assertTrue(
-                dom.contains("id=\"pods-running\">" + summary.running() + "<"),
-                "the running tile shows " + summary.running() + ":\n" + dom);
-        assertTrue(dom.contains("id=\"pods-pending\">" + summary.unschedulable() + "<"), dom);
-        assertTrue(dom.contains("class=\"state RUNNING\""), dom);
-        chromium(page, "--screenshot=" + shot, "--window-size=1400,1300");
-        assertTrue(Files.size(shot) > 10_000, "a screenshot at " + shot);
+        WebDriver browser = chromium();
+        try {
+            browser.get(page.toString());
+
+            assertEquals(String.valueOf(summary.running()), shown(browser, "pods-running", summary.running()));
+            assertEquals(String.valueOf(summary.unschedulable()), text(browser, "pods-pending"));
+            assertEquals("RUNNING", text(browser, "state"));
+            int agents = browser.findElements(By.cssSelector("#agents tbody tr")).size();
+            assertTrue(agents >= 1 && agents <= AGENTS, agents + " agent rows");
+            assertTrue(
+                    !browser.findElements(By.cssSelector("#chart-launches polyline"))
+                            .isEmpty(),
+                    "the launches chart is drawn");
+            String updated = text(browser, "updated");
+            assertTrue(updated.startsWith("updated "), updated);
+            assertTrue(changes(browser, "updated", updated), "the page polls: 'updated' moved on from " + updated);
+
+            browser.manage().window().setSize(new Dimension(1400, 1300));
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            assertTrue(Files.size(shot) > 10_000, "a screenshot at " + shot);
+        } finally {
+            browser.quit();
+        }
     }
 
-    /** Runs headless Chromium on the page (a few seconds of its time, for the polls) and returns its stdout. */
-    static String chromium(URI page, String... what) throws Exception {
-        Path profile = Files.createTempDirectory("k8sm-chromium");
-        List<String> cmd = new ArrayList<>(List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--hide-scrollbars",
-                "--user-data-dir=" + profile,
-                "--virtual-time-budget=4000"));
-        cmd.addAll(List.of(what));
-        cmd.add(page.toString());
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
-        assertEquals(0, p.exitValue(), "chromium failed: " + out);
-        return out;
+    /** Debian's headless chromium driven by its chromedriver (never one that Selenium would download). */
+    static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--hide-scrollbars",
+                        "--window-size=1400,1300",
+                        "--user-data-dir=" + Files.createTempDirectory("k8sm-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    static String text(WebDriver browser, String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    /** The element's text once it shows {@code expected} (the page polls every second), or as it is after 60 s. */
+    static String shown(WebDriver browser, String id, int expected) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String now = text(browser, id);
+        while (!now.equals(String.valueOf(expected)) && System.nanoTime() < until) {
+            Thread.sleep(200);
+            now = text(browser, id);
+        }
+        return now;
+    }
+
+    /** True once the element's text differs from {@code before} (within 30 s). */
+    static boolean changes(WebDriver browser, String id, String before) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < until) {
+            if (!text(browser, id).equals(before)) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     @Test
