@@ -112,8 +112,9 @@ public final class Reconciler {
         if (now < last + settings.reconcileMinIntervalMs()) {
             return;
         }
-        List<Map.Entry<String, String>> waiting = pending.all();
-        if (!waiting.isEmpty() && now >= Meta.get(meta, EXPLICIT_NEXT, 0L)) {
+        // the pending tasks are read only once an explicit round is due: most inputs come between rounds
+        List<Map.Entry<String, String>> waiting = now >= Meta.get(meta, EXPLICIT_NEXT, 0L) ? pending.all() : List.of();
+        if (!waiting.isEmpty()) {
             List<ReconcileTask> tasks = new ArrayList<>();
             for (Map.Entry<String, String> e : waiting) {
                 tasks.add(new ReconcileTask(e.getKey(), e.getValue().isEmpty() ? null : e.getValue()));

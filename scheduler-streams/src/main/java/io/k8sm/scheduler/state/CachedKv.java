@@ -24,7 +24,26 @@ public final class CachedKv<V> implements Kv<String, V> {
      * Code point order = UTF-8 byte order (String.compareTo orders UTF-16 units, which differs above
      * U+D7FF).
      */
-    public static final Comparator<String> UTF8_ORDER = (a, b) -> {
+    public static final Comparator<String> UTF8_ORDER = CachedKv::compareUtf8;
+
+    /**
+     * UTF-8 byte order is code point order. Up to the first differing UTF-16 unit the two agree;
+     * there, two units that are not surrogates compare as their code points do, so only a surrogate
+     * at that point needs the code point walk.
+     */
+    static int compareUtf8(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int k = 0; k < n; k++) {
+            char x = a.charAt(k);
+            char y = b.charAt(k);
+            if (x != y) {
+                return Character.isSurrogate(x) || Character.isSurrogate(y) ? byCodePoints(a, b) : x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int byCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {
@@ -37,7 +56,7 @@ public final class CachedKv<V> implements Kv<String, V> {
             j += Character.charCount(cb);
         }
         return Integer.compare(a.length() - i, b.length() - j);
-    };
+    }
 
     private final Kv<String, V> store;
     private TreeMap<String, V> copy;
