@@ -185,6 +185,8 @@ public final class SchedulerStateMachine {
                     x.getExecutorId(),
                     x.getAgentId(),
                     x.getStatus());
+        } else if (ev instanceof CallRejected c && c.getNotSent()) {
+            lifecycle.acceptNotSent(rejected.acceptTasks(c), c.getReason(), now);
         } else if (ev instanceof CallRejected c) {
             rejected.onRejected(c, now);
         }

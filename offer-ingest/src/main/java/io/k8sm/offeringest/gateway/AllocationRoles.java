@@ -9,7 +9,8 @@ import java.util.Optional;
  * What the event side learnt and the call side needs: the role each recent offer was allocated to
  * (MULTI_ROLE frameworks must repeat it in the resources they launch with), and each agent's
  * hostname (for AgentLost); and which offers the current subscription received and has not seen
- * rescinded or used (review C3: a DECLINE of any other offer is dropped, see {@link #liveOffers}).
+ * rescinded or used (review C3: a DECLINE of any other offer is dropped, see {@link #liveOffers}),
+ * and which it received at all ({@link #unreceived}: an ACCEPT of other offers is not sent).
  * Bounded (least recently added entries go first) and thread-safe.
  */
 public final class AllocationRoles {
@@ -19,6 +20,7 @@ public final class AllocationRoles {
     private final Map<String, String> byOffer = lru();
     private final Map<String, String> hostByAgent = lru();
     private final Map<String, String> live = lru();
+    private final Map<String, String> received = lru();
     private long subscription;
 
     /**
@@ -43,11 +45,13 @@ public final class AllocationRoles {
         }
         hostByAgent.put(agentId, hostname);
         live.put(offerId, agentId);
+        received.put(offerId, agentId);
     }
 
     /** A new subscription began: Mesos invalidated every earlier offer. */
     public synchronized void subscribed() {
         live.clear();
+        received.clear();
         subscription++;
     }
 
@@ -67,6 +71,15 @@ public final class AllocationRoles {
      */
     public synchronized List<String> liveOffers(List<String> offerIds) {
         return offerIds.stream().filter(live::containsKey).toList();
+    }
+
+    /**
+     * Those of {@code offerIds} the current subscription never received (before it began, or never
+     * offered at all), in order. Mesos refuses them; unlike a used or rescinded offer of this
+     * subscription, no call of this subscription can have used them.
+     */
+    public synchronized List<String> unreceived(List<String> offerIds) {
+        return offerIds.stream().filter(id -> !received.containsKey(id)).toList();
     }
 
     public synchronized Optional<String> hostname(String agentId) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       offer-ingest killed after sending never sends it again from the topic (a replayed ACCEPT
  *       would be answered TASK_LOST REASON_INVALID_OFFERS with the live task's id). An ACCEPT lost
  *       by a crash between the commit and the send is healed by the scheduler's reconciliation
- *       (the launcher reported the task LAUNCHED; Mesos does not know it).
+ *       (the launcher reported the task LAUNCHED; Mesos does not know it). An ACCEPT of offers the
+ *       current subscription never received is not sent at all, and answered by a {@code CallRejected}
+ *       with {@code notSent} ({@link LiveOffers}).
  *   <li><b>Every other call: at least once.</b> Offsets are committed after the calls of a poll
  *       were sent; a crash in between sends them again, which Mesos makes harmless (a second
  *       DECLINE or ACKNOWLEDGE is ignored, KILL / RECONCILE / REVIVE / SUPPRESS are idempotent).
@@ -66,9 +68,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
-    private final AtomicLong declinesDropped = new AtomicLong();
-    private final AtomicLong callsDropped = new AtomicLong();
-    private long loggedDropsOf = -1;
+    private final LiveOffers offers;
     private volatile boolean running = true;
     /** False while this instance is not the leader: the loop holds no partition of the group and sends nothing. */
     private volatile boolean active = true;
@@ -91,6 +91,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         this.mesos = mesos;
         this.events = events;
         this.poll = poll;
+        this.offers = new LiveOffers(translator.memory());
         this.loop = new SafeRecordLoop<>(
                 consumer, new StringDeserializer(), values, deadLetters, EventPublisher.APPLICATION, this::execute);
     }
@@ -200,21 +201,34 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         }
         awaitSubscription();
         if (type == Call.Type.DECLINE) {
-            call = liveDecline(value, call);
+            call = offers.liveDecline(value.getCallId(), call);
             if (call == null) {
                 return;
             }
         }
         if (type == Call.Type.ACCEPT) {
+            List<String> stale = offers.staleOf(value.getCallId(), call);
+            if (!stale.isEmpty()) {
+                reject(
+                        value,
+                        type,
+                        null,
+                        "not sent: offers " + stale + " were not received by the current subscription (they are"
+                                + " from before a re-subscription), so Mesos would refuse them",
+                        CallTranslator.taskIds(value),
+                        true);
+                return;
+            }
             // at most once: a kill after the send must not send it again from the topic
             consumer.commitSync(Map.of(
                     new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1)));
+            offers.sending(value.getCallId());
         }
         try {
             mesos.call(call);
             sent.incrementAndGet();
-            usedOffers(call).forEach(translator.memory()::gone); // a later DECLINE of them is a replay
+            offers.used(call); // a later call about them is a replay
             LOG.debug("sent {} {}", type, value.getCallId());
         } catch (NotSubscribedException e) {
             throw e; // rewound and retried once subscribed again
@@ -232,56 +246,19 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         }
     }
 
-    /**
-     * The DECLINE restricted to offers this subscription received and still holds (review C3), or null when none is
-     * left: a scheduler rebuilt from scratch replays days of {@code offers}, and declining every historical offer
-     * would queue real calls behind hours of declines Mesos ignores anyway (it invalidated them on re-subscription).
-     * Dropped declines are counted ({@link #declinesDropped()}) and logged once per subscription.
-     */
-    private Call liveDecline(MesosCall value, Call call) {
-        AllocationRoles memory = translator.memory();
-        List<String> ids = call.getDecline().getOfferIdsList().stream()
-                .map(org.apache.mesos.v1.Protos.OfferID::getValue)
-                .toList();
-        List<String> live = memory.liveOffers(ids);
-        if (live.size() == ids.size()) {
-            return call;
-        }
-        declinesDropped.addAndGet(ids.size() - live.size());
-        if (loggedDropsOf != memory.subscriptions()) {
-            loggedDropsOf = memory.subscriptions();
-            LOG.info(
-                    "call {} declines offers this subscription never received (e.g. {}); such declines are dropped"
-                            + " (a replay of old offers), counted in declinesDropped, and not logged again until the"
-                            + " next subscription",
-                    value.getCallId(),
-                    ids.stream().filter(id -> !live.contains(id)).findFirst().orElse(""));
-        }
-        if (live.isEmpty()) {
-            callsDropped.incrementAndGet();
-            return null;
-        }
-        Call.Decline.Builder d = call.getDecline().toBuilder().clearOfferIds();
-        live.forEach(id ->
-                d.addOfferIds(org.apache.mesos.v1.Protos.OfferID.newBuilder().setValue(id)));
-        return call.toBuilder().setDecline(d).build();
-    }
-
-    private static List<String> usedOffers(Call call) {
-        List<org.apache.mesos.v1.Protos.OfferID> ids = call.hasDecline()
-                ? call.getDecline().getOfferIdsList()
-                : call.hasAccept() ? call.getAccept().getOfferIdsList() : List.of();
-        return ids.stream().map(org.apache.mesos.v1.Protos.OfferID::getValue).toList();
-    }
-
     /** DECLINE calls not sent at all: none of their offers was live. */
     public long callsDropped() {
-        return callsDropped.get();
+        return offers.callsDropped();
     }
 
     /** DECLINEd offer ids dropped because this subscription never received them (or no longer holds them). */
     public long declinesDropped() {
-        return declinesDropped.get();
+        return offers.declinesDropped();
+    }
+
+    /** ACCEPT calls not sent because an offer of theirs was no longer live; their tasks were answered CallRejected. */
+    public long acceptsNotSent() {
+        return offers.acceptsNotSent();
     }
 
     /** No answer, a 5xx (503 while the masters elect a leader), 408, 429 or a redirect not followed. */
@@ -314,12 +291,18 @@ public final class CallExecutor implements Runnable, AutoCloseable {
 
     private void reject(MesosCall value, Call.Type type, Integer status, String reason, List<String> taskIds)
             throws Exception {
+        reject(value, type, status, reason, taskIds, false);
+    }
+
+    private void reject(
+            MesosCall value, Call.Type type, Integer status, String reason, List<String> taskIds, boolean notSent)
+            throws Exception {
         rejected.incrementAndGet();
         LOG.warn(
                 "call {} ({}) rejected: {} {}",
                 value.getCallId(),
                 type,
-                status == null ? "no answer" : "HTTP " + status,
+                notSent ? "not sent" : status == null ? "no answer" : "HTTP " + status,
                 reason);
         events.sendAndWait(
                 events.frameworkTopic(),
@@ -330,6 +313,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
                         .setHttpStatus(status)
                         .setReason(reason == null ? "" : reason)
                         .setTaskIds(taskIds)
+                        .setNotSent(notSent)
                         .build()),
                 Duration.ofSeconds(30));
     }

@@ -25,6 +25,7 @@ import io.k8sm.avro.TaskStatus;
 import io.k8sm.avro.ValueType;
 import io.k8sm.offeringest.OfferIngestConfig;
 import io.k8sm.offeringest.OfferIngestService;
+import io.k8sm.offeringest.mesos.MesosCallException;
 import io.k8sm.offeringest.mesos.MesosClientConfig;
 import io.k8sm.offeringest.mesos.MesosEventListener;
 import io.k8sm.offeringest.mesos.MesosSchedulerClient;
@@ -282,6 +283,80 @@ class OfferIngestFaultTest {
                 "no TASK_DROPPED echo of a replay for the live task");
         assertTrue(
                 !MesosMasterSimulator.isTerminal(sim.tasks().get("pod.killed").state()), "the task lives");
+    }
+
+    /**
+     * Every restart of offer-ingest is a new subscription, and Mesos invalidates the earlier one's
+     * offers; a launch written for one of them, still queued in mesos-calls, would only be refused.
+     * Invariant, from the master's record: such an ACCEPT never reaches it; its tasks are answered
+     * CallRejected notSent (so the scheduler places them again at once), and the next call flows.
+     */
+    @Test
+    void anAcceptOfAnOfferFromBeforeAResubscriptionIsNotSentAndItsTasksAnsweredNotSent() throws Exception {
+        MesosMasterSimulator sim = sim();
+        OfferIngestService first = gateway(sim);
+        Offer old = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        first.close();
+        OfferIngestService second = gateway(sim);
+        Offer fresh = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        call(accept("launch-stale", old, "pod.stale"));
+        call(accept("launch-fresh", fresh, "pod.fresh"));
+        reader(Topic.TASK_STATUS, TaskStatus.class)
+                .awaitValue("the next launch runs", s -> status(s, "pod.fresh", TaskState.TASK_RUNNING));
+        CallRejected r = (CallRejected) reader(Topic.FRAMEWORK, FrameworkEvent.class)
+                .awaitValue("CallRejected", e -> e.getEvent() instanceof CallRejected)
+                .value()
+                .getEvent();
+        assertEquals("launch-stale", r.getCallId());
+        assertTrue(r.getNotSent(), "answered as not sent");
+        assertEquals(List.of("pod.stale"), r.getTaskIds());
+        assertEquals(0, acceptsOf(sim, "pod.stale"), "the master never saw the stale ACCEPT");
+        assertEquals(1, second.calls().acceptsNotSent());
+    }
+
+    /**
+     * The exception to the rule above: an ACCEPT that reached the master but got no answer, and is
+     * retried after the stream was re-subscribed, names offers of the earlier subscription — but its
+     * task was launched. Invariant, from the master's record: the retry is sent (the master refuses
+     * it), no CallRejected says "not sent", and the task lives.
+     */
+    @Test
+    void anAcceptRetriedAfterAResubscriptionIsSentAgainNotAnsweredNotSent() throws Exception {
+        MesosMasterSimulator sim = sim();
+        AtomicBoolean lost = new AtomicBoolean();
+        OfferIngestService g =
+                gateway(OfferIngestService.builder(config(settings(sim))).calls(real -> new MesosCalls() {
+                    @Override
+                    public void call(Call c) {
+                        real.call(c);
+                        if (c.getType() == Call.Type.ACCEPT && lost.compareAndSet(false, true)) {
+                            sim.dropStream(); // the master failed over after it acted, before it answered
+                            throw new MesosCallException(
+                                    Call.Type.ACCEPT, -1, null, new java.io.IOException("no answer"));
+                        }
+                    }
+
+                    @Override
+                    public boolean isSubscribed() {
+                        return real.isSubscribed();
+                    }
+                }));
+        Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
+        call(accept("launch-unanswered", offer, "pod.unanswered"));
+        await("the retry reached the master", () -> acceptsOf(sim, "pod.unanswered") == 2);
+        call(call("kill-marker", new Kill("pod.nobody", null)));
+        reader(Topic.TASK_STATUS, TaskStatus.class)
+                .awaitValue("the next call executed", s -> status(s, "pod.nobody", TaskState.TASK_UNKNOWN));
+        assertFalse(
+                reader(Topic.FRAMEWORK, FrameworkEvent.class).valuesSeen().stream()
+                        .anyMatch(e -> e.getEvent() instanceof CallRejected r && r.getNotSent()),
+                "no 'not sent' for a call that reached the master");
+        assertEquals(0, g.calls().acceptsNotSent());
+        assertEquals(1, sim.launchedCount());
+        assertFalse(
+                MesosMasterSimulator.isTerminal(
+                        sim.tasks().get("pod.unanswered").state()),
+                "the task lives");
     }
 
     /** Ends the call thread the way a kill -9 ends the process: no handler, no commit after it. */

@@ -18,6 +18,7 @@ import io.k8sm.scheduler.registry.PodChecks;
 import io.k8sm.scheduler.registry.TaskRegistry;
 import io.k8sm.scheduler.registry.Tasks;
 import io.k8sm.scheduler.state.Kv;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,17 @@ public final class TaskLifecycle {
             log.debug("launcher event {} for unknown task {}; ignored", ev.getType(), ev.getTaskId());
         }
         fire(task, ev.getTaskId(), cause, now);
+    }
+
+    /** offer-ingest did not send the ACCEPT of these tasks (CallRejected with notSent): Mesos never saw them. */
+    public void acceptNotSent(List<RegistryTask> tasks, String reason, long now) {
+        for (RegistryTask task : tasks) {
+            fire(
+                    task,
+                    task.getId(),
+                    new Cause(Event.ACCEPT_NOT_SENT, null, "launch not sent to Mesos: " + reason),
+                    now);
+        }
     }
 
     /** The pod of a task is gone or going. */
@@ -209,7 +221,7 @@ public final class TaskLifecycle {
                 registry.finished(t);
                 event(t, SchedulerEventType.FINISHED, "task finished", now);
             }
-            case REMOVE -> remove(task, c.status(), now);
+            case REMOVE -> remove(task, c, now);
             case RECONCILE_POD -> reconcileUnbound(task, now);
             case DELETE_POD -> {
                 PodSnapshot pod = pods.get(task.getPodKey());
@@ -244,7 +256,14 @@ public final class TaskLifecycle {
         }
     }
 
-    private void remove(RegistryTask task, TaskStatus s, long now) {
+    private void remove(RegistryTask task, Cause c, long now) {
+        TaskStatus s = c.status();
+        if (s == null) { // no status: the cause says why (a launch Mesos never received)
+            registry.remove(Tasks.edit(task, now).build());
+            log.info("pod {} task {} removed: {}", task.getPodKey(), task.getId(), c.why());
+            event(task, SchedulerEventType.LOST, c.why(), now);
+            return;
+        }
         RegistryTask t = Tasks.edit(task, now).setLastStatus(last(s)).build();
         registry.remove(t);
         SchedulerEventType type = switch (s.getState()) {

@@ -69,6 +69,11 @@ public final class TaskTransitions {
         /** Launcher: BIND_FAILED or LAUNCH_REJECTED. */
         LAUNCH_FAILED,
         /**
+         * offer-ingest did not send the task's ACCEPT (its offers were no longer valid): Mesos never
+         * saw the task, so nothing needs confirming.
+         */
+        ACCEPT_NOT_SENT,
+        /**
          * TASK_STAGING, TASK_KILLING, TASK_UNREACHABLE (the agent's node is tainted unreachable by the
          * launcher; the pods that do not tolerate it are evicted on that, not on the status).
          */
@@ -126,6 +131,8 @@ public final class TaskTransitions {
         UNCONFIRMED_INVALID_OFFERS,
         /** The deletion of the task's pod is held by the deletion guard. */
         DELETION_HELD,
+        /** Not bound, and no status of the task heard yet. */
+        NO_STATUS_YET,
         /** TASK_LOST, DROPPED, GONE, GONE_BY_OPERATOR, UNKNOWN or KILLED. */
         LOST_OR_KILLED;
 
@@ -141,6 +148,7 @@ public final class TaskTransitions {
                 case ECHO_OF_A_REPLAYED_ACCEPT -> echoOfAReplayedAccept(t, s);
                 case UNCONFIRMED_INVALID_OFFERS -> invalidOffers(s) && s.getUuid() == null && Tasks.launched(t);
                 case DELETION_HELD -> t.getDeletionHeld() != null;
+                case NO_STATUS_YET -> !Tasks.bound(t) && t.getLastStatus() == null;
                 case LOST_OR_KILLED ->
                     switch (s.getState()) {
                         case TASK_LOST, TASK_DROPPED, TASK_GONE, TASK_GONE_BY_OPERATOR, TASK_UNKNOWN, TASK_KILLED ->
@@ -228,6 +236,8 @@ public final class TaskTransitions {
             row(KNOWN, Event.BOUND, Guard.NOT_BOUND, To.SAME, MARK_BOUND),
             row(PENDING, Event.LAUNCH_FAILED, Guard.LAUNCHED, To.SAME, KILL_FAILED_LAUNCH),
             row(PENDING, Event.LAUNCH_FAILED, Guard.HAS_SPEC, To.REMOVED, ROLL_BACK),
+            row(PENDING, Event.ACCEPT_NOT_SENT, Guard.DELETED, To.REMOVED, REMOVE),
+            row(PENDING, Event.ACCEPT_NOT_SENT, Guard.NO_STATUS_YET, To.REMOVED, REMOVE, RECONCILE_POD),
             row(
                     EnumSet.of(From.RUNNING, From.FINISHED),
                     Event.LAUNCH_FAILED,

@@ -96,7 +96,8 @@ public final class RejectedCalls {
         }
     }
 
-    private List<RegistryTask> acceptTasks(CallRejected c) {
+    /** The registered tasks of a rejected ACCEPT: its task ids, or read from its call id. */
+    public List<RegistryTask> acceptTasks(CallRejected c) {
         List<RegistryTask> found = new ArrayList<>();
         if (!c.getTaskIds().isEmpty()) {
             for (String id : c.getTaskIds()) {

@@ -175,6 +175,31 @@ class TaskTransitionsTest {
         assertEquals(List.of(REMOVE, RECONCILE_POD), effects(unbound, Event.TASK_ENDED, withUuid));
     }
 
+    /**
+     * An ACCEPT offer-ingest did not send (its offers are from before a re-subscription) never
+     * reached Mesos: the launched task is replaced at once, no reconciliation round first; a task
+     * that was heard from, or bound, is left alone (the call may have repeated its real launch).
+     */
+    @Test
+    void aLaunchOfferIngestDidNotSendIsRescheduledAtOnceButNeverATaskHeardFrom() {
+        RegistryTask launched = task(RegistryTaskState.PENDING, true, false, false, true);
+        Rule r = rule(launched, Event.ACCEPT_NOT_SENT, null);
+        assertEquals(To.REMOVED, r.to());
+        assertEquals(List.of(REMOVE, RECONCILE_POD), r.effects());
+        RegistryTask deleted = task(RegistryTaskState.PENDING, true, false, true, true);
+        assertEquals(List.of(REMOVE), effects(deleted, Event.ACCEPT_NOT_SENT, null));
+        RegistryTask heard = Tasks.edit(launched, 0)
+                .setLastStatus(new LastStatus(TaskState.TASK_STAGING, null, null, 0.0))
+                .build();
+        assertEquals(List.of(), effects(heard, Event.ACCEPT_NOT_SENT, null));
+        assertEquals(
+                List.of(),
+                effects(task(RegistryTaskState.PENDING, true, true, false, true), Event.ACCEPT_NOT_SENT, null));
+        assertEquals(
+                List.of(),
+                effects(task(RegistryTaskState.RUNNING, true, true, false, true), Event.ACCEPT_NOT_SENT, null));
+    }
+
     @Test
     void aHeldDeletionWaitsForAnOperatorOrARunningTask() {
         RegistryTask held = Tasks.edit(task(RegistryTaskState.RUNNING, true, true, false, true), 0)
@@ -254,6 +279,8 @@ class TaskTransitionsTest {
                     lifecycle.onLauncher(
                             launcher(t.getId(), t.getPodKey(), LauncherEventType.LAUNCH_REJECTED, "stale"), NOW);
                 case DELETION_RELEASED -> lifecycle.deletionReleased(t, NOW);
+                case ACCEPT_NOT_SENT ->
+                    lifecycle.acceptNotSent(List.of(t), "offers from before a re-subscription", NOW);
                 default -> lifecycle.onStatus(s, NOW);
             }
         }

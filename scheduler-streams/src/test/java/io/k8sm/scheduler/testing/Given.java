@@ -97,6 +97,18 @@ public final class Given {
                 .build());
     }
 
+    /** offer-ingest's answer to an ACCEPT it did not send (its offers are from before a re-subscription). */
+    public static FrameworkEvent acceptNotSent(String callId, List<String> taskIds) {
+        return new FrameworkEvent(CallRejected.newBuilder()
+                .setCallId(callId)
+                .setCallType("ACCEPT")
+                .setHttpStatus(null)
+                .setReason("not sent: offers [o1] were not received by the current subscription")
+                .setTaskIds(taskIds)
+                .setNotSent(true)
+                .build());
+    }
+
     public static LauncherEvent launcher(String taskId, String podKey, LauncherEventType type, String reason) {
         return new LauncherEvent(taskId, podKey, type, reason, null, Instant.ofEpochMilli(0));
     }

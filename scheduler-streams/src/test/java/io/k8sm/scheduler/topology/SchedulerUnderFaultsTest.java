@@ -1,5 +1,6 @@
 package io.k8sm.scheduler.topology;
 
+import static io.k8sm.scheduler.testing.Given.acceptNotSent;
 import static io.k8sm.scheduler.testing.Given.callRejected;
 import static io.k8sm.scheduler.testing.Given.launcher;
 import static io.k8sm.scheduler.testing.Given.offer;
@@ -223,6 +224,24 @@ class SchedulerUnderFaultsTest {
                 .source(TaskStatusSource.SOURCE_MASTER)
                 .build());
         assertEquals(1, world.events(SchedulerEventType.RESCHEDULED).size(), "the lost launch heals");
+    }
+
+    /**
+     * An ACCEPT offer-ingest did not send never reached Mesos: the pod is placed again at once, under
+     * a new task id, with no reconciliation round first (in the long chaos run that round waited
+     * behind minutes of queued calls, once per offer-ingest restart).
+     */
+    @Test
+    void anAcceptOfferIngestDidNotSendIsPlacedAgainAtOnceWithoutAReconcile() {
+        world.framework(subscribed());
+        RegistryTask t = launchedOnHostA("ns/a");
+        world.clearOutputs();
+        world.framework(acceptNotSent("launch/" + t.getId(), List.of(t.getId())));
+
+        assertNull(world.task(t.getId()), "the task that never reached Mesos is gone");
+        assertEquals(1, world.events(SchedulerEventType.RESCHEDULED).size(), "the pod is scheduled again");
+        assertTrue(reconciled(world.calls(Reconcile.class)).isEmpty(), "nothing to confirm");
+        assertTrue(killed().isEmpty(), "nothing to kill");
     }
 
     @Test
