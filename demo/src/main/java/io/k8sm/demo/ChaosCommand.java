@@ -152,12 +152,20 @@ public class ChaosCommand implements Callable<Integer>, K8smCommand {
                 cp,
                 appClasspath(appHome, cp));
         System.out.printf("k8sm chaos: seed %d, %d pods, run directory %s%n", seed, pods, runDir);
+        boolean keepLogs = false;
         try {
             ChaosRun.Result r = new ChaosRun(o, System.out).run();
             System.out.println(r.summary());
-            return r.violations().isEmpty() ? 0 : 1;
+            keepLogs = !r.violations().isEmpty();
+            return keepLogs ? 1 : 0;
         } finally {
-            if (dir == null) {
+            if (dir == null && keepLogs) {
+                // the services' logs tell what went wrong; the broker's and the stores' data are large
+                for (String data : List.of("kafka", "scheduler-state", "tmp")) {
+                    DemoShutdown.deleteRecursively(runDir.resolve(data));
+                }
+                System.out.println("k8sm chaos: the services' logs are kept in " + runDir);
+            } else if (dir == null) {
                 DemoShutdown.deleteRecursively(runDir);
             }
         }
