@@ -127,6 +127,7 @@ class PipelineObservabilityTest {
         assertTrue(sample(launcher, "k8sm_launcher_bindings_total", "result=\"bound\"") >= summary.running());
         String ingest = get(run.http().uri("offer-ingest").resolve("metrics"));
         assertTrue(sample(ingest, "k8sm_ingest_offers_written_total", "service=") >= 1);
+        assertTrue(sample(ingest, "k8sm_ingest_calls_total", "result=\"sent\"") >= 1, "calls sent to the master");
         get(run.http().uri("offer-ingest").resolve("readyz"));
         get(run.http().uri("endpoint-controller").resolve("readyz"));
         get(run.http().uri("scheduler").resolve("readyz"));
@@ -154,7 +155,8 @@ class PipelineObservabilityTest {
             assertEquals(String.valueOf(summary.running()), shown(browser, "pods-running", summary.running()));
             assertEquals(String.valueOf(summary.unschedulable()), text(browser, "pods-pending"));
             assertEquals("RUNNING", text(browser, "state"));
-            int agents = browser.findElements(By.cssSelector("#agents tbody tr")).size();
+            int agents =
+                    browser.findElements(By.cssSelector("#agents tbody tr")).size();
             assertTrue(agents >= 1 && agents <= AGENTS, agents + " agent rows");
             assertTrue(
                     !browser.findElements(By.cssSelector("#chart-launches polyline"))

@@ -145,7 +145,7 @@ public final class OfferIngestService implements K8smService {
         metrics.bind(producer);
         metrics.bind(callsConsumer);
         metrics.bind(leaderConsumer);
-        OfferIngestMetrics.bind(metrics.registry(), events, client, election::isLeader);
+        OfferIngestMetrics.bind(metrics.registry(), events, calls, client, election::isLeader);
     }
 
     private Optional<String> readFrameworkId() {
