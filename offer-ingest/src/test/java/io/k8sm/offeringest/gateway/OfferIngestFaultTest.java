@@ -248,21 +248,10 @@ class OfferIngestFaultTest {
     void anAcceptSentJustBeforeOfferIngestIsKilledIsNotSentAgainByTheRestartedInstance() throws Exception {
         MesosMasterSimulator sim = sim(b -> b.agents(2).taskLifecycle(Duration.ofSeconds(30), Duration.ofSeconds(60)));
         AtomicBoolean killed = new AtomicBoolean();
-        OfferIngestService first =
-                gateway(OfferIngestService.builder(config(settings(sim))).calls(real -> new MesosCalls() {
-                    @Override
-                    public void call(Call c) {
-                        real.call(c);
-                        if (c.getType() == Call.Type.ACCEPT && killed.compareAndSet(false, true)) {
-                            throw new Killed(); // the process dies here: nothing after the send runs
-                        }
-                    }
-
-                    @Override
-                    public boolean isSubscribed() {
-                        return real.isSubscribed();
-                    }
-                }));
+        OfferIngestService first = gateway(afterTheFirstAccept(sim, () -> {
+            killed.set(true);
+            throw new Killed(); // the process dies here: nothing after the send runs
+        }));
         Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         call(accept("launch-killed", offer, "pod.killed"));
         await(
@@ -323,24 +312,10 @@ class OfferIngestFaultTest {
     @Test
     void anAcceptRetriedAfterAResubscriptionIsSentAgainNotAnsweredNotSent() throws Exception {
         MesosMasterSimulator sim = sim();
-        AtomicBoolean lost = new AtomicBoolean();
-        OfferIngestService g =
-                gateway(OfferIngestService.builder(config(settings(sim))).calls(real -> new MesosCalls() {
-                    @Override
-                    public void call(Call c) {
-                        real.call(c);
-                        if (c.getType() == Call.Type.ACCEPT && lost.compareAndSet(false, true)) {
-                            sim.dropStream(); // the master failed over after it acted, before it answered
-                            throw new MesosCallException(
-                                    Call.Type.ACCEPT, -1, null, new java.io.IOException("no answer"));
-                        }
-                    }
-
-                    @Override
-                    public boolean isSubscribed() {
-                        return real.isSubscribed();
-                    }
-                }));
+        OfferIngestService g = gateway(afterTheFirstAccept(sim, () -> {
+            sim.dropStream(); // the master failed over after it acted, before it answered
+            throw new MesosCallException(Call.Type.ACCEPT, -1, null, new java.io.IOException("no answer"));
+        }));
         Offer offer = awaitOffer(sim, reader(Topic.OFFERS, OfferEvent.class), "agent-1");
         call(accept("launch-unanswered", offer, "pod.unanswered"));
         await("the retry reached the master", () -> acceptsOf(sim, "pod.unanswered") == 2);
@@ -357,6 +332,25 @@ class OfferIngestFaultTest {
                 MesosMasterSimulator.isTerminal(
                         sim.tasks().get("pod.unanswered").state()),
                 "the task lives");
+    }
+
+    /** A service whose master calls run as usual, except that right after the first ACCEPT was sent {@code then} runs. */
+    private OfferIngestService.Builder afterTheFirstAccept(MesosMasterSimulator sim, Runnable then) {
+        AtomicBoolean done = new AtomicBoolean();
+        return OfferIngestService.builder(config(settings(sim))).calls(real -> new MesosCalls() {
+            @Override
+            public void call(Call c) {
+                real.call(c);
+                if (c.getType() == Call.Type.ACCEPT && done.compareAndSet(false, true)) {
+                    then.run();
+                }
+            }
+
+            @Override
+            public boolean isSubscribed() {
+                return real.isSubscribed();
+            }
+        });
     }
 
     /** Ends the call thread the way a kill -9 ends the process: no handler, no commit after it. */
