@@ -256,7 +256,7 @@ public final class CallExecutor implements Runnable, AutoCloseable {
         return offers.declinesDropped();
     }
 
-    /** ACCEPT calls not sent because an offer of theirs was no longer live; their tasks were answered CallRejected. */
+    /** ACCEPT calls not sent because this subscription never received an offer of theirs; answered CallRejected notSent. */
     public long acceptsNotSent() {
         return offers.acceptsNotSent();
     }
