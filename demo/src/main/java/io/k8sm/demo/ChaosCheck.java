@@ -257,6 +257,46 @@ final class ChaosCheck {
                 String.join(" | ", tail)));
     }
 
+    private static final java.util.regex.Pattern SERVES =
+            java.util.regex.Pattern.compile("serves (http://[^/\\s]+)/metrics");
+
+    /**
+     * What each service says of itself now, for a failed run's summary: its {@code /healthz} status and
+     * text (the address read from the last "serves" line of its log), so that CI's one line already says
+     * which stage stood still (offer-ingest not subscribed, a loop of the launcher down, ...).
+     */
+    static String health(List<ChaosProcess> services) {
+        List<String> out = new ArrayList<>();
+        for (ChaosProcess s : services) {
+            String base = null;
+            try {
+                var m = SERVES.matcher(Files.readString(s.log(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    base = m.group(1);
+                }
+                if (base == null) {
+                    out.add(s.name() + ": no HTTP address in its log");
+                    continue;
+                }
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                .timeout(Duration.ofSeconds(3))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String body = r.body().replaceAll("\\s+", " ").trim();
+                out.add(s.name() + ": " + r.statusCode() + " " + body.substring(0, Math.min(160, body.length())));
+            } catch (IOException e) {
+                out.add(s.name() + ": no answer at " + base + " ("
+                        + e.getClass().getSimpleName() + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return String.join("; ", out);
+    }
+
     /** {@code NAME.NAMESPACE.pod} (the launcher's task name) → {@code NAMESPACE/NAME}. */
     static String podKey(String taskName) {
         if (taskName == null || !taskName.endsWith(".pod")) {

@@ -289,8 +289,18 @@ final class ChaosRun {
                 faults.brokerRestarts,
                 lostHosts.size(),
                 v.size(),
-                v.isEmpty() ? "" : " " + v);
+                v.isEmpty() ? "" : " " + v + atTheEnd(records));
         return new Result(summary, v);
+    }
+
+    /** A failed run's last word: what the simulator saw of the pipeline, and each service's own status. */
+    private String atTheEnd(ChaosRecords records) {
+        return String.format(
+                "; at the end: %d ACCEPTs, %d SUBSCRIBEDs, %d launch requests committed; health: %s",
+                records.accepts(),
+                records.subscriptions(),
+                records.launchRequestsCommitted(),
+                ChaosCheck.health(List.copyOf(services.values())));
     }
 
     /**
